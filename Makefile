@@ -1,0 +1,68 @@
+# Two commands: `make run` and `make test`. Everything else is a step they use.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/wellrounded
+
+.PHONY: run test install install-dev chromium lint test-sqlite test-postgres migrate bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py createcachetable
+
+run: migrate
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py seed_demo --if-empty
+	@echo "Serving Well-Rounded at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	exec $(VENV)/bin/gunicorn wellrounded.wsgi --bind $(HOST):$(PORT) --workers 2 \
+		--access-logfile - --graceful-timeout 5
+
+# Debian's Chromium for the browser tests; never a browser downloaded by a test tool.
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests."; fi; \
+	fi
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+test-sqlite: install-dev chromium
+	env -u DATABASE_URL $(VENV)/bin/pytest
+
+# PostgreSQL when DATABASE_URL is set or a local server answers on 127.0.0.1:5432.
+# With CI=true an unreachable server fails the run instead of skipping it.
+test-postgres: install-dev chromium
+	@url="$${DATABASE_URL:-$(PG_URL)}"; \
+	if $(PY) -c "import sys,psycopg; psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
+		echo "== PostgreSQL: $$url"; DATABASE_URL="$$url" $(VENV)/bin/pytest; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is not reachable at $$url (CI=true: failing)"; exit 1; \
+	else echo "PostgreSQL not reachable at $$url: skipping the PostgreSQL run."; fi
+
+test: lint test-sqlite test-postgres
+
+bench: install-dev
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,41 @@
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from schools.selectors import needs_mfa
+
+
+class StaffMFARequiredMiddleware:
+    """Send staff and operators without a second factor to set one up before anything else.
+
+    Staff sessions reach school-wide aggregates and settings, so a stolen password alone must
+    not be enough. Students may add MFA but are never forced to.
+    """
+
+    allowed_prefixes = ("/accounts/", "/static/", "/help/", "/privacy/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.allowed_prefixes)
+            and needs_mfa(user)
+            and not user.authenticator_set.filter(type="totp").exists()
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": "Set up two-factor authentication in the app to use the API."},
+                    status=403,
+                )
+            messages.info(
+                request,
+                "Staff accounts need two-factor authentication. Set up an authenticator app "
+                "to continue.",
+            )
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

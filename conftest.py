@@ -1,0 +1,126 @@
+"""The fixed cast every test can call on: a student, a classmate, staff of their school,
+staff of another school and an operator, plus factories for more."""
+
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.utils import timezone
+
+from accounts.models import User
+from schools.models import Cohort, Enrollment, InviteCode, Rotation, School, StaffRole
+from schools.services import add_placement, add_staff_member
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # A fast hasher: the tests exercise our code, not PBKDF2's 1M iterations.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The manifest storage needs `collectstatic`; tests serve static files from their sources.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_school(slug: str = "riverside", name: str = "Riverside Medical School") -> School:
+    return School.objects.create(slug=slug, name=name)
+
+
+def make_cohort(school: School, year: int = 2028) -> Cohort:
+    return Cohort.objects.create(school=school, graduation_year=year)
+
+
+def make_user(email: str, password: str = PASSWORD, **fields) -> User:
+    user = User.objects.create_user(email=email, password=password, **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def make_student(cohort: Cohort, email: str, rotation: str | None = "surgery") -> User:
+    user = make_user(email)
+    Enrollment.objects.create(student=user, school=cohort.school, cohort=cohort)
+    if rotation:
+        today = timezone.localdate()
+        add_placement(
+            student=user,
+            rotation=Rotation.objects.get(slug=rotation),
+            starts_on=today - timedelta(days=10),
+            ends_on=today + timedelta(days=20),
+        )
+    return user
+
+
+def make_staff(school: School, email: str, role: str = StaffRole.EDUCATOR) -> User:
+    return add_staff_member(school=school, email=email, role=role, password=PASSWORD).user
+
+
+@pytest.fixture
+def school(db) -> School:
+    return make_school()
+
+
+@pytest.fixture
+def cohort(school) -> Cohort:
+    return make_cohort(school)
+
+
+@pytest.fixture
+def invite(cohort) -> InviteCode:
+    return InviteCode.objects.create(
+        cohort=cohort, code="RIVER2028", expires_at=timezone.now() + timedelta(days=30)
+    )
+
+
+@pytest.fixture
+def student(cohort) -> User:
+    return make_student(cohort, "student@riverside.example", rotation="surgery")
+
+
+@pytest.fixture
+def classmate(cohort) -> User:
+    return make_student(cohort, "classmate@riverside.example", rotation="psychiatry")
+
+
+@pytest.fixture
+def staff(school) -> User:
+    return make_staff(school, "educator@riverside.example")
+
+
+@pytest.fixture
+def other_school(db) -> School:
+    return make_school(slug="hillcrest", name="Hillcrest College of Medicine")
+
+
+@pytest.fixture
+def other_staff(other_school) -> User:
+    return make_staff(other_school, "dean@hillcrest.example", role=StaffRole.DEAN)
+
+
+@pytest.fixture
+def operator(db) -> User:
+    user = User.objects.create_superuser(email="ops@host.example", password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def with_totp(user: User) -> str:
+    """Give `user` an authenticator; return its secret so a test can make codes."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    counters = list(yield_hotp_counters_from_time())
+    counter = counters[len(counters) // 2]
+    return format_hotp_value(hotp_value(secret, counter))

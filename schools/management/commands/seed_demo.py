@@ -1,0 +1,55 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from tqdm import tqdm
+
+from schools.demo import DEMO_SLUG, create_demo_school, demo_logins
+from schools.models import School
+
+
+class Command(BaseCommand):
+    help = "Create the Northbrook demo school: cohorts, students with placements, staff."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--students", type=int, default=120)
+        parser.add_argument("--days", type=int, default=120, help="Days of history to generate.")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--today", type=date.fromisoformat, default=None, help="Reference date (YYYY-MM-DD)."
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (but print the logins) if the demo school already exists.",
+        )
+
+    def handle(self, *args, students, days, seed, today, if_empty, **options):
+        if students < 1 or days < 1:
+            raise CommandError("--students and --days must be at least 1.")
+        if School.objects.filter(slug=DEMO_SLUG).exists():
+            if not if_empty:
+                raise CommandError(
+                    "The demo school already exists. Use a fresh database (or --if-empty)."
+                )
+            self.print_logins(demo_logins(), [])
+            return
+        today = today or timezone.localdate()
+        with tqdm(total=students, unit="student", desc="demo school", disable=None) as bar:
+            demo = create_demo_school(
+                students=students, days=days, seed=seed, today=today, progress=bar.update
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {demo.school.name}: {len(demo.students)} students in "
+                f"{len(demo.cohorts)} cohorts, {days} days up to {today}."
+            )
+        )
+        self.print_logins(demo.logins, demo.invite_codes)
+
+    def print_logins(self, logins, invite_codes):
+        self.stdout.write("\nDemo logins (staff are asked to set up an authenticator app):")
+        for role, email, password in logins:
+            self.stdout.write(f"  {role:<28} {email:<40} {password}")
+        for cohort, code in invite_codes:
+            self.stdout.write(f"  invite code for {cohort}: {code}")

@@ -1,0 +1,173 @@
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# The smallest group whose aggregates may ever be shown. A school may raise it, never lower it.
+MIN_CELL_SIZE = 10
+
+
+class School(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    timezone = models.CharField(max_length=64, default="America/New_York")
+    min_cell_size = models.PositiveSmallIntegerField(
+        default=MIN_CELL_SIZE,
+        validators=[MinValueValidator(MIN_CELL_SIZE)],
+        help_text=f"Aggregates of fewer students than this are hidden (at least {MIN_CELL_SIZE}).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_cell_size__gte=MIN_CELL_SIZE), name="min_cell_size_floor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(models.Model):
+    """Students who expect to graduate in the same year: "Class of 2027"."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="cohorts")
+    graduation_year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["school", "graduation_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "graduation_year"], name="one_cohort_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Class of {self.graduation_year}"
+
+
+class Phase(models.TextChoices):
+    PRECLINICAL = "preclinical", "Pre-clinical"
+    CORE = "core", "Core clerkships"
+    ELECTIVE = "elective", "Electives"
+    BOARD_STUDY = "board_study", "Board-exam study period"
+
+
+class Rotation(models.Model):
+    """An entry in the phase and rotation catalogue, shared by every school."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrollment(models.Model):
+    """A student's membership of one cohort (one per student)."""
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollment"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="enrollments")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["school", "cohort"])]
+
+    def __str__(self) -> str:
+        return f"enrollment in {self.cohort}"
+
+
+class Placement(models.Model):
+    """Where a student is, from `starts_on` to `ends_on` inclusive."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="placements"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    rotation = models.ForeignKey(Rotation, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    site = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        indexes = [models.Index(fields=["student", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="placement_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rotation} {self.starts_on}–{self.ends_on}"
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class StaffRole(models.TextChoices):
+    EDUCATOR = "educator", "Educator"
+    WELLNESS_LEAD = "wellness_lead", "Wellness lead"
+    DEAN = "dean", "Dean"
+
+
+class StaffMembership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(max_length=20, choices=StaffRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="one_role_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.school}"
+
+
+def new_invite_code() -> str:
+    # 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L): easy to read aloud.
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class InviteCode(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invite_codes")
+    code = models.CharField(max_length=32, unique=True, default=new_invite_code)
+    expires_at = models.DateTimeField()
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+    def problem(self, now=None) -> str | None:
+        """Why this code cannot be used now, in words for the person typing it; else None."""
+        now = now or timezone.now()
+        if self.expires_at <= now:
+            return "This invite code has expired. Ask your school for a current one."
+        if self.max_uses is not None and self.uses >= self.max_uses:
+            return "This invite code has been used up. Ask your school for a new one."
+        return None
+
+    def clean(self) -> None:
+        if self.max_uses == 0:
+            raise ValidationError({"max_uses": "Leave empty for unlimited, or use at least 1."})

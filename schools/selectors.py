@@ -1,0 +1,39 @@
+from datetime import date
+
+from django.utils import timezone
+
+from .models import Enrollment, Placement, StaffMembership
+
+
+def enrollment_of(user) -> Enrollment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrollment.objects.select_related("school", "cohort").filter(student=user).first()
+
+
+def staff_memberships_of(user) -> list[StaffMembership]:
+    if not user.is_authenticated:
+        return []
+    return list(StaffMembership.objects.select_related("school").filter(user=user))
+
+
+def is_school_staff(user) -> bool:
+    return user.is_authenticated and StaffMembership.objects.filter(user=user).exists()
+
+
+def needs_mfa(user) -> bool:
+    """Staff roles and operators must use a second factor; students may choose to."""
+    return user.is_authenticated and (user.is_staff or is_school_staff(user))
+
+
+def placement_on(student, day: date | None = None) -> Placement | None:
+    day = day or timezone.localdate()
+    return (
+        Placement.objects.select_related("rotation")
+        .filter(student=student, starts_on__lte=day, ends_on__gte=day)
+        .first()
+    )
+
+
+def placements_of(student) -> list[Placement]:
+    return list(Placement.objects.select_related("rotation").filter(student=student))

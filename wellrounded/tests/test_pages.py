@@ -1,0 +1,63 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from conftest import with_totp
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = ["home", "need_help", "who_sees_what", "account_login", "account_signup"]
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_every_public_page_has_the_need_help_link_and_no_inline_script(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="{reverse("need_help")}"' in html
+    assert ">Need help now<" in html
+    for script in re.findall(r"<script[^>]*>", html):
+        assert "src=" in script or 'type="application/json"' in script, script
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("who", ["student", "staff"])
+def test_signed_in_home_pages_have_the_need_help_link(client, request, who):
+    user = request.getfixturevalue(who)
+    if who == "staff":
+        with_totp(user)
+    client.force_login(user)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert ">Need help now<" in response.content.decode()
+
+
+def test_student_home_shows_cohort_and_current_rotation(client, student):
+    client.force_login(student)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "Class of 2028" in html
+    assert "Surgery" in html
+
+
+def test_need_help_page_lists_crisis_lines_without_signing_in(client):
+    html = client.get(reverse("need_help")).content.decode()
+
+    assert 'href="tel:988"' in html
+    assert 'href="tel:911"' in html
+
+
+def test_staff_home_shows_counts_never_students(client, staff, student, classmate):
+    with_totp(staff)
+    client.force_login(staff)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "Class of 2028" in html
+    assert student.email not in html
+    assert classmate.email not in html

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import who_sees_what
+from schools.views import home
+from support.views import need_help
+
+from .api import api
+
+admin.site.site_header = "Well-Rounded operations"
+admin.site.site_title = "Well-Rounded operations"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("help/", need_help, name="need_help"),
+    path("privacy/", who_sees_what, name="who_sees_what"),
+    path("accounts/", include("allauth.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
