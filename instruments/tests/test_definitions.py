@@ -1,0 +1,78 @@
+import ast
+import pathlib
+
+import pytest
+
+from instruments import get_instrument, instrument_ids
+
+EXPECTED = {
+    # id: (items, reverse items, score min, score max, option values)
+    "phq9": (9, (), 0, 27, (0, 1, 2, 3)),
+    "phq2": (2, (), 0, 6, (0, 1, 2, 3)),
+    "gad7": (7, (), 0, 21, (0, 1, 2, 3)),
+    "gad2": (2, (), 0, 6, (0, 1, 2, 3)),
+    "who5": (5, (), 0, 100, (0, 1, 2, 3, 4, 5)),
+    "pss10": (10, (4, 5, 7, 8), 0, 40, (0, 1, 2, 3, 4)),
+    "pss4": (4, (2, 3), 0, 16, (0, 1, 2, 3, 4)),
+    "ucla3": (3, (), 3, 9, (1, 2, 3)),
+    "cbi_personal": (6, (), 0, 100, (0, 25, 50, 75, 100)),
+    "cbi_work": (7, (4,), 0, 100, (0, 25, 50, 75, 100)),
+    "mlq_presence": (5, (5,), 5, 35, (1, 2, 3, 4, 5, 6, 7)),
+    "brs": (6, (2, 4, 6), 1, 5, (1, 2, 3, 4, 5)),
+}
+
+PACKAGE = pathlib.Path(__file__).resolve().parent.parent
+
+
+def test_every_expected_instrument_ships():
+    assert set(instrument_ids()) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("instrument_id", sorted(EXPECTED))
+def test_definition_matches_published_structure(instrument_id):
+    n_items, reverse, low, high, values = EXPECTED[instrument_id]
+    instrument = get_instrument(instrument_id)
+    assert len(instrument.items) == n_items
+    assert instrument.reverse_items == reverse
+    assert (instrument.scoring.min, instrument.scoring.max) == (low, high)
+    for item in instrument.items:
+        assert tuple(sorted(item.values)) == values
+        assert len({option.label for option in item.options}) == len(item.options)
+
+
+@pytest.mark.parametrize("instrument_id", sorted(EXPECTED))
+def test_definition_documents_its_sources(instrument_id):
+    instrument = get_instrument(instrument_id)
+    for text in (
+        instrument.name,
+        instrument.citation,
+        instrument.licence,
+        instrument.recall_period,
+        instrument.stem,
+        instrument.scoring.source,
+        instrument.missing.source,
+    ):
+        assert text.strip()
+    assert instrument.verification
+    for band in instrument.bands:
+        assert band.label and band.meaning.endswith(".") and band.source
+    if not instrument.bands or "not official" in instrument.bands_note.lower():
+        assert instrument.bands_note or not instrument.bands
+
+
+def test_no_proprietary_instruments():
+    for forbidden in ("mbi", "maslach", "mayo", "wbi"):
+        assert not any(forbidden in instrument_id for instrument_id in instrument_ids())
+
+
+def test_package_has_no_django_imports():
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            assert not any(m.split(".")[0] == "django" for m in modules), path
