@@ -3,7 +3,6 @@ from django.urls import include, path
 
 from accounts.views import who_sees_what
 from schools.views import home
-from support.views import need_help
 
 from .api import api
 
@@ -12,7 +11,7 @@ admin.site.site_title = "Well-Rounded operations"
 
 urlpatterns = [
     path("", home, name="home"),
-    path("help/", need_help, name="need_help"),
+    path("help/", include("support.urls")),
     path("privacy/", who_sees_what, name="who_sees_what"),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
