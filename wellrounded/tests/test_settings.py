@@ -16,6 +16,7 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         "WR_DATA_DIR": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright tests only
 
     result = subprocess.run(  # noqa: S603 - fixed argv, our own manage.py
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
