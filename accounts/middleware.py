@@ -13,7 +13,9 @@ class StaffMFARequiredMiddleware:
     not be enough. Students may add MFA but are never forced to.
     """
 
-    allowed_prefixes = ("/accounts/", "/static/", "/help/", "/privacy/")
+    allowed_prefixes = ("/accounts/", "/static/", "/privacy/")
+    # The crisis page stays open to everyone; /help/manage/ is a staff page like any other.
+    allowed_paths = ("/help/",)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -24,6 +26,7 @@ class StaffMFARequiredMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
+            and request.path not in self.allowed_paths
             and needs_mfa(user)
             and not user.authenticator_set.filter(type="totp").exists()
         ):
