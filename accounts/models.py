@@ -70,3 +70,16 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"consent {self.notice_version}"
+
+
+class PersonalToken(models.Model):
+    """A token for the API (Authorization: Bearer wr_...). Only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

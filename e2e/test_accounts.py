@@ -55,7 +55,7 @@ def test_staff_signs_in_with_a_second_factor(page, staff, screenshot):
     page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Sign In").click()
 
-    expect(page.get_by_role("heading", name="Your school")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your school", exact=True)).to_be_visible()
     expect(page.get_by_text("Riverside Medical School").first).to_be_visible()
     screenshot("staff-home")
 
@@ -77,4 +77,4 @@ def test_new_staff_member_is_walked_into_setting_up_an_authenticator(page, staff
     page.get_by_role("button", name="Activate").click()
 
     page.goto("/")
-    expect(page.get_by_role("heading", name="Your school")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your school", exact=True)).to_be_visible()

@@ -1,15 +1,62 @@
-"""Mounts each app's router; every operation is documented at /api/docs."""
+"""Mounts each app's router; every operation is documented at /api/docs.
 
+One error shape everywhere: `{"detail": "...", "errors": {"field": ["message", ...]}}`, where
+`errors` appears only for invalid input (422).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
 
 from accounts.api import router as accounts_router
+from accounts.tokens import PersonalTokenAuth
+from checkins.api import checkins_router, instruments_router, safety_router, screenings_router
 
 api = NinjaAPI(
     title="Well-Rounded API",
     version="1",
-    description="A student's own data, and schools' anonymous aggregates.",
-    auth=SessionAuth(),
+    description=(
+        "A student's own data. Authenticate with the session cookie (plus CSRF token) or a "
+        "personal token: `Authorization: Bearer wr_...`."
+    ),
+    auth=[SessionAuth(), PersonalTokenAuth()],
     urls_namespace="api",
 )
 api.add_router("/me", accounts_router)
+api.add_router("/checkins", checkins_router)
+api.add_router("/screenings", screenings_router)
+api.add_router("/instruments", instruments_router)
+api.add_router("/safety", safety_router)
+
+
+@api.exception_handler(ValidationError)
+def django_validation_error(request, exc: ValidationError):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def schema_validation_error(request, exc: NinjaValidationError):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload")]
+        errors.setdefault(".".join(location) or "__all__", []).append(error.get("msg", "Invalid."))
+    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    return api.create_response(request, {"detail": "Unauthorized"}, status=401)

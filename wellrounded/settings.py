@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "accounts",
     "schools",
     "support",
+    "vault",
+    "checkins",
 ]
 
 MIDDLEWARE = [

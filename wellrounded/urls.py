@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import who_sees_what
-from schools.views import home
 
 from .api import api
+from .views import home
 
 admin.site.site_header = "Well-Rounded operations"
 admin.site.site_title = "Well-Rounded operations"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("help/", include("support.urls")),
     path("privacy/", who_sees_what, name="who_sees_what"),
+    path("", include("checkins.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

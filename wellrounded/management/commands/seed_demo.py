@@ -1,15 +1,22 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from schools.demo import DEMO_SLUG, create_demo_school, demo_logins
+from accounts.models import User
+from checkins.demo import add_demo_notes, generate_checkins
+from schools.demo import DEMO_DOMAIN, DEMO_SLUG, create_demo_school, demo_logins
 from schools.models import School
+from support.demo import seed_help_directory
 
 
 class Command(BaseCommand):
-    help = "Create the Northbrook demo school: cohorts, students with placements, staff."
+    help = (
+        "Create the Northbrook demo school: cohorts, students with placements, staff, a help "
+        "directory, and --days of check-ins and screenings, reproducibly from --seed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--students", type=int, default=120)
@@ -35,17 +42,27 @@ class Command(BaseCommand):
             self.print_logins(demo_logins(), [])
             return
         today = today or timezone.localdate()
+        with transaction.atomic():
+            demo, checkins = self.generate(students, days, seed, today)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {demo.school.name}: {len(demo.students)} students in "
+                f"{len(demo.cohorts)} cohorts, {checkins} check-ins over {days} days to {today}."
+            )
+        )
+        self.print_logins(demo.logins, demo.invite_codes)
+
+    def generate(self, students, days, seed, today):
         with tqdm(total=students, unit="student", desc="demo school", disable=None) as bar:
             demo = create_demo_school(
                 students=students, days=days, seed=seed, today=today, progress=bar.update
             )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Created {demo.school.name}: {len(demo.students)} students in "
-                f"{len(demo.cohorts)} cohorts, {days} days up to {today}."
-            )
-        )
-        self.print_logins(demo.logins, demo.invite_codes)
+        seed_help_directory(demo.school)
+        expected = int(students * days * 0.62)
+        with tqdm(total=expected, unit="check-in", desc="check-ins", disable=None) as bar:
+            checkins = generate_checkins(demo, progress=bar.update)
+        add_demo_notes(User.objects.get(email=f"student@{DEMO_DOMAIN}"), demo.rng)
+        return demo, checkins
 
     def print_logins(self, logins, invite_codes):
         self.stdout.write("\nDemo logins (staff are asked to set up an authenticator app):")

@@ -1,0 +1,40 @@
+"""Personal API tokens: shown once, stored only as a SHA-256 hash, revocable."""
+
+import hashlib
+import secrets
+
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from .models import PersonalToken
+
+PREFIX = "wr_"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(*, user, name: str) -> tuple[PersonalToken, str]:
+    """Return the stored token and its secret, which is never stored or shown again."""
+    secret = PREFIX + secrets.token_urlsafe(32)
+    record = PersonalToken.objects.create(
+        user=user, name=name.strip()[:80] or "API token", key_hash=hash_token(secret)
+    )
+    return record, secret
+
+
+class PersonalTokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        if not token.startswith(PREFIX):
+            return None
+        record = (
+            PersonalToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token), user__is_active=True)
+            .first()
+        )
+        if record is None:
+            return None
+        PersonalToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+        request.user = record.user
+        return record.user

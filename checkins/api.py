@@ -1,0 +1,344 @@
+import uuid
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+import instruments
+from schools.models import Enrollment
+from support.selectors import crisis_resources_for
+
+from . import selectors, services
+from .models import MAX_NOTE_CHARS, SafetyEvent
+
+checkins_router = Router(tags=["check-ins"])
+screenings_router = Router(tags=["screenings"])
+instruments_router = Router(tags=["instruments"])
+safety_router = Router(tags=["safety"])
+
+Scale = Field(..., ge=1, le=5)
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+class CheckInIn(Schema):
+    mood: int = Scale
+    stress: int = Scale
+    energy: int = Scale
+    sleep_hours: Decimal = Field(..., ge=0, le=16, max_digits=3, decimal_places=1)
+    sleep_quality: int = Scale
+    loneliness: int = Scale
+    purpose: int = Scale
+    ate_well: bool = False
+    moved: bool = False
+    rested: bool = False
+    connected: bool = False
+    meditated: bool = False
+    therapy: bool = False
+    note: str = Field("", max_length=MAX_NOTE_CHARS)
+
+
+class CheckInOut(Schema):
+    day: date
+    rotation: str | None
+    mood: int
+    stress: int
+    energy: int
+    sleep_hours: float
+    sleep_quality: int
+    loneliness: int
+    purpose: int
+    ate_well: bool
+    moved: bool
+    rested: bool
+    connected: bool
+    meditated: bool
+    therapy: bool
+    note: str
+
+
+class NationalLineOut(Schema):
+    name: str
+    phone: str
+    text_number: str
+    text_keyword: str
+    chat_url: str
+    hours: str
+    for_whom: str
+
+
+class SchoolContactOut(Schema):
+    name: str
+    phone: str
+    hours: str
+    how_to_book: str
+
+
+class CrisisOut(Schema):
+    message: str
+    national: list[NationalLineOut]
+    school_contacts: list[SchoolContactOut]
+
+
+class ScreeningIn(Schema):
+    instrument: str = Field(..., max_length=40)
+    answers: list[int | None] = Field(..., max_length=50)
+    submission_key: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="Any unique string per submission; a retry with the same key returns "
+        "the first result instead of recording a second one.",
+    )
+
+
+class ScreeningOut(Schema):
+    id: int
+    instrument: str
+    day: date
+    taken_at: datetime
+    score: float
+    band: str | None
+    band_meaning: str | None = None
+    flags: list[str]
+    prorated: bool
+    note: str = "A screening, not a diagnosis."
+    crisis: CrisisOut | None = None
+
+
+class ScreeningRejectedOut(ErrorOut):
+    crisis: CrisisOut | None = None
+
+
+class InstrumentOut(Schema):
+    id: str
+    name: str
+    short_name: str
+    items: int
+    citation: str
+    licence: str
+
+
+class ScheduleIn(Schema):
+    every_days: int | None = Field(None, ge=7, le=365)
+
+
+class ScheduleOut(Schema):
+    instrument: str
+    every_days: int | None
+    due: bool
+
+
+def student(request):
+    user = request.auth
+    if not Enrollment.objects.filter(student=user).exists():
+        raise PermissionDenied("Only students have check-ins and screenings.")
+    return user
+
+
+def crisis_payload(school) -> dict:
+    resources = crisis_resources_for(school)
+    return {
+        "message": "You don't have to handle this alone. Nobody at your school is told.",
+        "national": [asdict(line) for line in resources.national],
+        "school_contacts": [
+            {"name": c.name, "phone": c.phone, "hours": c.hours, "how_to_book": c.how_to_book}
+            for c in resources.school_contacts
+        ],
+    }
+
+
+def checkin_out(checkin) -> dict:
+    return {
+        **{field: getattr(checkin, field) for field in CheckInOut.model_fields if field != "note"},
+        "rotation": checkin.rotation.name if checkin.rotation else None,
+        "sleep_hours": float(checkin.sleep_hours),
+        "note": selectors.checkin_note(checkin),
+    }
+
+
+@checkins_router.get("", response=list[CheckInOut], summary="My check-ins between two days")
+def list_checkins(request, start: date | None = None, end: date | None = None):
+    user = student(request)
+    end = end or timezone.localdate()
+    start = start or end - timedelta(days=30)
+    if start > end or (end - start).days > 366:
+        raise ValidationError({"start": "Ask for at most 366 days, with start before end."})
+    return [checkin_out(c) for c in selectors.checkins_between(user, start, end)]
+
+
+@checkins_router.get(
+    "/today", response={200: CheckInOut, 404: ErrorOut}, summary="Today's check-in"
+)
+def get_today(request):
+    checkin = selectors.todays_checkin(student(request))
+    if checkin is None:
+        raise Http404
+    return checkin_out(checkin)
+
+
+@checkins_router.put(
+    "/today",
+    response={200: CheckInOut, 201: CheckInOut, 422: ErrorOut},
+    summary="Record or update today's check-in (idempotent)",
+)
+def put_today(request, payload: CheckInIn):
+    checkin, created = services.record_checkin(
+        student=student(request), values=payload.model_dump()
+    )
+    return Status(201 if created else 200, checkin_out(checkin))
+
+
+@checkins_router.delete(
+    "/today", response={204: None, 404: ErrorOut}, summary="Delete today's check-in"
+)
+def delete_today(request):
+    if not services.delete_checkin(student=student(request)):
+        raise Http404
+    return Status(204, None)
+
+
+def screening_out(response, band_meaning: str | None = None) -> dict:
+    if band_meaning is None:
+        band = instruments.get_instrument(response.instrument).band_for(response.score)
+        band_meaning = band.meaning if band else None
+    return {
+        "id": response.pk,
+        "instrument": response.instrument,
+        "day": response.day,
+        "taken_at": response.taken_at,
+        "score": response.score,
+        "band": response.band or None,
+        "band_meaning": band_meaning,
+        "flags": response.flags,
+        "prorated": response.prorated,
+        "crisis": crisis_payload(response.school) if "self_harm" in response.flags else None,
+    }
+
+
+@screenings_router.post(
+    "",
+    response={200: ScreeningOut, 201: ScreeningOut, 422: ScreeningRejectedOut},
+    summary="Take a screening: answers are option values in item order (null = skipped)",
+)
+def take_screening(request, payload: ScreeningIn):
+    user = student(request)
+    key = payload.submission_key or request.headers.get("Idempotency-Key") or uuid.uuid4().hex
+    try:
+        outcome = services.record_screening(
+            student=user,
+            instrument_id=payload.instrument,
+            answers=payload.answers,
+            submission_key=key,
+        )
+    except services.ScreeningRejected as error:
+        school = Enrollment.objects.get(student=user).school
+        body = {
+            "detail": "These answers cannot be scored.",
+            "errors": error.message_dict,
+            "crisis": crisis_payload(school) if error.show_crisis else None,
+        }
+        return Status(422, body)
+    status = 201 if outcome.created else 200
+    return Status(status, screening_out(outcome.response, outcome.band_meaning))
+
+
+@screenings_router.get("", response=list[ScreeningOut], summary="My screening results")
+def list_screenings(request, instrument: str | None = None):
+    return [screening_out(r) for r in selectors.screening_history(student(request), instrument)]
+
+
+@screenings_router.get("/schedule", response=list[ScheduleOut], summary="My reminder schedule")
+def get_schedule(request):
+    return [
+        {"instrument": s.instrument.id, "every_days": s.every_days, "due": s.due}
+        for s in selectors.screening_statuses(student(request))
+    ]
+
+
+@screenings_router.put(
+    "/schedule/{instrument_id}",
+    response={200: ScheduleOut, 422: ErrorOut},
+    summary="Set how often to remind me (null = never)",
+)
+def put_schedule(request, instrument_id: str, payload: ScheduleIn):
+    user = student(request)
+    services.set_screening_schedule(
+        student=user, instrument_id=instrument_id, every_days=payload.every_days
+    )
+    status = next(s for s in selectors.screening_statuses(user) if s.instrument.id == instrument_id)
+    return {"instrument": instrument_id, "every_days": status.every_days, "due": status.due}
+
+
+@screenings_router.get(
+    "/{int:response_id}", response={200: ScreeningOut, 404: ErrorOut}, summary="One result"
+)
+def get_screening(request, response_id: int):
+    response = selectors.screening_of(student(request), response_id)
+    if response is None:
+        raise Http404
+    return screening_out(response)
+
+
+@screenings_router.get(
+    "/{int:response_id}/fhir",
+    response={200: dict, 404: ErrorOut},
+    summary="One result as a FHIR R4 QuestionnaireResponse",
+)
+def get_screening_fhir(request, response_id: int):
+    response = selectors.screening_of(student(request), response_id)
+    if response is None:
+        raise Http404
+    return instruments.questionnaire_response(
+        response.instrument, response.answers, authored=response.taken_at
+    )
+
+
+@instruments_router.get("", response=list[InstrumentOut], summary="Available screenings")
+def list_instruments(request):
+    return [
+        {
+            "id": i.id,
+            "name": i.name,
+            "short_name": i.short_name,
+            "items": len(i.items),
+            "citation": i.citation,
+            "licence": i.licence,
+        }
+        for i in map(instruments.get_instrument, instruments.instrument_ids())
+    ]
+
+
+@instruments_router.get(
+    "/{instrument_id}/questionnaire",
+    response={200: dict, 404: ErrorOut},
+    summary="An instrument as a FHIR R4 Questionnaire",
+)
+def get_questionnaire(request, instrument_id: str):
+    try:
+        return instruments.questionnaire(instrument_id)
+    except instruments.UnknownInstrument:
+        raise Http404 from None
+
+
+@safety_router.post(
+    "/not-safe", response=CrisisOut, summary="“I'm not safe right now”: crisis resources"
+)
+def not_safe(request):
+    user = student(request)
+    services.record_safety_event(student=user, trigger=SafetyEvent.Trigger.NOT_SAFE_BUTTON)
+    return crisis_payload(Enrollment.objects.get(student=user).school)
+
+
+@safety_router.get(
+    "/history", response=list[datetime], summary="When crisis resources were shown to me"
+)
+def safety_history(request):
+    return [event.shown_at for event in selectors.safety_history(student(request))]

@@ -1,0 +1,107 @@
+import uuid
+
+from django import forms
+
+import instruments
+
+from .models import MAX_NOTE_CHARS, CheckIn
+
+SCALES = {
+    "mood": ("How is your mood today?", "Very low", "Very good"),
+    "stress": ("How stressed do you feel?", "Calm", "Overwhelmed"),
+    "energy": ("How much energy do you have?", "Drained", "Full of energy"),
+    "sleep_quality": ("How well did you sleep?", "Badly", "Very well"),
+    "loneliness": ("How lonely have you felt today?", "Not at all", "Very lonely"),
+    "purpose": ("How strong is your sense of purpose today?", "None", "Very strong"),
+}
+SELF_CARE_LABELS = {
+    "ate_well": "Ate well",
+    "moved": "Moved my body",
+    "rested": "Rested",
+    "connected": "Connected with someone",
+    "meditated": "Meditated",
+    "therapy": "Therapy or counselling",
+}
+
+
+class ScaleWidget(forms.RadioSelect):
+    template_name = "checkins/widgets/scale.html"
+
+    def __init__(self, low: str, high: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.low, self.high = low, high
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(low=self.low, high=self.high)
+        return context
+
+
+class CheckInForm(forms.ModelForm):
+    """The HTML face of a check-in; the model's validators (run again by the service) are the
+    single source of the allowed ranges."""
+
+    note = forms.CharField(
+        required=False,
+        max_length=MAX_NOTE_CHARS,
+        label="Anything on your mind? (optional, private)",
+        help_text="Encrypted, and only ever shown to you.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = ["mood", "stress", "energy", "sleep_hours", "sleep_quality", "loneliness"]
+        fields += ["purpose", *SELF_CARE_LABELS]
+        labels = {"sleep_hours": "How many hours did you sleep?", **SELF_CARE_LABELS}
+        widgets = {
+            "sleep_hours": forms.NumberInput(
+                attrs={"step": "0.5", "min": "0", "max": "16", "inputmode": "decimal"}
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, (question, low, high) in SCALES.items():
+            self.fields[name] = forms.TypedChoiceField(
+                label=question,
+                choices=[(i, str(i)) for i in range(1, 6)],
+                coerce=int,
+                widget=ScaleWidget(low, high),
+                help_text=f"1 = {low.lower()}, 5 = {high.lower()}",
+                error_messages={"required": "Pick a number from 1 to 5."},
+            )
+        self.fields["sleep_hours"].help_text = "In the last 24 hours, e.g. 6.5."
+        self.fields["sleep_hours"].error_messages["required"] = "How many hours, roughly?"
+
+    def self_care_fields(self):
+        return [self[name] for name in SELF_CARE_LABELS]
+
+    def scale_fields(self):
+        return [self[name] for name in SCALES]
+
+
+class ScreeningForm(forms.Form):
+    """One radio group per item of an instrument, in item order."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, instrument: instruments.Instrument, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        if not self.is_bound:
+            self.initial["submission_key"] = uuid.uuid4().hex
+        for item in instrument.items:
+            self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
+                label=f"{item.number}. {item.text}",
+                choices=[(option.value, option.label) for option in item.options],
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+            )
+
+    def answers(self) -> list[int | None]:
+        return [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.items]

@@ -1,0 +1,201 @@
+"""Every write a student makes about their own day or screenings goes through here."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+import instruments
+from schools.models import Enrollment
+from schools.selectors import placement_on
+from vault.services import encrypt_text
+
+from .models import (
+    MAX_NOTE_CHARS,
+    SCALE_FIELDS,
+    SELF_CARE_FIELDS,
+    CheckIn,
+    SafetyEvent,
+    ScreeningResponse,
+    ScreeningSchedule,
+)
+
+SELF_HARM = "self_harm"
+# Optional reminders a student starts with (they can change or switch off each one).
+DEFAULT_SCHEDULE = {"who5": 14, "ucla3": 14, "phq9": 30, "gad7": 30}
+
+
+def enrollment_for(student) -> Enrollment:
+    enrollment = Enrollment.objects.select_related("school").filter(student=student).first()
+    if enrollment is None:
+        raise ValidationError("Only a student who has joined a cohort can record this.")
+    return enrollment
+
+
+def local_today(enrollment: Enrollment) -> date:
+    """Today where the student's school is: a check-in at 11 pm belongs to that day."""
+    return timezone.localdate(timezone=ZoneInfo(enrollment.school.timezone))
+
+
+@transaction.atomic
+def record_checkin(*, student, values: Mapping, day: date | None = None) -> tuple[CheckIn, bool]:
+    """Create or update the student's check-in for today. Returns (check-in, created).
+
+    Submitting twice (double tap, retry, a second device) updates the one row for the day.
+    """
+    enrollment = enrollment_for(student)
+    today = local_today(enrollment)
+    day = day or today
+    if day > today:
+        raise ValidationError({"day": "A check-in cannot be for a future day."})
+    if day != today:
+        raise ValidationError({"day": "You can only record or change today's check-in."})
+    note = (values.get("note") or "").strip()
+    if len(note) > MAX_NOTE_CHARS:
+        raise ValidationError({"note": f"Keep the note under {MAX_NOTE_CHARS} characters."})
+
+    placement = placement_on(student, day)
+    candidate = CheckIn(
+        student=student,
+        school=enrollment.school,
+        day=day,
+        rotation=placement.rotation if placement else None,
+        sleep_hours=values.get("sleep_hours"),
+        **{name: values.get(name) for name in SCALE_FIELDS},
+        **{name: bool(values.get(name, False)) for name in SELF_CARE_FIELDS},
+    )
+    candidate.full_clean(validate_unique=False, validate_constraints=False)
+    fields = {name: getattr(candidate, name) for name in [*SCALE_FIELDS, *SELF_CARE_FIELDS]}
+    fields.update(
+        sleep_hours=candidate.sleep_hours,
+        rotation=candidate.rotation,
+        note_encrypted=encrypt_text(student, note) if note else None,
+    )
+    # update_or_create locks the day's row, and on a racing first insert falls back to
+    # updating the winner's row, so the day never gets two check-ins.
+    return CheckIn.objects.update_or_create(
+        student=student, day=day, defaults={**fields, "school": enrollment.school}
+    )
+
+
+@transaction.atomic
+def delete_checkin(*, student, day: date | None = None) -> bool:
+    enrollment = enrollment_for(student)
+    day = day or local_today(enrollment)
+    if day != local_today(enrollment):
+        raise ValidationError({"day": "You can only delete today's check-in here."})
+    deleted, _ = CheckIn.objects.filter(student=student, day=day).delete()
+    return bool(deleted)
+
+
+@dataclass(frozen=True)
+class ScreeningOutcome:
+    response: ScreeningResponse
+    created: bool
+    band_meaning: str | None
+
+    @property
+    def show_crisis(self) -> bool:
+        return SELF_HARM in self.response.flags
+
+
+class ScreeningRejected(ValidationError):
+    """Answers that cannot be scored; `show_crisis` is still set from the valid answers."""
+
+    def __init__(self, errors, *, show_crisis: bool):
+        super().__init__(errors)
+        self.show_crisis = show_crisis
+
+
+def record_safety_event(*, student, trigger: str) -> SafetyEvent:
+    """Note, for the student's own history, that crisis resources were shown. Nobody is told."""
+    return SafetyEvent.objects.create(student=student, trigger=trigger)
+
+
+def record_screening(
+    *, student, instrument_id: str, answers: Sequence, submission_key: str
+) -> ScreeningOutcome:
+    enrollment = enrollment_for(student)
+    try:
+        instrument = instruments.get_instrument(instrument_id)
+    except instruments.UnknownInstrument as error:
+        raise ValidationError({"instrument": str(error)}) from None
+    if not submission_key or len(submission_key) > 64:
+        raise ValidationError({"submission_key": "A submission key of 1-64 characters is needed."})
+    existing = ScreeningResponse.objects.filter(
+        student=student, submission_key=submission_key
+    ).first()
+    if existing is not None:
+        return _outcome(existing, created=False)
+    try:
+        result = instruments.score(instrument.id, list(answers))
+    except instruments.InvalidAnswers as error:
+        show_crisis = SELF_HARM in error.flags
+        if show_crisis:
+            # The answers could not be saved, but the self-harm answer was read: the
+            # student still sees crisis resources, and their own history says so.
+            record_safety_event(student=student, trigger=SafetyEvent.Trigger.SELF_HARM_ANSWER)
+        raise ScreeningRejected(
+            {
+                (f"item_{key + 1}" if isinstance(key, int) else "answers"): message
+                for key, message in error.errors.items()
+            },
+            show_crisis=show_crisis,
+        ) from None
+    placement = placement_on(student, local_today(enrollment))
+    try:
+        with transaction.atomic():
+            response = ScreeningResponse.objects.create(
+                student=student,
+                school=enrollment.school,
+                instrument=instrument.id,
+                answers=list(answers),
+                score=float(result.score),
+                band=result.band or "",
+                flags=list(result.flags),
+                prorated=result.prorated,
+                rotation=placement.rotation if placement else None,
+                day=local_today(enrollment),
+                submission_key=submission_key,
+            )
+            if SELF_HARM in result.flags:
+                record_safety_event(student=student, trigger=SafetyEvent.Trigger.SELF_HARM_ANSWER)
+    except IntegrityError:
+        # A concurrent retry of the same submission won the race: answer with its row.
+        response = ScreeningResponse.objects.get(student=student, submission_key=submission_key)
+        return _outcome(response, created=False)
+    return ScreeningOutcome(response, True, result.band_meaning)
+
+
+def _outcome(response: ScreeningResponse, *, created: bool) -> ScreeningOutcome:
+    band = instruments.get_instrument(response.instrument).band_for(response.score)
+    return ScreeningOutcome(response, created, band.meaning if band else None)
+
+
+@transaction.atomic
+def set_screening_schedule(
+    *, student, instrument_id: str, every_days: int | None
+) -> ScreeningSchedule | None:
+    """Remind every `every_days` days, or never (None)."""
+    enrollment_for(student)
+    try:
+        instruments.get_instrument(instrument_id)
+    except instruments.UnknownInstrument as error:
+        raise ValidationError({"instrument": str(error)}) from None
+    if every_days is None:
+        ScreeningSchedule.objects.update_or_create(
+            student=student, instrument=instrument_id, defaults={"active": False, "every_days": 30}
+        )
+        return None
+    schedule = ScreeningSchedule(student=student, instrument=instrument_id, every_days=every_days)
+    schedule.full_clean(validate_unique=False, validate_constraints=False)
+    schedule, _ = ScreeningSchedule.objects.update_or_create(
+        student=student,
+        instrument=instrument_id,
+        defaults={"every_days": every_days, "active": True},
+    )
+    return schedule

@@ -1,0 +1,151 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+import instruments
+from schools.decorators import student_required
+from support.selectors import crisis_resources_for, next_steps_for
+
+from . import selectors, services
+from .forms import CheckInForm, ScreeningForm
+from .models import SafetyEvent
+
+SCHEDULE_CHOICES = [(7, "every week"), (14, "every 2 weeks"), (30, "every month")]
+SCHEDULE_CHOICES += [(90, "every 3 months")]
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@student_required
+def checkin(request):
+    existing = selectors.todays_checkin(request.user)
+    initial = {"note": selectors.checkin_note(existing)} if existing else {}
+    form = CheckInForm(request.POST or None, instance=existing, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, created = services.record_checkin(student=request.user, values=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Checked in. Thank you for taking a minute for yourself."
+                if created
+                else "Today's check-in is updated.",
+            )
+            return redirect("checkin")
+    return render(request, "checkins/checkin.html", {"form": form, "existing": existing})
+
+
+@require_POST
+@student_required
+def checkin_delete(request):
+    if services.delete_checkin(student=request.user):
+        messages.success(request, "Today's check-in is deleted.")
+    return redirect("checkin")
+
+
+@require_POST
+@student_required
+def not_safe(request):
+    """ "I'm not safe right now": crisis resources in this very response. Nobody is told."""
+    services.record_safety_event(student=request.user, trigger=SafetyEvent.Trigger.NOT_SAFE_BUTTON)
+    return render(
+        request,
+        "checkins/not_safe.html",
+        {"crisis": crisis_resources_for(request.enrollment.school)},
+    )
+
+
+@student_required
+def screenings(request):
+    return render(
+        request,
+        "checkins/screenings.html",
+        {
+            "statuses": selectors.screening_statuses(request.user),
+            "history": selectors.screening_history(request.user)[:20],
+            "schedule_choices": SCHEDULE_CHOICES,
+        },
+    )
+
+
+@student_required
+def screening_take(request, instrument_id: str):
+    try:
+        instrument = instruments.get_instrument(instrument_id)
+    except instruments.UnknownInstrument:
+        raise Http404("No such screening.") from None
+    form = ScreeningForm(instrument, request.POST or None)
+    crisis = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.record_screening(
+                student=request.user,
+                instrument_id=instrument.id,
+                answers=form.answers(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except services.ScreeningRejected as error:
+            _add_errors(form, error)
+            if error.show_crisis:
+                crisis = crisis_resources_for(request.enrollment.school)
+        else:
+            # The result, and crisis resources when an answer calls for them, come in the
+            # same response that saved the answers: no redirect a student could miss.
+            return _render_result(request, outcome.response, status=201 if outcome.created else 200)
+    return render(
+        request,
+        "checkins/screening_form.html",
+        {"form": form, "instrument": instrument, "crisis": crisis},
+    )
+
+
+@student_required
+def screening_result(request, response_id: int):
+    response = selectors.screening_of(request.user, response_id)
+    if response is None:
+        raise Http404("No such result.")
+    return _render_result(request, response)
+
+
+def _render_result(request, response, status: int = 200):
+    instrument = instruments.get_instrument(response.instrument)
+    band = instrument.band_for(response.score)
+    school = request.enrollment.school
+    previous = selectors.previous_result(response)
+    context = {
+        "response": response,
+        "instrument": instrument,
+        "band": band,
+        "previous": previous,
+        "change": response.score - previous.score if previous else None,
+        "next_steps": next_steps_for(
+            school, instrument_id=instrument.id, band=response.band or None, flags=response.flags
+        ),
+        "crisis": crisis_resources_for(school) if "self_harm" in response.flags else None,
+    }
+    return render(request, "checkins/screening_result.html", context, status=status)
+
+
+@require_POST
+@student_required
+def screening_schedule(request):
+    instrument_id = request.POST.get("instrument", "")
+    raw = request.POST.get("every_days", "")
+    try:
+        every = int(raw) if raw else None
+        services.set_screening_schedule(
+            student=request.user, instrument_id=instrument_id, every_days=every
+        )
+    except (ValueError, ValidationError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else "Pick a number."
+        messages.error(request, f"Reminder not changed: {text}")
+    else:
+        messages.success(request, "Reminder updated.")
+    return redirect("screenings")
