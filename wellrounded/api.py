@@ -14,6 +14,9 @@ from ninja.security import SessionAuth
 from accounts.api import router as accounts_router
 from accounts.tokens import PersonalTokenAuth
 from checkins.api import checkins_router, instruments_router, safety_router, screenings_router
+from cohorts.api import router as cohorts_router
+from habits.api import router as habits_router
+from insights.api import router as insights_router
 
 api = NinjaAPI(
     title="Well-Rounded API",
@@ -30,6 +33,9 @@ api.add_router("/checkins", checkins_router)
 api.add_router("/screenings", screenings_router)
 api.add_router("/instruments", instruments_router)
 api.add_router("/safety", safety_router)
+api.add_router("/habits", habits_router)
+api.add_router("/insights", insights_router)
+api.add_router("/school", cohorts_router)
 
 
 @api.exception_handler(ValidationError)

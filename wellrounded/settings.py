@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "support",
     "vault",
     "checkins",
+    "habits",
+    "insights",
+    "cohorts",
 ]
 
 MIDDLEWARE = [

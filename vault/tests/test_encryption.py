@@ -5,8 +5,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from checkins.selectors import checkin_note
-from checkins.services import record_checkin
 from vault import envelope, keys
 from vault.models import DataKey
 from vault.services import decrypt_text, destroy_data_key, encrypt_text, rewrap_data_keys
@@ -27,22 +25,6 @@ def test_sealed_text_opens_only_with_its_key_and_owner():
     tampered = blob[:-1] + bytes([blob[-1] ^ 1])
     with pytest.raises(envelope.DecryptionError):
         envelope.open_sealed(key, tampered, context=b"user:1")
-
-
-def test_a_database_dump_contains_no_plaintext_of_notes(student):
-    record_checkin(
-        student=student,
-        values={
-            "mood": 2, "stress": 5, "energy": 1, "sleep_hours": 4, "sleep_quality": 1,
-            "loneliness": 5, "purpose": 2, "note": SECRET_NOTE,
-        },
-    )  # fmt: skip
-    out = StringIO()
-    call_command("dumpdata", stdout=out)
-
-    dump = out.getvalue()
-    assert "supply closet" not in dump
-    assert base64.b64encode(SECRET_NOTE.encode()).decode()[:20] not in dump
 
 
 def test_destroying_the_data_key_makes_old_text_unreadable(student):
@@ -83,14 +65,3 @@ def test_rotate_command_prints_a_new_key():
     call_command("rotate_master_key", "--new-key", stdout=out)
 
     assert len(keys.parse_master_keys(out.getvalue().strip())) == 1
-
-
-def test_note_survives_a_round_trip(student):
-    checkin, _ = record_checkin(
-        student=student,
-        values={
-            "mood": 3, "stress": 3, "energy": 3, "sleep_hours": 7, "sleep_quality": 3,
-            "loneliness": 3, "purpose": 3, "note": SECRET_NOTE,
-        },
-    )  # fmt: skip
-    assert checkin_note(checkin) == SECRET_NOTE
