@@ -45,6 +45,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/bandit -q -c pyproject.toml -r . -x "*/tests/*,./conftest.py"
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 test-sqlite: install-dev chromium

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -41,4 +42,20 @@ class StaffMFARequiredMiddleware:
                 "to continue.",
             )
             return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+class StaffIdleTimeoutMiddleware:
+    """Staff sessions end after STAFF_IDLE_SECONDS without a request (sliding expiry).
+
+    A dean's laptop left open in a shared office should not stay signed in for two weeks.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and needs_mfa(user):
+            request.session.set_expiry(settings.STAFF_IDLE_SECONDS)
         return self.get_response(request)

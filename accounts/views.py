@@ -1,7 +1,60 @@
+from allauth.account.decorators import reauthentication_required
+from django import forms
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST
 
+from .data_ownership import delete_account, export_personal_data
+from .personal_data import datasets
 from .services import PRIVACY_NOTICE_VERSION
+
+CONFIRMATION = "delete my data"
 
 
 def who_sees_what(request):
     return render(request, "accounts/who_sees_what.html", {"version": PRIVACY_NOTICE_VERSION})
+
+
+@login_required
+def my_data(request):
+    response = render(request, "accounts/my_data.html", {"datasets": datasets()})
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+@login_required
+def export_my_data(request):
+    response = HttpResponse(export_personal_data(user=request.user), content_type="application/zip")
+    name = f"well-rounded-data-{timezone.localdate():%Y-%m-%d}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    add_never_cache_headers(response)
+    return response
+
+
+class DeleteForm(forms.Form):
+    confirmation = forms.CharField(
+        label=f"Type “{CONFIRMATION}” to confirm",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_confirmation(self):
+        value = self.cleaned_data["confirmation"].strip().lower()
+        if value != CONFIRMATION:
+            raise forms.ValidationError(f"Type “{CONFIRMATION}” exactly, or go back.")
+        return value
+
+
+@login_required
+@reauthentication_required
+def delete_my_data(request):
+    form = DeleteForm(request.POST or None, label_suffix="")
+    if request.method == "POST" and form.is_valid():
+        delete_account(user=request.user)
+        logout(request)
+        return render(request, "accounts/deleted.html")
+    return render(request, "accounts/delete_my_data.html", {"form": form})

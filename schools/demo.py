@@ -24,7 +24,8 @@ from .services import add_staff_member
 
 DEMO_SLUG = "northbrook"
 DEMO_DOMAIN = "northbrook.example"
-DEMO_PASSWORD = "wellrounded-demo"
+# The public demo login, printed by `make run`.
+DEMO_PASSWORD = "wellrounded-demo"  # nosec B105
 CORE_ORDER = [
     "internal-medicine",
     "surgery",
@@ -104,7 +105,8 @@ def create_demo_school(
     progress: Callable[[int], None] = lambda n: None,
     batch_size: int = 2000,
 ) -> DemoSchool:
-    rng = random.Random(seed)
+    # Reproducible demo data, not a secret.
+    rng = random.Random(seed)  # nosec B311
     school = School.objects.create(
         name="Northbrook School of Medicine", slug=DEMO_SLUG, timezone="America/Chicago"
     )

@@ -17,3 +17,22 @@ class DataKey(models.Model):
 
     def __str__(self) -> str:
         return f"data key (master {self.master_key_id})"
+
+
+class AuditEvent(models.Model):
+    """A security event, without content: what happened, when, and a pseudonymous actor.
+
+    No foreign keys, so nothing here ever blocks a deletion; `actor` is an HMAC of the user id
+    (see vault.audit) and is blanked when the user deletes their account.
+    """
+
+    kind = models.CharField(max_length=40, db_index=True)
+    actor = models.CharField(max_length=64, blank=True, db_index=True)
+    school_id = models.BigIntegerField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"

@@ -63,6 +63,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
+STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_MINUTES", "30")) * 60
+# Error reports (e.g. emails to ADMINS) never include submitted form values: students' answers
+# and notes are as sensitive as passwords.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "wellrounded.error_reports.NoPostDataFilter"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -101,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "wellrounded.urls"
@@ -187,7 +192,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Well-Rounded] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/m/ip,5/15m/key",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME

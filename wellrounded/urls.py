@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import who_sees_what
+from accounts.views import delete_my_data, export_my_data, my_data, who_sees_what
 
 from .api import api
 from .views import home
@@ -17,6 +17,9 @@ urlpatterns = [
     path("habits/", include("habits.urls")),
     path("insights/", include("insights.urls")),
     path("school/", include("cohorts.urls")),
+    path("accounts/my-data/", my_data, name="my_data"),
+    path("accounts/my-data/export/", export_my_data, name="export_my_data"),
+    path("accounts/my-data/delete/", delete_my_data, name="delete_my_data"),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

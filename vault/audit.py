@@ -1,0 +1,45 @@
+"""The audit trail of security events (logins, MFA changes, exports, deletions, staff views).
+
+Events never hold content: no answers, no notes, no emails, no IP addresses.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+from .models import AuditEvent
+
+KINDS = {
+    "login",
+    "login_failed",
+    "logout",
+    "mfa_added",
+    "mfa_removed",
+    "mfa_failed",
+    "password_changed",
+    "password_reset",
+    "data_exported",
+    "account_deleted",
+    "staff_dashboard_viewed",
+    "staff_export_downloaded",
+    "help_directory_changed",
+}
+
+
+def actor_ref(user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    key = f"{settings.SECRET_KEY}:audit-actor".encode()
+    return hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()
+
+
+def record_event(kind: str, *, actor_id: int | None = None, school_id: int | None = None):
+    if kind not in KINDS:
+        raise ValueError(f"Unknown audit event kind {kind!r}; add it to vault.audit.KINDS.")
+    return AuditEvent.objects.create(kind=kind, actor=actor_ref(actor_id), school_id=school_id)
+
+
+def forget_actor(user_id: int) -> int:
+    """Unlink a deleted user's events: the events stay, nobody can tie them to anyone."""
+    return AuditEvent.objects.filter(actor=actor_ref(user_id)).update(actor="")
