@@ -1,6 +1,7 @@
 """The fixed cast every test can call on: a student, a classmate, staff of their school,
 staff of another school and an operator, plus factories for more."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,6 +21,20 @@ from schools.models import Cohort, Enrollment, InviteCode, Rotation, School, Sta
 from schools.services import add_placement, add_staff_member
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _rotation_catalogue(request):
+    """Transactional tests (live server, backups) flush every table after they run, the
+    rotation catalogue's data migration included: put it back for whichever test comes next."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and "db" not in request.fixturenames:
+        return
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if not Rotation.objects.exists():
+        migration = importlib.import_module("schools.migrations.0002_rotation_catalogue")
+        migration.add_catalogue(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

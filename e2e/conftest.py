@@ -1,12 +1,10 @@
 """Playwright driving Debian's Chromium (found on PATH, never downloaded) against live_server."""
 
-import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -29,14 +27,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "e2e" in item.nodeid.split("/")[0]:
             item.add_marker(pytest.mark.e2e)
-
-
-@pytest.fixture(autouse=True)
-def _rotation_catalogue(transactional_db):
-    # Live-server tests run outside a rolled-back transaction, and Django flushes the tables
-    # after each one, data migrations included: put the shared catalogue back.
-    migration = importlib.import_module("schools.migrations.0002_rotation_catalogue")
-    migration.add_catalogue(apps, None)
 
 
 @pytest.fixture(scope="session")
