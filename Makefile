@@ -7,7 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/wellrounded
 
-.PHONY: run test install install-dev chromium lint test-sqlite test-postgres migrate bench clean
+AXE_VERSION := 4.14.1
+
+.PHONY: run test install install-dev chromium axe lint test-sqlite test-postgres migrate bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +43,11 @@ chromium:
 		else echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests."; fi; \
 	fi
 
+# axe-core from the npm registry, injected into pages by the accessibility browser tests.
+axe: node_modules/axe-core/axe.min.js
+node_modules/axe-core/axe.min.js:
+	npm install --no-save --no-package-lock --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -48,12 +55,12 @@ lint: install-dev
 	$(VENV)/bin/bandit -q -c pyproject.toml -r . -x "*/tests/*,./conftest.py"
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
-test-sqlite: install-dev chromium
+test-sqlite: install-dev chromium axe
 	env -u DATABASE_URL $(VENV)/bin/pytest
 
 # PostgreSQL when DATABASE_URL is set or a local server answers on 127.0.0.1:5432.
 # With CI=true an unreachable server fails the run instead of skipping it.
-test-postgres: install-dev chromium
+test-postgres: install-dev chromium axe
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -c "import sys,psycopg; psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
 		echo "== PostgreSQL: $$url"; DATABASE_URL="$$url" $(VENV)/bin/pytest; \

@@ -1,0 +1,95 @@
+"""axe-core (from the npm registry) on every main page, and the check-in page's weight."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSWORD, totp_code, with_totp
+
+pytestmark = pytest.mark.django_db(transaction=True)
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+PUBLIC_PAGES = ["/", "/help/", "/privacy/", "/accounts/login/", "/accounts/signup/"]
+STUDENT_PAGES = [
+    "/",
+    "/checkin/",
+    "/screenings/",
+    "/screenings/phq9/",
+    "/accounts/my-data/",
+    "/help/",
+]
+STAFF_PAGES = ["/", "/help/manage/", "/help/manage/new/"]
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    if not AXE.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{AXE} is missing: run `make axe`")
+        pytest.skip("axe-core not installed: run `make axe`")
+    # axe is injected as a script, which the site's own CSP rightly forbids.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + json.dumps([node["target"] for node in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def sign_in(page, user, secret=None):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if secret:
+        page.get_by_label("Code").fill(totp_code(secret))
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)
+
+
+def test_public_pages_have_no_serious_accessibility_violations(axe_page):
+    for path in PUBLIC_PAGES:
+        axe_page.goto(path)
+        assert serious_violations(axe_page) == [], path
+
+
+def test_student_pages_have_no_serious_accessibility_violations(axe_page, student):
+    sign_in(axe_page, student)
+    for path in STUDENT_PAGES:
+        axe_page.goto(path)
+        assert serious_violations(axe_page) == [], path
+
+
+def test_staff_pages_have_no_serious_accessibility_violations(axe_page, staff):
+    sign_in(axe_page, staff, with_totp(staff))
+    for path in STAFF_PAGES:
+        axe_page.goto(path)
+        assert serious_violations(axe_page) == [], path
+
+
+def test_checkin_page_is_light_on_first_load(browser, live_server, student, capsys):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    sign_in(page, student)
+    sizes: list[int] = []
+    # A first load: nothing cached, every response's body counted as transferred.
+    page.on("response", lambda r: sizes.append(len(r.body())) if r.ok else None)
+    page.goto("/checkin/", wait_until="networkidle")
+    context.close()
+
+    total = sum(sizes)
+    with capsys.disabled():
+        print(f"\ncheck-in page first load: {total / 1024:.1f} KB in {len(sizes)} responses")
+    assert total < 100 * 1024
