@@ -1,3 +1,177 @@
-from ninja import Router
+"""The dashboard's suppressed aggregates as JSON, for school staff only.
+
+A hidden cell is `{"shown": false, "reason": "..."}` and carries no number at all.
+"""
+
+from datetime import date
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import Router, Schema
+
+from schools.selectors import staff_memberships_of
+
+from . import selectors
+from .measures import CHARTED_MEASURES, SCREENING_MEASURES
+from .suppression import Cell
 
 router = Router(tags=["cohorts"])
+Weeks = Literal[8, 26, 52]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+class MeasureOut(Schema):
+    key: str
+    label: str
+    kind: str
+    better: str | None
+    description: str
+    bands: list[str]
+
+
+class CohortOut(Schema):
+    id: int
+    name: str
+    school: str
+    k: int
+
+
+class FigureOut(Schema):
+    group: str
+    shown: bool
+    reason: str | None = None
+    students: int | None = None
+    value: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+class WeekOut(Schema):
+    week: date
+    total: FigureOut
+    groups: list[FigureOut]
+
+
+class TableOut(Schema):
+    cohort: int
+    measure: str
+    k: int
+    weeks: list[WeekOut]
+
+
+class ParticipationOut(Schema):
+    cohort: int
+    k: int
+    enrolled: int
+    weeks: list[WeekOut]
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _require_staff(request) -> None:
+    if not staff_memberships_of(request.user):
+        raise PermissionDenied("Only school staff can see cohort aggregates.")
+
+
+def _cohort(request, cohort_id: int):
+    _require_staff(request)
+    cohort = selectors.cohort_for_staff(request.user, cohort_id)
+    if cohort is None:
+        raise Http404
+    return cohort
+
+
+def _figure(group: str, cell) -> dict:
+    if not isinstance(cell, Cell):
+        return {"group": group, "shown": False, "reason": cell.reason}
+    estimate = cell.value
+    return {
+        "group": group,
+        "shown": True,
+        "students": estimate.n,
+        "value": round(estimate.value, 4),
+        "ci_low": round(estimate.low, 4),
+        "ci_high": round(estimate.high, 4),
+    }
+
+
+def _weeks(table) -> list[dict]:
+    return [
+        {
+            "week": row.week,
+            "total": _figure("cohort", row.total),
+            "groups": [_figure(g.key, c) for g, c in zip(table.groups, row.cells, strict=True)],
+        }
+        for row in table.rows
+    ]
+
+
+def _measure(key: str, allowed) -> str:
+    if key not in {m.key for m in allowed}:
+        raise ValidationError({"measure": [f"Choose one of: {', '.join(m.key for m in allowed)}."]})
+    return key
+
+
+@router.get("/measures", response={200: list[MeasureOut], **ERRORS})
+def list_measures(request):
+    _require_staff(request)
+    return [
+        {
+            "key": m.key,
+            "label": m.label,
+            "kind": m.kind,
+            "better": m.better,
+            "description": m.description,
+            "bands": list(m.bands),
+        }
+        for m in CHARTED_MEASURES
+    ]
+
+
+@router.get("/cohorts", response={200: list[CohortOut], **ERRORS})
+def list_cohorts(request):
+    _require_staff(request)
+    return [
+        {"id": c.pk, "name": str(c), "school": c.school.name, "k": selectors.k_for(c.school)}
+        for c in selectors.cohorts_for_staff(request.user)
+    ]
+
+
+@router.get("/cohorts/{cohort_id}/trend", response={200: TableOut, **ERRORS})
+def cohort_trend(request, cohort_id: int, measure: str = "mood", weeks: Weeks = 8):
+    """A measure for the whole cohort (`total`) and each rotation (`groups`), week by week."""
+    cohort = _cohort(request, cohort_id)
+    key = _measure(measure, CHARTED_MEASURES)
+    table = selectors.rotation_table(cohort, measure_key=key, weeks=weeks)
+    return {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
+
+
+@router.get("/cohorts/{cohort_id}/bands", response={200: TableOut, **ERRORS})
+def cohort_bands(request, cohort_id: int, measure: str, weeks: Weeks = 8):
+    """A screening's average (`total`) and the share of students in each band (`groups`)."""
+    cohort = _cohort(request, cohort_id)
+    key = _measure(measure, [m for m in SCREENING_MEASURES if m.bands])
+    table = selectors.band_table(cohort, measure_key=key, weeks=weeks)
+    return {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
+
+
+@router.get("/cohorts/{cohort_id}/participation", response={200: ParticipationOut, **ERRORS})
+def cohort_participation(request, cohort_id: int, weeks: Weeks = 8):
+    """Students who checked in at least once each week (`students`) and the rate (`value`)."""
+    cohort = _cohort(request, cohort_id)
+    table = selectors.participation_table(cohort, weeks=weeks)
+    return {
+        "cohort": cohort.pk,
+        "k": table.k,
+        "enrolled": table.enrolled,
+        "weeks": [
+            {"week": row.week, "total": _figure("cohort", row.total), "groups": []}
+            for row in table.rows
+        ],
+    }

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="cohort_dashboard"),
+    path("export.csv", views.export_csv, name="cohort_export_csv"),
+]

@@ -1,0 +1,48 @@
+"""The dashboard's suppressed tables as flat rows, for CSV (and any other tabular format)."""
+
+from collections.abc import Iterator
+
+from schools.models import Cohort
+
+from . import selectors
+from .measures import CHARTED_MEASURES, PROPORTION, SCREENING_MEASURES
+from .suppression import Cell
+
+HEADER = (
+    "table", "cohort", "measure", "week_starting", "group", "students", "value", "ci_low",
+    "ci_high", "not_shown_because",
+)  # fmt: skip
+
+
+def _line(table: str, cohort: Cohort, measure: str, week, group: str, cell, *, share: bool):
+    if not isinstance(cell, Cell):
+        return (table, str(cohort), measure, week.isoformat(), group, "", "", "", "", cell.reason)
+    estimate = cell.value
+    digits = 4 if share else 3
+    return (
+        table, str(cohort), measure, week.isoformat(), group, estimate.n,
+        round(estimate.value, digits), round(estimate.low, digits), round(estimate.high, digits),
+        "",
+    )  # fmt: skip
+
+
+def export_rows(cohort: Cohort, *, weeks: int) -> Iterator[tuple]:
+    """Exactly the cells the dashboard shows for `cohort`, one per line, hidden ones with why."""
+    yield HEADER
+    for entry in CHARTED_MEASURES:
+        table = selectors.rotation_table(cohort, measure_key=entry.key, weeks=weeks)
+        share = entry.kind == PROPORTION
+        for row in table.rows:
+            yield _line("trend", cohort, entry.key, row.week, "cohort", row.total, share=share)
+            for group, cell in zip(table.groups, row.cells, strict=True):
+                yield _line("rotation", cohort, entry.key, row.week, group.key, cell, share=share)
+    for entry in SCREENING_MEASURES:
+        if not entry.bands:
+            continue
+        table = selectors.band_table(cohort, measure_key=entry.key, weeks=weeks)
+        for row in table.rows:
+            for group, cell in zip(table.groups, row.cells, strict=True):
+                yield _line("bands", cohort, entry.key, row.week, group.key, cell, share=True)
+    table = selectors.participation_table(cohort, weeks=weeks)
+    for row in table.rows:
+        yield _line("participation", cohort, "checkin", row.week, "cohort", row.total, share=True)

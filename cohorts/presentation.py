@@ -1,0 +1,64 @@
+"""How a suppressed cell reads on a page and in an export: one wording everywhere."""
+
+from dataclasses import dataclass
+
+from .measures import COUNT, PROPORTION, Measure
+from .suppression import Cell, Hidden
+
+
+@dataclass(frozen=True)
+class Shown:
+    visible: bool
+    value: str = ""
+    interval: str = ""
+    n: str = ""
+    reason: str = ""
+    heat: str = ""
+
+    def __str__(self) -> str:
+        if not self.visible:
+            return f"not available: {self.reason}"
+        return f"{self.value} ({self.interval}; {self.n})" if self.interval else self.value
+
+
+def number(value: float, *, share: bool) -> str:
+    return f"{value:.0%}" if share else f"{value:.2f}"
+
+
+def heat_class(entry: Measure, value: float) -> str:
+    """Five steps from worse (1) to better (5), by position on the measure's own range."""
+    span = (entry.high - entry.low) or 1
+    position = (value - entry.low) / span
+    if entry.better == "lower":
+        position = 1 - position
+    if entry.better is None:
+        return "heat-neutral"
+    return f"heat-{min(5, 1 + int(position * 5))}"
+
+
+def shown(cell: Cell | Hidden, entry: Measure, *, share: bool | None = None) -> Shown:
+    if isinstance(cell, Hidden):
+        return Shown(False, reason=cell.reason)
+    estimate = cell.value
+    share = entry.kind == PROPORTION if share is None else share
+    if entry.kind == COUNT:
+        return Shown(True, value=f"{estimate.n}", n=f"{estimate.n} students")
+    return Shown(
+        True,
+        value=number(estimate.value, share=share),
+        interval=f"95% CI {number(estimate.low, share=share)}–{number(estimate.high, share=share)}",
+        n=f"n={estimate.n} students",
+        heat=heat_class(entry, estimate.value) if not share or entry.kind == PROPORTION else "",
+    )
+
+
+def participation_shown(cell: Cell | Hidden, *, enrolled: int) -> Shown:
+    if isinstance(cell, Hidden):
+        return Shown(False, reason=cell.reason)
+    estimate = cell.value
+    return Shown(
+        True,
+        value=number(estimate.value, share=True),
+        interval=f"95% CI {number(estimate.low, share=True)}–{number(estimate.high, share=True)}",
+        n=f"{estimate.n} of {enrolled} students",
+    )

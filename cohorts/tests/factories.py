@@ -1,0 +1,76 @@
+"""Rollup data for tests, pushed in through the same service the check-in app calls."""
+
+import random
+from datetime import date, timedelta
+
+from accounts.models import User
+from cohorts import services
+from cohorts.observations import Observation
+from cohorts.selectors import school_today
+from schools.models import Cohort, Enrollment
+
+SCALES = ["mood", "stress", "energy", "sleep_quality", "loneliness", "purpose"]
+SELF_CARE = ["ate_well", "moved", "rested", "connected", "meditated", "therapy"]
+
+
+def enroll(cohort: Cohort, count: int, prefix: str = "s") -> list[int]:
+    """`count` students in `cohort` (bulk: these tests exercise rollups, not sign-up)."""
+    users = User.objects.bulk_create(
+        [User(email=f"{prefix}{i}.{cohort.pk}@example.org") for i in range(count)]
+    )
+    Enrollment.objects.bulk_create(
+        [Enrollment(student=u, school=cohort.school, cohort=cohort) for u in users]
+    )
+    return [u.pk for u in users]
+
+
+def weeks_ago(cohort: Cohort, weeks: int, weekday: int = 2) -> date:
+    today = school_today(cohort.school)
+    monday = today - timedelta(days=today.weekday())
+    return monday - timedelta(weeks=weeks) + timedelta(days=weekday)
+
+
+def checkin_observations(
+    cohort: Cohort, student_id: int, day: date, rotation_id: int | None, rng: random.Random
+) -> list[Observation]:
+    base = {
+        "school_id": cohort.school_id,
+        "cohort_id": cohort.pk,
+        "rotation_id": rotation_id,
+        "day": day,
+        "student_id": student_id,
+        "band": None,
+    }
+    values = {name: float(rng.randint(1, 5)) for name in SCALES}
+    values["sleep_hours"] = round(rng.uniform(3, 10), 1)
+    values.update({name: float(rng.random() < 0.5) for name in SELF_CARE})
+    values["checkin"] = 1.0
+    return [Observation(measure=m, value=v, **base) for m, v in values.items()]
+
+
+def screening_observation(
+    cohort: Cohort, student_id: int, day: date, rotation_id: int | None, score: float, band: str
+) -> Observation:
+    return Observation(
+        school_id=cohort.school_id,
+        cohort_id=cohort.pk,
+        rotation_id=rotation_id,
+        day=day,
+        measure="screen:phq9",
+        value=score,
+        band=band,
+        student_id=student_id,
+    )
+
+
+PHQ9_BANDS = [(0, 4, "Minimal"), (5, 9, "Mild"), (10, 14, "Moderate")]
+
+
+def random_phq9(cohort, student_id, day, rotation_id, rng) -> Observation:
+    low, high, band = rng.choice(PHQ9_BANDS)
+    return screening_observation(cohort, student_id, day, rotation_id, rng.randint(low, high), band)
+
+
+def add_all(observations) -> None:
+    for observation in observations:
+        services.add_observation(**observation.__dict__)

@@ -1,0 +1,198 @@
+import random
+
+import pytest
+from django.urls import reverse
+
+from cohorts.selectors import school_today
+from cohorts.services import week_of
+from conftest import make_cohort, with_totp
+from schools.models import Rotation
+
+from .factories import add_all, checkin_observations, enroll, random_phq9, weeks_ago
+
+pytestmark = pytest.mark.django_db
+DASHBOARD = "/school/"
+EXPORT = "/school/export.csv"
+API = "/api/school"
+
+
+@pytest.fixture
+def busy_cohort(cohort):
+    """12 students who all checked in last week, 10 of them on surgery, plus 3 enrolled quiet."""
+    rng = random.Random(1)
+    surgery = Rotation.objects.get(slug="surgery").pk
+    psychiatry = Rotation.objects.get(slug="psychiatry").pk
+    ids = enroll(cohort, 15)
+    for i, student in enumerate(ids[:12]):
+        rotation = surgery if i < 10 else psychiatry
+        for weeks in (1, 2):
+            day = weeks_ago(cohort, weeks)
+            add_all(checkin_observations(cohort, student, day, rotation, rng))
+            add_all([random_phq9(cohort, student, day, rotation, rng)])
+    return cohort
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    with_totp(staff)
+    client.force_login(staff)
+    return client
+
+
+def test_staff_see_the_cohort_trend_with_a_chart_its_table_and_the_notes(staff_client, busy_cohort):
+    response = staff_client.get(DASHBOARD, {"cohort": busy_cohort.pk, "measure": "stress"})
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    assert "<svg" in page and "Stress over time" in page
+    assert "n=12 students" in page
+    assert "they describe groups, not people" in page.replace("They", "they")
+    assert "look at the interval" in page
+
+
+def test_small_rotations_say_why_instead_of_showing_a_number(staff_client, busy_cohort):
+    page = staff_client.get(DASHBOARD, {"cohort": busy_cohort.pk}).content.decode()
+
+    # Psychiatry holds 2 students: hidden; surgery (10) would then give psychiatry away by
+    # subtraction from the cohort's 12, so it is hidden too.
+    assert "Not available: fewer than 10 students" in page
+    assert "hidden so the other hidden cell cannot be worked out" in page
+    assert "n=10 students" not in page
+
+
+def test_the_current_week_never_shows_a_number(staff_client, busy_cohort):
+    rng = random.Random(2)
+    today = school_today(busy_cohort.school)
+    for student in range(1, 13):
+        add_all(checkin_observations(busy_cohort, 10_000 + student, today, None, rng))
+
+    data = staff_client.get(f"{API}/cohorts/{busy_cohort.pk}/trend").json()
+
+    current = [w for w in data["weeks"] if w["week"] == week_of(today).isoformat()]
+    assert current[0]["total"] == {
+        "group": "cohort", "shown": False, "reason": "week not over yet",
+        "students": None, "value": None, "ci_low": None, "ci_high": None,
+    }  # fmt: skip
+    page = staff_client.get(DASHBOARD).content.decode()
+    assert "Not available: week not over yet" in page
+
+
+def test_participation_is_a_rate_and_a_count_never_names(staff_client, cohort):
+    ids = enroll(cohort, 40)
+    rng = random.Random(3)
+    for student in ids[:20]:
+        add_all(checkin_observations(cohort, student, weeks_ago(cohort, 1), None, rng))
+
+    data = staff_client.get(f"{API}/cohorts/{cohort.pk}/participation").json()
+
+    last = data["weeks"][-2]["total"]
+    assert (data["enrolled"], last["students"], last["value"]) == (40, 20, 0.5)
+    page = staff_client.get(DASHBOARD).content.decode()
+    assert "20 of 40 students" in page
+    assert "@example.org" not in page
+
+
+def test_the_export_holds_the_same_suppressed_tables(staff_client, busy_cohort):
+    response = staff_client.get(EXPORT, {"cohort": busy_cohort.pk})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "no-store" in response["Cache-Control"]
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("table,cohort,measure,week_starting,group,students")
+    assert any(line.startswith("trend,Class of 2028,stress,") and ",12," in line for line in lines)
+    surgery = [line for line in lines if line.startswith("rotation,") and ",surgery," in line]
+    assert surgery and all(",surgery,,,,," in line for line in surgery)
+    assert any("hidden so the other hidden cell" in line for line in surgery)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"measure": "shoe_size"},
+        {"weeks": "3"},
+        {"weeks": "8; DROP TABLE"},
+        {"screening": "screen:pss4"},  # a screening without bands is not on the menu
+        {"cohort": "abc"},
+        {"rotation": "surgery"},  # no free filters
+        {"exclude": "surgery"},
+    ],
+)
+def test_a_tampered_query_string_is_a_404_never_a_number(staff_client, busy_cohort, query):
+    for url in (DASHBOARD, EXPORT):
+        response = staff_client.get(url, query)
+        assert response.status_code == 404
+        assert b"n=" not in response.content
+
+
+def test_repeating_a_choice_is_refused(staff_client, busy_cohort):
+    response = staff_client.get(f"{DASHBOARD}?measure=mood&measure=stress")
+    assert response.status_code == 404
+
+
+def test_staff_of_another_school_get_404_for_our_cohort(client, other_staff, busy_cohort):
+    make_cohort(other_staff.staff_memberships.get().school, 2029)
+    with_totp(other_staff)
+    client.force_login(other_staff)
+
+    for url in (DASHBOARD, EXPORT):
+        assert client.get(url, {"cohort": busy_cohort.pk}).status_code == 404
+    for path in ("trend", "participation", "bands?measure=screen:phq9"):
+        response = client.get(f"{API}/cohorts/{busy_cohort.pk}/{path}")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
+    cohorts = client.get(f"{API}/cohorts").json()
+    assert busy_cohort.pk not in [c["id"] for c in cohorts]
+
+
+ROUTES = [DASHBOARD, EXPORT]
+API_ROUTES = ["/measures", "/cohorts", "/cohorts/{id}/trend", "/cohorts/{id}/participation",
+              "/cohorts/{id}/bands?measure=screen:phq9"]  # fmt: skip
+
+
+def test_students_and_operators_are_refused_everywhere(client, busy_cohort, student, operator):
+    for user in (student, operator):
+        with_totp(user)
+        client.force_login(user)
+        for url in ROUTES:
+            assert client.get(url, {"cohort": busy_cohort.pk}).status_code == 403
+        for path in API_ROUTES:
+            response = client.get(API + path.format(id=busy_cohort.pk))
+            assert response.status_code == 403
+            assert "staff" in response.json()["detail"]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_or_refused(client, busy_cohort):
+    for url in ROUTES:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("account_login") in response["Location"]
+    for path in API_ROUTES:
+        assert client.get(API + path.format(id=busy_cohort.pk)).status_code == 401
+
+
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, staff, busy_cohort):
+    client.force_login(staff)
+
+    assert client.get(DASHBOARD).status_code == 302
+    assert client.get(f"{API}/cohorts").status_code == 403
+
+
+def test_the_api_refuses_a_measure_off_the_menu_with_422(staff_client, busy_cohort):
+    for path in ("trend?measure=shoe_size", "bands?measure=mood", "trend?weeks=9"):
+        response = staff_client.get(f"{API}/cohorts/{busy_cohort.pk}/{path}")
+        assert response.status_code == 422
+        assert response.json()["detail"] == "Invalid input."
+        assert response.json()["errors"]
+
+
+def test_a_school_that_raised_k_sees_less(staff_client, busy_cohort):
+    busy_cohort.school.min_cell_size = 13
+    busy_cohort.school.save()
+
+    data = staff_client.get(f"{API}/cohorts/{busy_cohort.pk}/trend").json()
+
+    assert data["k"] == 13
+    assert not any(w["total"]["shown"] for w in data["weeks"])
+    assert {w["total"]["reason"] for w in data["weeks"]} >= {"fewer than 13 students"}

@@ -1,0 +1,122 @@
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+
+from schools.selectors import staff_memberships_of
+
+from . import selectors
+from .charts import trend_chart
+from .exports import export_rows
+from .measures import CHARTED_MEASURES, PROPORTION, SCREENING_MEASURES
+from .presentation import participation_shown, shown
+
+BANDED = tuple(m for m in SCREENING_MEASURES if m.bands)
+
+
+def staff_required(view):
+    """School staff with a second factor only; staff pages are never cached anywhere."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not staff_memberships_of(request.user):
+            raise PermissionDenied("Only school staff can see cohort aggregates.")
+        if not request.user.authenticator_set.filter(type="totp").exists():
+            messages.info(request, "Set up two-factor authentication to see cohort aggregates.")
+            return redirect("mfa_activate_totp")
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
+def _choices(request) -> dict:
+    """The pre-declared choices in the query string; anything not on the menus is a 404."""
+    cohorts = selectors.cohorts_for_staff(request.user)
+    if not cohorts:
+        raise Http404("Your school has no cohorts yet.")
+    params = request.GET
+    allowed = {"cohort", "measure", "weeks", "screening"}
+    if set(params) - allowed or any(len(params.getlist(name)) > 1 for name in params):
+        raise Http404("Unknown choice.")
+    by_id = {str(c.pk): c for c in cohorts}
+    measures = {m.key: m for m in CHARTED_MEASURES}
+    screenings = {m.key: m for m in BANDED}
+    weeks = {str(w): w for w in selectors.WEEK_CHOICES}
+    try:
+        return {
+            "cohorts": cohorts,
+            "cohort": by_id[params.get("cohort", str(cohorts[0].pk))],
+            "measure": measures[params.get("measure", "mood")],
+            "weeks": weeks[params.get("weeks", str(selectors.DEFAULT_WEEKS))],
+            "screening": screenings[params.get("screening", BANDED[0].key)],
+        }
+    except KeyError:
+        raise Http404("Not one of the choices on the dashboard.") from None
+
+
+def _heat_rows(table):
+    """The rotation x week heat map: the group table turned on its side."""
+    weeks = table.rows[:-1]
+    return [
+        (group, [(row.week, shown(row.cells[i], table.measure)) for row in weeks])
+        for i, group in enumerate(table.groups)
+    ]
+
+
+@staff_required
+def dashboard(request):
+    choice = _choices(request)
+    cohort, entry, weeks = choice["cohort"], choice["measure"], choice["weeks"]
+    table = selectors.rotation_table(cohort, measure_key=entry.key, weeks=weeks)
+    bands = selectors.band_table(cohort, measure_key=choice["screening"].key, weeks=weeks)
+    participation = selectors.participation_table(cohort, weeks=weeks)
+    share = entry.kind == PROPORTION
+    context = {
+        **choice,
+        "k": table.k,
+        "measures": CHARTED_MEASURES,
+        "screenings": BANDED,
+        "week_choices": selectors.WEEK_CHOICES,
+        "share": share,
+        "chart": trend_chart(table, share=share),
+        "trend": [(row, shown(row.total, entry)) for row in table.rows],
+        "heat_weeks": [row.week for row in table.rows[:-1]],
+        "heat": _heat_rows(table),
+        "groups": table.groups,
+        "bands": bands,
+        "band_rows": [
+            (
+                row,
+                shown(row.total, bands.measure),
+                [shown(c, bands.measure, share=True) for c in row.cells],
+            )
+            for row in bands.rows
+        ],
+        "participation": participation,
+        "participation_rows": [
+            (row, participation_shown(row.total, enrolled=participation.enrolled))
+            for row in participation.rows
+        ],
+        "visible_weeks": sum(1 for row in table.rows if shown(row.total, entry).visible),
+    }
+    return render(request, "cohorts/dashboard.html", context)
+
+
+@staff_required
+def export_csv(request):
+    choice = _choices(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"cohort-{choice['cohort'].graduation_year}-last-{choice['weeks']}-weeks.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    for line in export_rows(choice["cohort"], weeks=choice["weeks"]):
+        writer.writerow(line)
+    return response
