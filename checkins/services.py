@@ -14,6 +14,7 @@ from schools.models import Enrollment
 from schools.selectors import placement_on
 from vault.services import encrypt_text
 
+from . import rollups
 from .models import (
     MAX_NOTE_CHARS,
     SCALE_FIELDS,
@@ -75,11 +76,17 @@ def record_checkin(*, student, values: Mapping, day: date | None = None) -> tupl
         rotation=candidate.rotation,
         note_encrypted=encrypt_text(student, note) if note else None,
     )
-    # update_or_create locks the day's row, and on a racing first insert falls back to
-    # updating the winner's row, so the day never gets two check-ins.
-    return CheckIn.objects.update_or_create(
+    # Lock the student's enrollment first: every write of theirs queues here, so reading the
+    # day's previous answers (to take them out of the rollups) cannot race a second submit.
+    Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
+    previous = CheckIn.objects.filter(student=student, day=day).first()
+    if previous is not None:
+        rollups.remove(rollups.checkin_observations(previous, enrollment.cohort_id))
+    checkin, created = CheckIn.objects.update_or_create(
         student=student, day=day, defaults={**fields, "school": enrollment.school}
     )
+    rollups.add(rollups.checkin_observations(checkin, enrollment.cohort_id))
+    return checkin, created
 
 
 @transaction.atomic
@@ -88,8 +95,13 @@ def delete_checkin(*, student, day: date | None = None) -> bool:
     day = day or local_today(enrollment)
     if day != local_today(enrollment):
         raise ValidationError({"day": "You can only delete today's check-in here."})
-    deleted, _ = CheckIn.objects.filter(student=student, day=day).delete()
-    return bool(deleted)
+    Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
+    checkin = CheckIn.objects.filter(student=student, day=day).first()
+    if checkin is None:
+        return False
+    rollups.remove(rollups.checkin_observations(checkin, enrollment.cohort_id))
+    checkin.delete()
+    return True
 
 
 @dataclass(frozen=True)
@@ -162,6 +174,7 @@ def record_screening(
                 day=local_today(enrollment),
                 submission_key=submission_key,
             )
+            rollups.add(rollups.screening_observations(response, enrollment.cohort_id))
             if SELF_HARM in result.flags:
                 record_safety_event(student=student, trigger=SafetyEvent.Trigger.SELF_HARM_ANSWER)
     except IntegrityError:

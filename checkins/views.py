@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 import instruments
+from habits.selectors import checkin_habit_context
 from schools.decorators import student_required
 from support.selectors import crisis_resources_for, next_steps_for
 
@@ -17,6 +18,9 @@ SCHEDULE_CHOICES += [(90, "every 3 months")]
 
 
 def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
     for field, messages_ in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages_)
 
@@ -39,7 +43,8 @@ def checkin(request):
                 else "Today's check-in is updated.",
             )
             return redirect("checkin")
-    return render(request, "checkins/checkin.html", {"form": form, "existing": existing})
+    context = {"form": form, "existing": existing, **checkin_habit_context(request.user)}
+    return render(request, "checkins/checkin.html", context)
 
 
 @require_POST

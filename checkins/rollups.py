@@ -1,0 +1,81 @@
+"""What a check-in or screening contributes to the school's anonymous rollups.
+
+The only bridge from personal rows to `cohorts`: cohorts never reads check-ins itself, it
+receives observations here, in the same transaction as the write that causes them.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from cohorts import services as rollups
+from cohorts.observations import Observation
+from schools.models import Enrollment
+
+from .models import SCALE_FIELDS, SELF_CARE_FIELDS, CheckIn, ScreeningResponse
+
+CHECKIN_MEASURE = "checkin"
+
+
+def checkin_observations(checkin: CheckIn, cohort_id: int) -> list[Observation]:
+    base = {
+        "school_id": checkin.school_id,
+        "cohort_id": cohort_id,
+        "rotation_id": checkin.rotation_id,
+        "day": checkin.day,
+        "student_id": checkin.student_id,
+        "band": None,
+    }
+    values = {name: float(getattr(checkin, name)) for name in SCALE_FIELDS}
+    values["sleep_hours"] = float(checkin.sleep_hours)
+    values.update({name: float(bool(getattr(checkin, name))) for name in SELF_CARE_FIELDS})
+    values[CHECKIN_MEASURE] = 1.0
+    return [Observation(measure=m, value=v, **base) for m, v in values.items()]
+
+
+def screening_observations(response: ScreeningResponse, cohort_id: int) -> list[Observation]:
+    return [
+        Observation(
+            school_id=response.school_id,
+            cohort_id=cohort_id,
+            rotation_id=response.rotation_id,
+            day=response.day,
+            measure=f"screen:{response.instrument}",
+            value=float(response.score),
+            band=response.band or None,
+            student_id=response.student_id,
+        )
+    ]
+
+
+def add(observations: Iterable[Observation]) -> None:
+    for observation in observations:
+        rollups.add_observation(**observation.__dict__)
+
+
+def remove(observations: Iterable[Observation]) -> None:
+    for observation in observations:
+        rollups.remove_observation(**observation.__dict__)
+
+
+def forget_student(student) -> None:
+    """Take every contribution of `student` out of the rollups (before their rows go)."""
+    enrollment = Enrollment.objects.filter(student=student).first()
+    if enrollment is None:
+        return
+    for checkin in CheckIn.objects.filter(student=student):
+        remove(checkin_observations(checkin, enrollment.cohort_id))
+    for response in ScreeningResponse.objects.filter(student=student):
+        remove(screening_observations(response, enrollment.cohort_id))
+
+
+def all_observations() -> Iterator[Observation]:
+    cohorts = dict(Enrollment.objects.values_list("student_id", "cohort_id"))
+    for checkin in CheckIn.objects.order_by("pk").iterator(chunk_size=5000):
+        if checkin.student_id in cohorts:
+            yield from checkin_observations(checkin, cohorts[checkin.student_id])
+    for response in ScreeningResponse.objects.order_by("pk").iterator(chunk_size=5000):
+        if response.student_id in cohorts:
+            yield from screening_observations(response, cohorts[response.student_id])
+
+
+def rebuild_rollups() -> int:
+    return rollups.rebuild(all_observations())

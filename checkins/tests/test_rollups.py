@@ -1,0 +1,114 @@
+"""Every check-in and screening write moves the anonymous rollups in the same transaction."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from checkins.models import CheckIn
+from checkins.rollups import rebuild_rollups
+from checkins.services import delete_checkin, record_checkin, record_screening
+from cohorts.models import CellMember, RollupCell
+
+VALUES = {
+    "mood": 4, "stress": 2, "energy": 3, "sleep_hours": "6.5", "sleep_quality": 3,
+    "loneliness": 2, "purpose": 5, "moved": True,
+}  # fmt: skip
+
+
+def snapshot() -> list[tuple]:
+    return sorted(
+        RollupCell.objects.values_list(
+            "school_id", "cohort_id", "scope", "rotation_id", "week", "measure",
+            "n_students", "n_obs", "total", "total_sq", "band_counts",
+        )
+    )  # fmt: skip
+
+
+def cell(measure: str, scope: str = "cohort") -> RollupCell:
+    return RollupCell.objects.get(measure=measure, scope=scope)
+
+
+@pytest.mark.django_db
+def test_a_checkin_adds_to_the_cells_and_an_update_replaces_its_values(student, classmate):
+    record_checkin(student=student, values=VALUES)
+    record_checkin(student=classmate, values={**VALUES, "mood": 2})
+    assert (cell("mood").n_students, cell("mood").total) == (2, 6.0)
+
+    record_checkin(student=student, values={**VALUES, "mood": 1})
+
+    mood = cell("mood")
+    assert (mood.n_students, mood.n_obs, mood.total, mood.total_sq) == (2, 2, 3.0, 5.0)
+    assert cell("moved").total == 2.0
+
+
+@pytest.mark.django_db
+def test_deleting_reverses_the_contribution(student, classmate):
+    record_checkin(student=classmate, values=VALUES)
+    before = snapshot()
+    record_checkin(student=student, values={**VALUES, "mood": 1})
+
+    delete_checkin(student=student)
+
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_rebuild_equals_the_incremental_result(student, classmate):
+    record_checkin(student=student, values=VALUES)
+    record_checkin(student=classmate, values={**VALUES, "stress": 5})
+    record_checkin(student=student, values={**VALUES, "sleep_hours": "4"})
+    record_screening(student=student, instrument_id="phq9", answers=[2] * 9, submission_key="a")
+    record_screening(student=classmate, instrument_id="phq9", answers=[0] * 9, submission_key="b")
+    incremental = snapshot()
+    assert any(row[5] == "screen:phq9" for row in incremental)
+
+    rebuild_rollups()
+
+    assert snapshot() == incremental
+
+
+@pytest.mark.django_db
+def test_deleting_an_account_takes_its_values_out_of_the_rollups(student, classmate):
+    from accounts.data_ownership import delete_account
+
+    record_checkin(student=classmate, values=VALUES)
+    before = snapshot()
+    record_checkin(student=student, values={**VALUES, "mood": 1})
+    record_screening(student=student, instrument_id="who5", answers=[1] * 5, submission_key="c")
+
+    delete_account(user=student)
+
+    assert [row for row in snapshot() if not row[5].startswith("screen:")] == before
+    assert not RollupCell.objects.filter(measure="screen:who5", n_obs__gt=0).exists()
+    assert CellMember.objects.filter(observations__gt=0).count() == CellMember.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_identical_checkins_make_one_row_and_consistent_rollups(student):
+    barrier = threading.Barrier(50)
+    errors: list[BaseException] = []
+
+    def submit():
+        try:
+            barrier.wait()
+            record_checkin(student=student, values=VALUES)
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert CheckIn.objects.filter(student=student).count() == 1
+    mood = cell("mood")
+    assert (mood.n_students, mood.n_obs, mood.total) == (1, 1, 4.0)
+    incremental = snapshot()
+    rebuild_rollups()
+    assert snapshot() == incremental
