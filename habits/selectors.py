@@ -1,0 +1,144 @@
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from checkins.services import enrollment_for, local_today
+
+from .models import BACKFILL_DAYS, DAILY, DEFAULT_HABITS, DefaultHabit, Habit, HabitLog
+from .strength import forgiving_streak, habit_strength
+
+# Loop's score forgets slowly but surely: after a year even a once-a-week habit's oldest day
+# weighs under 0.1%, so reading one year of logs keeps the page's cost flat as history grows.
+STRENGTH_HISTORY_DAYS = 365
+
+
+@dataclass(frozen=True)
+class DaySlot:
+    day: date
+    done: bool
+    hours: Decimal | None
+
+
+@dataclass(frozen=True)
+class HabitSummary:
+    habit: Habit
+    done_today: bool
+    hours_today: Decimal | None
+    last_days: list[DaySlot]  # the back-fill row: the 7 days before today, oldest first
+    strength: int  # 0-100
+    streak: int  # days (daily habits) or weeks on target (weekly ones)
+    this_week: int
+    done_last_7: int
+
+    @property
+    def streak_unit(self) -> str:
+        return "days" if self.habit.is_daily else "weeks"
+
+    @property
+    def on_track_this_week(self) -> bool:
+        return self.this_week >= self.habit.target_per_week
+
+
+def habits_of(student, include_archived: bool = False) -> list[Habit]:
+    habits = Habit.objects.filter(student=student)
+    if not include_archived:
+        habits = habits.exclude(state=Habit.State.ARCHIVED)
+    return list(habits)
+
+
+def habit_of(student, habit_id: int) -> Habit | None:
+    """The student's own habit, or None (also for anybody else's id)."""
+    return Habit.objects.filter(student=student, pk=habit_id).first()
+
+
+def defaults_not_enabled(student, habits: list[Habit] | None = None) -> list[DefaultHabit]:
+    """The default habits to offer as one-tap "Add" buttons (archived ones come back too)."""
+    if habits is None:
+        habits = habits_of(student)
+    on = {h.kind for h in habits if h.state != Habit.State.ARCHIVED}
+    return [default for default in DEFAULT_HABITS if default.kind not in on]
+
+
+def habit_summaries(
+    student, today: date, *, include_archived: bool = False, habits: list[Habit] | None = None
+) -> list[HabitSummary]:
+    """For each active or paused habit (in order): today, the back-fill row, strength, streak
+    and this week's count. Two queries, whatever the number of habits or logs."""
+    if habits is None:
+        habits = habits_of(student, include_archived=include_archived)
+    if not habits:
+        return []
+    window_start = today - timedelta(days=STRENGTH_HISTORY_DAYS)
+    logs: dict[int, dict[date, Decimal | None]] = defaultdict(dict)
+    for habit_id, day, hours in HabitLog.objects.filter(
+        habit__in=[h.pk for h in habits], day__gte=window_start, day__lte=today
+    ).values_list("habit_id", "day", "hours"):
+        logs[habit_id][day] = hours
+    return [summarise(habit, logs[habit.pk], today) for habit in habits]
+
+
+def summarise(habit: Habit, logged: dict[date, Decimal | None], today: date) -> HabitSummary:
+    """One habit's summary from its logs (day -> hours) of up to the last year."""
+    done_today = today in logged
+    # Strength and streak stand still while a habit is paused or archived.
+    stopped = habit.paused_at or habit.archived_at
+    end = min(today, stopped.date()) if stopped and habit.state != Habit.State.ACTIVE else today
+    created = habit.created_at.date() if habit.created_at else today
+    start = min([created, *logged]) if logged else created
+    start = max(start, today - timedelta(days=STRENGTH_HISTORY_DAYS))
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    done = [day in logged for day in days]
+    # Today is not over: until it is logged it doesn't count against the strength.
+    scored = done if done_today or end < today else done[:-1]
+    strengths = habit_strength(scored, per_week=habit.target_per_week) if scored else []
+    monday = today - timedelta(days=today.weekday())
+    row = [today - timedelta(days=n) for n in range(BACKFILL_DAYS, 0, -1)]
+    return HabitSummary(
+        habit=habit,
+        done_today=done_today,
+        hours_today=logged.get(today),
+        last_days=[DaySlot(d, d in logged, logged.get(d)) for d in row],
+        strength=round(strengths[-1]) if strengths else 0,
+        streak=forgiving_streak(done, per_week=habit.target_per_week, last_weekday=end.weekday())
+        if done
+        else 0,
+        this_week=sum(1 for d in logged if monday <= d <= today),
+        done_last_7=sum(1 for d in logged if today - timedelta(days=DAILY) < d <= today),
+    )
+
+
+def summary_of(student, habit: Habit) -> HabitSummary:
+    today = local_today(enrollment_for(student))
+    return habit_summaries(student, today, habits=[habit])[0]
+
+
+def habit_days(student, start: date, end: date) -> dict[int, set[date]]:
+    """{habit id: the days it was done} between two days inclusive, for the student's habits
+    (archived ones too: their history still describes those days)."""
+    days: dict[int, set[date]] = defaultdict(set)
+    for habit_id, day in HabitLog.objects.filter(
+        habit__student=student, day__gte=start, day__lte=end
+    ).values_list("habit_id", "day"):
+        days[habit_id].add(day)
+    return dict(days)
+
+
+def logs_between(student, habit_id: int, start: date, end: date) -> list[HabitLog]:
+    return list(
+        HabitLog.objects.filter(
+            habit__student=student, habit_id=habit_id, day__gte=start, day__lte=end
+        ).order_by("day")
+    )
+
+
+def checkin_habit_context(student) -> dict:
+    """What `habits/_checkin_row.html` needs: today's active habits, done or not."""
+    today = local_today(enrollment_for(student))
+    active = [h for h in habits_of(student) if h.state == Habit.State.ACTIVE]
+    logged = set(
+        HabitLog.objects.filter(habit__in=[h.pk for h in active], day=today).values_list(
+            "habit_id", flat=True
+        )
+    )
+    return {"checkin_habits": [(habit, habit.pk in logged) for habit in active]}
