@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.insights, name="insights"),
+    path("week/", views.week, name="insights_week"),
+    path("journal/", views.journal, name="journal"),
+    path("journal/new/", views.reflection_new, name="reflection_new"),
+    path("journal/<int:reflection_id>/edit/", views.reflection_edit, name="reflection_edit"),
+    path("journal/<int:reflection_id>/delete/", views.reflection_delete, name="reflection_delete"),
+]
