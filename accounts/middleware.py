@@ -8,7 +8,8 @@ from schools.selectors import needs_mfa
 
 
 class StaffMFARequiredMiddleware:
-    """Send staff and operators without a second factor to set one up before anything else.
+    """Send staff and operators without a second factor to set one up before anything else,
+    and end their sessions after STAFF_IDLE_SECONDS without a request.
 
     Staff sessions reach school-wide aggregates and settings, so a stolen password alone must
     not be enough. Students may add MFA but are never forced to.
@@ -23,12 +24,15 @@ class StaffMFARequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        staff = user is not None and user.is_authenticated and needs_mfa(user)
+        if staff:
+            # Sliding idle expiry: a dean's laptop left open in a shared office should not
+            # stay signed in for two weeks.
+            request.session.set_expiry(settings.STAFF_IDLE_SECONDS)
         if (
-            user is not None
-            and user.is_authenticated
+            staff
             and not request.path.startswith(self.allowed_prefixes)
             and request.path not in self.allowed_paths
-            and needs_mfa(user)
             and not user.authenticator_set.filter(type="totp").exists()
         ):
             if request.path.startswith("/api/"):
@@ -42,20 +46,4 @@ class StaffMFARequiredMiddleware:
                 "to continue.",
             )
             return redirect(reverse("mfa_activate_totp"))
-        return self.get_response(request)
-
-
-class StaffIdleTimeoutMiddleware:
-    """Staff sessions end after STAFF_IDLE_SECONDS without a request (sliding expiry).
-
-    A dean's laptop left open in a shared office should not stay signed in for two weeks.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and needs_mfa(user):
-            request.session.set_expiry(settings.STAFF_IDLE_SECONDS)
         return self.get_response(request)

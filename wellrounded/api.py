@@ -48,7 +48,9 @@ def django_validation_error(request, exc: ValidationError):
 def schema_validation_error(request, exc: NinjaValidationError):
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload")]
+        location = [str(part) for part in error.get("loc", [])]
+        while location and location[0] in ("body", "payload", "query", "path"):
+            location.pop(0)
         errors.setdefault(".".join(location) or "__all__", []).append(error.get("msg", "Invalid."))
     return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
 

@@ -106,7 +106,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
-    "accounts.middleware.StaffIdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "wellrounded.urls"
@@ -122,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wellrounded.context_processors.role",
             ],
         },
     },

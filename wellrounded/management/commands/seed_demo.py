@@ -7,6 +7,9 @@ from tqdm import tqdm
 
 from accounts.models import User
 from checkins.demo import add_demo_notes, generate_checkins
+from checkins.rollups import rebuild_rollups
+from habits.demo import generate_habits
+from insights.demo import generate_reflections
 from schools.demo import DEMO_DOMAIN, DEMO_SLUG, create_demo_school, demo_logins
 from schools.models import School
 from support.demo import seed_help_directory
@@ -62,6 +65,9 @@ class Command(BaseCommand):
         with tqdm(total=expected, unit="check-in", desc="check-ins", disable=None) as bar:
             checkins = generate_checkins(demo, progress=bar.update)
         add_demo_notes(User.objects.get(email=f"student@{DEMO_DOMAIN}"), demo.rng)
+        generate_habits(demo)
+        generate_reflections(demo)
+        rebuild_rollups()
         return demo, checkins
 
     def print_logins(self, logins, invite_codes):

@@ -1,0 +1,162 @@
+"""Shared pieces of the benchmarks: a fresh database, a gunicorn server, an HTTP client.
+
+Every benchmark runs its servers on 127.0.0.1 only, with bounded request counts and times.
+"""
+
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "WR_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "wellrounded.settings",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    else:
+        env.pop("DATABASE_URL", None)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+@contextmanager
+def fresh_site(students: int, days: int = 1, database_url: str | None = None):
+    """A migrated database with the demo school, in a temporary data directory."""
+    with tempfile.TemporaryDirectory(prefix="wr-bench-") as tmp:
+        env = bench_env(Path(tmp), database_url)
+        if database_url:
+            import psycopg
+
+            base, name = database_url.rsplit("/", 1)
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{name}"')
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "createcachetable")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        manage(env, "seed_demo", "--students", str(students), "--days", str(days))
+        yield env
+
+
+@contextmanager
+def gunicorn(app: str, env: dict[str, str], workers: int = 2):
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [GUNICORN, app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"{app} did not start")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+class Client:
+    """A tiny keep-alive HTTP client with cookies and Django's CSRF token."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, form: dict | None = None, json_body: str | None = None
+    ):
+        headers = {"Host": "127.0.0.1"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if json_body is not None:
+            body = json_body
+            headers["Content-Type"] = "application/json"
+        if method != "GET" and "csrftoken" in self.cookies:
+            headers["X-CSRFToken"] = self.cookies["csrftoken"]
+            headers["Referer"] = f"http://127.0.0.1:{self.port}/"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            raise
+        content = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie(header)
+            for key, morsel in cookie.items():
+                self.cookies[key] = morsel.value
+        return response.status, content
+
+    def login(self, email: str, password: str) -> None:
+        self.request("GET", "/accounts/login/")
+        status, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            {
+                "login": email,
+                "password": password,
+                "csrfmiddlewaretoken": self.cookies["csrftoken"],
+            },
+        )
+        if status != 302:
+            raise RuntimeError(f"login failed for {email}: {status}")
+
+    def csrf_from(self, html: bytes) -> str:
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        return match.group(1).decode() if match else self.cookies.get("csrftoken", "")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def student_email(i: int) -> str:
+    return "student@northbrook.example" if i == 0 else f"student{i + 1:06d}@northbrook.example"

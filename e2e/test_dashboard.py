@@ -1,0 +1,39 @@
+import random
+
+import pytest
+from playwright.sync_api import expect
+
+from cohorts.tests.factories import add_all, checkin_observations, enroll, weeks_ago
+from conftest import PASSWORD, totp_code, with_totp
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_staff_open_the_cohort_dashboard_and_read_a_chart_and_its_table(
+    page, staff, cohort, screenshot
+):
+    rng = random.Random(5)
+    for student in enroll(cohort, 14):
+        for weeks in (1, 2, 3):
+            add_all(checkin_observations(cohort, student, weeks_ago(cohort, weeks), None, rng))
+    secret = with_totp(staff)
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="Your school", exact=True)).to_be_visible()
+
+    page.goto("/school/")
+    page.get_by_label("Measure").select_option(label="Stress")
+    page.get_by_role("button", name="Show").click()
+
+    expect(page.get_by_role("heading", name="Stress over time")).to_be_visible()
+    expect(page.get_by_role("img", name="Stress over time")).to_be_visible()
+    table = page.get_by_role("table", name="Stress, whole cohort, by week")
+    expect(table).to_contain_text("n=14 students")
+    expect(table).to_contain_text("Not available: week not over yet")
+    expect(page.get_by_text("they describe groups, not people")).to_be_visible()
+    screenshot("cohort-dashboard")
