@@ -47,13 +47,11 @@ def screening_observations(response: ScreeningResponse, cohort_id: int) -> list[
 
 
 def add(observations: Iterable[Observation]) -> None:
-    for observation in observations:
-        rollups.add_observation(**observation.__dict__)
+    rollups.apply_observations(list(observations), sign=1)
 
 
 def remove(observations: Iterable[Observation]) -> None:
-    for observation in observations:
-        rollups.remove_observation(**observation.__dict__)
+    rollups.apply_observations(list(observations), sign=-1)
 
 
 def forget_student(student) -> None:

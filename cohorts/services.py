@@ -3,12 +3,13 @@ own transaction, so a check-in and its contribution to the aggregates commit (or
 together. Every function here is the exact inverse of another: add/remove, rebuild/purge.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
 from schools.models import Cohort
@@ -65,23 +66,152 @@ def _cell_keys(
     return [{**base, "scope": Scope.COHORT, "rotation_id": None}, {**base, **group}]
 
 
-def _locked_cell(key: dict, *, create: bool) -> RollupCell | None:
-    try:
-        return RollupCell.objects.select_for_update().get(**key)
-    except RollupCell.DoesNotExist:
-        if not create:
-            return None
-    try:
-        with transaction.atomic():
-            return RollupCell.objects.create(**key)
-    except IntegrityError:
-        # Another writer created it between our read and our insert: lock theirs.
-        return RollupCell.objects.select_for_update().get(**key)
+KEY_FIELDS = ["school_id", "cohort_id", "week", "measure", "scope", "rotation_id"]
 
 
 def _check_cohort(school_id: int, cohort_id: int) -> None:
     if not Cohort.objects.filter(pk=cohort_id, school_id=school_id).exists():
         raise ValidationError({"cohort_id": "This cohort does not belong to this school."})
+
+
+CELL_FIELDS = ["n_students", "n_obs", "total", "total_sq", "band_counts"]
+MEMBER_FIELDS = ["observations", "total", "total_sq", "bands"]
+
+
+def _key_tuple(key: dict) -> tuple:
+    return tuple(sorted(key.items()))
+
+
+def _lock_cells(keys: list[dict], *, create: bool) -> dict[tuple, RollupCell]:
+    """Lock (and, when adding, create) the cells for `keys` in a few queries, in one order."""
+    wanted = {_key_tuple(key): key for key in keys}
+    groups: dict[tuple, list[dict]] = {}
+    for key in wanted.values():
+        groups.setdefault((key["school_id"], key["cohort_id"]), []).append(key)
+
+    def locked() -> dict[tuple, RollupCell]:
+        found = {}
+        for (school_id, cohort_id), group in groups.items():
+            query = RollupCell.objects.select_for_update().filter(
+                school_id=school_id,
+                cohort_id=cohort_id,
+                week__in={key["week"] for key in group},
+                measure__in={key["measure"] for key in group},
+            ).filter(
+                Q(rotation_id__isnull=True)
+                | Q(rotation_id__in={key["rotation_id"] for key in group} - {None})
+            )
+            for cell in query.order_by("measure", "scope", "rotation_id", "week"):
+                frozen = _key_tuple({name: getattr(cell, name) for name in KEY_FIELDS})
+                if frozen in wanted:
+                    found[frozen] = cell
+        return found
+
+    cells = locked()
+    missing = [RollupCell(**wanted[frozen]) for frozen in wanted if frozen not in cells]
+    if create and missing:
+        # A concurrent writer may create some of them first: skip those, then lock them all.
+        RollupCell.objects.bulk_create(missing, ignore_conflicts=True)
+        cells = locked()
+    return cells
+
+
+def _save(model, objects: list, fields: list[str]) -> None:
+    """UPDATE each row's `fields` with one prepared statement (the ORM's bulk_update builds a
+    CASE expression per field and row, which costs more CPU than the check-in itself)."""
+    if not objects:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = [model._meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in columns)
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608  # nosec B608
+
+
+def apply_observations(observations: Sequence[Observation], *, sign: int) -> None:
+    """Add (sign=1) or take back (sign=-1) observations, batched: a handful of queries
+    however many measures a check-in carries. Must run inside the caller's transaction."""
+    if not observations:
+        return
+    prepared = []
+    for obs in observations:
+        value = float(obs.value)
+        prepared.append((obs, value, _band_label(obs.measure, value, obs.band)))
+    for school_id, cohort_id in {(obs.school_id, obs.cohort_id) for obs in observations}:
+        _check_cohort(school_id, cohort_id)
+    hashes = {
+        student_id: member_key(student_id) for student_id in {o.student_id for o in observations}
+    }
+    keyed = []
+    for obs, value, label in prepared:
+        for key in _cell_keys(
+            school_id=obs.school_id,
+            cohort_id=obs.cohort_id,
+            rotation_id=obs.rotation_id,
+            day=obs.day,
+            measure=obs.measure,
+        ):
+            keyed.append((key, hashes[obs.student_id], value, label))
+    cells = _lock_cells([key for key, *_ in keyed], create=sign > 0)
+    members = {
+        (m.cell_id, m.member): m
+        for m in CellMember.objects.filter(
+            cell_id__in=[cell.pk for cell in cells.values()], member__in=set(hashes.values())
+        )
+    }
+    new_members: dict[tuple, CellMember] = {}
+    for key, member, value, label in keyed:
+        cell = cells.get(_key_tuple(key))
+        if cell is None:
+            continue  # nothing was ever counted here: nothing to take back
+        presence = members.get((cell.pk, member))
+        if presence is None:
+            if sign < 0:
+                continue
+            presence = CellMember(cell_id=cell.pk, member=member, bands={})
+            members[(cell.pk, member)] = new_members[(cell.pk, member)] = presence
+            cell.n_students += 1
+        _change(cell, presence, sign=sign, value=value, label=label)
+    emptied_members = [m for m in members.values() if m.observations <= 0]
+    cells_by_pk = {c.pk: c for c in cells.values()}
+    for presence in emptied_members:
+        cells_by_pk[presence.cell_id].n_students -= 1
+    kept_new = [m for m in new_members.values() if m.observations > 0]
+    CellMember.objects.filter(pk__in=[m.pk for m in emptied_members if m.pk]).delete()
+    _save(CellMember, [m for m in members.values() if m.pk and m.observations > 0], MEMBER_FIELDS)
+    CellMember.objects.bulk_create(kept_new)
+    # An empty cell is deleted, so the incremental state equals a rebuild's exactly.
+    RollupCell.objects.filter(pk__in=[c.pk for c in cells.values() if c.n_obs <= 0]).delete()
+    _save(RollupCell, [c for c in cells.values() if c.n_obs > 0], CELL_FIELDS)
+
+
+def _change(cell: RollupCell, presence: CellMember, *, sign: int, value: float, label) -> None:
+    presence.observations += sign
+    presence.total += sign * value
+    presence.total_sq += sign * value * value
+    cell.n_obs += sign
+    cell.total += sign * value
+    cell.total_sq += sign * value * value
+    if label is None:
+        return
+    before = presence.bands.get(label, 0)
+    after = before + sign
+    if after > 0:
+        presence.bands[label] = after
+    else:
+        presence.bands.pop(label, None)
+    if before == 0 and after > 0:
+        cell.band_counts[label] = cell.band_counts.get(label, 0) + 1
+    elif before > 0 and after <= 0:
+        remaining = cell.band_counts.get(label, 0) - 1
+        if remaining > 0:
+            cell.band_counts[label] = remaining
+        else:
+            cell.band_counts.pop(label, None)
 
 
 @transaction.atomic
@@ -97,31 +227,8 @@ def add_observation(
     student_id: int,
 ) -> None:
     """Count one observation in its cohort's cell and its rotation's (or unplaced) cell."""
-    value = float(value)
-    label = _band_label(measure, value, band)
-    _check_cohort(school_id, cohort_id)
-    member = member_key(student_id)
-    keys = _cell_keys(
-        school_id=school_id, cohort_id=cohort_id, rotation_id=rotation_id, day=day, measure=measure
-    )
-    for key in keys:
-        cell = _locked_cell(key, create=True)
-        # The cell's row lock serialises every change to its members.
-        presence, joined = CellMember.objects.get_or_create(cell=cell, member=member)
-        presence.observations += 1
-        presence.total += value
-        presence.total_sq += value * value
-        cell.n_obs += 1
-        cell.total += value
-        cell.total_sq += value * value
-        if joined:
-            cell.n_students += 1
-        if label is not None:
-            presence.bands[label] = presence.bands.get(label, 0) + 1
-            if presence.bands[label] == 1:
-                cell.band_counts[label] = cell.band_counts.get(label, 0) + 1
-        presence.save()
-        cell.save()
+    obs = Observation(school_id, cohort_id, rotation_id, day, measure, value, band, student_id)
+    apply_observations([obs], sign=1)
 
 
 @transaction.atomic
@@ -141,27 +248,8 @@ def remove_observation(
     An observation that was never counted (say, a check-in older than the rollups) has
     nothing to reverse: that is not an error, so deleting it is never blocked.
     """
-    value = float(value)
-    label = _band_label(measure, value, band)
-    member = member_key(student_id)
-    keys = _cell_keys(
-        school_id=school_id, cohort_id=cohort_id, rotation_id=rotation_id, day=day, measure=measure
-    )
-    for key in keys:
-        cell = _locked_cell(key, create=False)
-        if cell is None:
-            continue
-        presence = CellMember.objects.filter(cell=cell, member=member).first()
-        if presence is None:
-            continue
-        _take_back(
-            cell,
-            presence,
-            observations=1,
-            total=value,
-            total_sq=value * value,
-            bands={label: 1} if label is not None else {},
-        )
+    obs = Observation(school_id, cohort_id, rotation_id, day, measure, value, band, student_id)
+    apply_observations([obs], sign=-1)
 
 
 def _take_back(
