@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 import instruments
+from schools.api_types import IsoDate
 from schools.models import Enrollment
 from support.selectors import crisis_resources_for
 
@@ -165,7 +166,7 @@ def checkin_out(checkin) -> dict:
 
 
 @checkins_router.get("", response=list[CheckInOut], summary="My check-ins between two days")
-def list_checkins(request, start: date | None = None, end: date | None = None):
+def list_checkins(request, start: IsoDate | None = None, end: IsoDate | None = None):
     user = student(request)
     end = end or timezone.localdate()
     start = start or end - timedelta(days=30)

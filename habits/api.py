@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from checkins.services import enrollment_for, local_today
+from schools.api_types import IsoDate
 from schools.models import Enrollment
 
 from . import selectors, services
@@ -185,7 +186,7 @@ def patch_habit(request, habit_id: int, payload: HabitPatch):
     response={200: LogOut, 404: ErrorOut, 422: ErrorOut},
     summary="Mark a day done: today or one of the last 7 days (idempotent)",
 )
-def put_log(request, habit_id: int, day: date, payload: LogIn | None = None):
+def put_log(request, habit_id: int, day: IsoDate, payload: LogIn | None = None):
     hours = payload.hours if payload else None
     log = services.log_habit(student=student(request), habit_id=habit_id, day=day, hours=hours)
     return {"day": log.day, "hours": _float(log.hours)}
@@ -196,7 +197,7 @@ def put_log(request, habit_id: int, day: date, payload: LogIn | None = None):
     response={204: None, 404: ErrorOut, 422: ErrorOut},
     summary="Undo a day (within the last 7 days)",
 )
-def delete_log(request, habit_id: int, day: date):
+def delete_log(request, habit_id: int, day: IsoDate):
     if not services.unlog_habit(student=student(request), habit_id=habit_id, day=day):
         raise Http404
     return Status(204, None)
@@ -207,7 +208,7 @@ def delete_log(request, habit_id: int, day: date):
     response={200: list[LogOut], 404: ErrorOut, 422: ErrorOut},
     summary="The days a habit was done, between two days (default: the last 30)",
 )
-def list_logs(request, habit_id: int, start: date | None = None, end: date | None = None):
+def list_logs(request, habit_id: int, start: IsoDate | None = None, end: IsoDate | None = None):
     user = student(request)
     habit = services.own_habit(user, habit_id)
     end = end or local_today(enrollment_for(user))

@@ -18,7 +18,40 @@ from cohorts.api import router as cohorts_router
 from habits.api import router as habits_router
 from insights.api import router as insights_router
 
-api = NinjaAPI(
+ERROR_RESPONSES = {
+    "401": "Not signed in, or the token is wrong.",
+    "403": "Signed in, but this is not yours to see (e.g. staff asking for personal data).",
+    "404": "No such object, or it belongs to someone else.",
+    "422": "Invalid input; `errors` says what, field by field.",
+}
+
+
+class WellRoundedAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Document the one error shape on every operation, since any of them can answer it."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+            "type": "object",
+            "properties": {
+                "detail": {"type": "string"},
+                "errors": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+                "crisis": {"type": "object"},
+            },
+            "required": ["detail"],
+        }
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, "content": error})
+        return schema
+
+
+api = WellRoundedAPI(
     title="Well-Rounded API",
     version="1",
     description=(

@@ -1,10 +1,19 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from accounts.views import delete_my_data, export_my_data, my_data, who_sees_what
 
 from .api import api
 from .views import home
+
+
+@csrf_exempt  # it changes nothing, whatever the method
+def api_not_found(request, *args, **kwargs):
+    """Anything else under /api/ (a malformed id, an unknown path) gets the API's error shape."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
 
 admin.site.site_header = "Well-Rounded operations"
 admin.site.site_title = "Well-Rounded operations"
@@ -22,5 +31,6 @@ urlpatterns = [
     path("accounts/my-data/delete/", delete_my_data, name="delete_my_data"),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
 ]

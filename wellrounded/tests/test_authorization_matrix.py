@@ -56,6 +56,8 @@ def page_routes():
 
 
 def rule_for_page(route: str, name: str | None) -> str | None:
+    if route == "^api/":
+        return "not_found"  # the API's JSON 404 for anything its routers do not match
     if route == "admin/login/":
         return "public"
     if route == "admin/logout/":
@@ -111,6 +113,9 @@ def world(school, cohort, student, classmate, staff, other_staff, operator):
 
 
 def fill(route: str, kwargs: dict) -> str:
+    if route == "^api/":
+        return "/api/no-such-thing/"
+
     def value(match):
         name = match.group(1).split(":")[-1]
         assert name in kwargs, f"No test value for URL parameter {name!r} in {route}"
@@ -127,6 +132,7 @@ def login(client, user):
 ALLOWED = {200, 201, 204, 302, 405}
 MAY_REACH = {
     "public": set(ROLES),
+    "not_found": set(ROLES),
     "allauth": set(ROLES),
     "operator": {"operator"},
     "own_account": set(ROLES) - {"anonymous"},
@@ -145,6 +151,8 @@ def check_page(rule: str, role: str, response, path: str) -> None:
     assert status < 500, f"{path} as {role}: {status}"
     if rule == "public":
         assert status in {200, 302}, f"{path} as {role}: {status}"
+    elif rule == "not_found":
+        assert status == 404 and response["Content-Type"] == "application/json", path
     elif rule in {"student", "student_object", "staff", "staff_object", "own_account"}:
         if role == "anonymous":
             # A login redirect, or 405 from a POST-only view that never reaches its data.
