@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import instruments
+from cohorts.campaigns import record_campaign_response
 from schools.models import Enrollment
 from schools.selectors import placement_on
 from vault.services import encrypt_text
@@ -175,6 +176,15 @@ def record_screening(
                 submission_key=submission_key,
             )
             rollups.add(rollups.screening_observations(response, enrollment.cohort_id))
+            record_campaign_response(
+                school_id=enrollment.school_id,
+                cohort_id=enrollment.cohort_id,
+                student_id=student.pk,
+                instrument=instrument.id,
+                score=response.score,
+                band=response.band,
+                day=response.day,
+            )
             if SELF_HARM in result.flags:
                 record_safety_event(student=student, trigger=SafetyEvent.Trigger.SELF_HARM_ANSWER)
     except IntegrityError:

@@ -12,7 +12,7 @@ from ninja import Router, Schema
 
 from schools.selectors import staff_memberships_of
 
-from . import selectors
+from . import campaigns, reports, selectors
 from .measures import CHARTED_MEASURES, SCREENING_MEASURES
 from .suppression import Cell
 
@@ -175,3 +175,61 @@ def cohort_participation(request, cohort_id: int, weeks: Weeks = 8):
             for row in table.rows
         ],
     }
+
+
+class CampaignOut(Schema):
+    id: int
+    cohort: int
+    rotation: str | None
+    instrument: str
+    opens_on: date
+    closes_on: date
+    message: str
+    closed: bool
+    invited: int
+    responses: FigureOut
+    summary: str
+
+
+class CampaignDetailOut(CampaignOut):
+    mean: FigureOut | None = None
+    bands: list[FigureOut] = []
+
+
+def _campaign(summary: reports.CampaignSummary) -> dict:
+    campaign = summary.campaign
+    return {
+        "id": campaign.pk,
+        "cohort": campaign.cohort_id,
+        "rotation": campaign.rotation.slug if campaign.rotation else None,
+        "instrument": campaign.instrument,
+        "opens_on": campaign.opens_on,
+        "closes_on": campaign.closes_on,
+        "message": campaign.message,
+        "closed": summary.closed,
+        "invited": summary.invited,
+        "responses": _figure("responded", summary.rate),
+        "summary": summary.response_text,
+    }
+
+
+@router.get("/campaigns", response={200: list[CampaignOut], **ERRORS})
+def list_campaigns(request):
+    """The school's campaigns with response rates (`responses.value` is the share)."""
+    _require_staff(request)
+    return [_campaign(reports.campaign_summary(c)) for c in campaigns.staff_campaigns(request.user)]
+
+
+@router.get("/campaigns/{campaign_id}", response={200: CampaignDetailOut, **ERRORS})
+def campaign_detail(request, campaign_id: int):
+    """One campaign; once closed, the mean score and the share in each band (suppressed)."""
+    _require_staff(request)
+    campaign = campaigns.campaign_for_staff(request.user, campaign_id)
+    if campaign is None:
+        raise Http404
+    summary = reports.campaign_summary(campaign)
+    out = _campaign(summary)
+    if summary.closed:
+        out["mean"] = _figure("mean", summary.mean)
+        out["bands"] = [_figure(label, cell) for label, cell in summary.bands]
+    return out

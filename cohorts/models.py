@@ -6,6 +6,7 @@ rotation, or the whole cohort, or the students with no rotation on record) in on
 keyed hash of the student id, never a foreign key, and is never shown to anyone.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -93,3 +94,71 @@ class CellMember(models.Model):
 
     def __str__(self) -> str:
         return "cell member"
+
+
+class Campaign(models.Model):
+    """Staff invite a cohort (or the cohort's students on one rotation) to one screening
+    within a date window. Students see it in their app and get an invitation and a reminder;
+    staff see how many responded and, once the window has closed, suppressed results."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    rotation = models.ForeignKey(
+        Rotation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    instrument = models.CharField(max_length=40)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    message = models.TextField(max_length=1000)
+    remind_days_before = models.PositiveSmallIntegerField(
+        default=3, help_text="Days before the window closes to remind who has not answered."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    invitations_sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opens_on", "-pk"]
+        indexes = [
+            models.Index(fields=["cohort", "instrument", "opens_on"], name="campaign_window")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="campaign_closes_after_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.opens_on}–{self.closes_on}"
+
+    def is_open(self, day) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+    def is_closed(self, day) -> bool:
+        return day > self.closes_on
+
+
+class CampaignResponse(models.Model):
+    """A student's latest score in a campaign, under the same keyed hash as `CellMember`.
+
+    The hash pairs a student's "before" and "after" answers inside the system; no page, API
+    or export ever shows it, and it cannot be turned back into a student without SECRET_KEY.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
+    member = models.CharField(max_length=64)
+    score = models.FloatField()
+    band = models.CharField(max_length=60, blank=True)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "member"], name="one_response_per_member")
+        ]
+        indexes = [models.Index(fields=["member"], name="campaign_member")]
+
+    def __str__(self) -> str:
+        return "campaign response"

@@ -92,14 +92,18 @@ def _lock_cells(keys: list[dict], *, create: bool) -> dict[tuple, RollupCell]:
     def locked() -> dict[tuple, RollupCell]:
         found = {}
         for (school_id, cohort_id), group in groups.items():
-            query = RollupCell.objects.select_for_update().filter(
-                school_id=school_id,
-                cohort_id=cohort_id,
-                week__in={key["week"] for key in group},
-                measure__in={key["measure"] for key in group},
-            ).filter(
-                Q(rotation_id__isnull=True)
-                | Q(rotation_id__in={key["rotation_id"] for key in group} - {None})
+            query = (
+                RollupCell.objects.select_for_update()
+                .filter(
+                    school_id=school_id,
+                    cohort_id=cohort_id,
+                    week__in={key["week"] for key in group},
+                    measure__in={key["measure"] for key in group},
+                )
+                .filter(
+                    Q(rotation_id__isnull=True)
+                    | Q(rotation_id__in={key["rotation_id"] for key in group} - {None})
+                )
             )
             for cell in query.order_by("measure", "scope", "rotation_id", "week"):
                 frozen = _key_tuple({name: getattr(cell, name) for name in KEY_FIELDS})

@@ -3,16 +3,17 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 
 from schools.selectors import staff_memberships_of
 
-from . import selectors
+from . import campaigns, reports, selectors
 from .charts import trend_chart
 from .exports import export_rows
+from .forms import CampaignForm
 from .measures import CHARTED_MEASURES, PROPORTION, SCREENING_MEASURES
 from .presentation import participation_shown, shown
 
@@ -118,5 +119,96 @@ def export_csv(request):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     for line in export_rows(choice["cohort"], weeks=choice["weeks"]):
+        writer.writerow(line)
+    return response
+
+
+@staff_required
+def campaign_list(request):
+    rows = [reports.campaign_summary(c) for c in campaigns.staff_campaigns(request.user)]
+    return render(request, "cohorts/campaign_list.html", {"rows": rows})
+
+
+@staff_required
+def campaign_new(request):
+    cohorts = selectors.cohorts_for_staff(request.user)
+    if not cohorts:
+        raise Http404("Your school has no cohorts yet.")
+    rotations = campaigns.rotation_choices()
+    form = CampaignForm(request.POST or None, cohorts=cohorts, rotations=rotations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cohort = next(c for c in cohorts if c.pk == data["cohort"])
+        rotation = next((r for r in rotations if r.pk == data["rotation"]), None)
+        try:
+            campaign = campaigns.create_campaign(
+                by=request.user,
+                school=cohort.school,
+                cohort=cohort,
+                rotation=rotation,
+                instrument=data["instrument"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                message=data["message"],
+                remind_days_before=data["remind_days_before"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Campaign created: students are invited when it opens.")
+            return redirect("cohort_campaign", campaign.pk)
+    return render(request, "cohorts/campaign_new.html", {"form": form})
+
+
+@staff_required
+def campaign_detail(request, campaign_id: int):
+    campaign = campaigns.campaign_for_staff(request.user, campaign_id)
+    if campaign is None:
+        raise Http404("No such campaign in your school.")
+    summary = reports.campaign_summary(campaign)
+    return render(request, "cohorts/campaign_detail.html", {"s": summary, "campaign": campaign})
+
+
+def _report_choice(request):
+    """The two campaigns named in the query string, or (None, None) when not chosen yet."""
+    params = request.GET
+    if set(params) - {"before", "after"} or any(len(params.getlist(n)) > 1 for n in params):
+        raise Http404("Unknown choice.")
+    if not params.get("before") and not params.get("after"):
+        return None, None
+    before = campaigns.campaign_for_staff(request.user, params.get("before"))
+    after = campaigns.campaign_for_staff(request.user, params.get("after"))
+    if before is None or after is None:
+        raise Http404("No such campaign in your school.")
+    return before, after
+
+
+@staff_required
+def report(request):
+    before, after = _report_choice(request)
+    closed = reports.closed_campaigns(campaigns.staff_campaigns(request.user))
+    context = {"closed": closed, "before": before, "after": after, "report": None}
+    if before is not None:
+        try:
+            context["report"] = reports.before_after_report(before, after)
+        except reports.ReportProblem as problem:
+            context["problem"] = str(problem)
+    return render(request, "cohorts/report.html", context)
+
+
+@staff_required
+def report_csv(request):
+    before, after = _report_choice(request)
+    if before is None:
+        return redirect("cohort_report")
+    try:
+        result = reports.before_after_report(before, after)
+    except reports.ReportProblem:
+        raise Http404("These two campaigns cannot be compared.") from None
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"report-{before.instrument}-{before.pk}-{after.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    for line in reports.report_rows(result):
         writer.writerow(line)
     return response

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "wellrounded",
     "accounts",
     "schools",
@@ -212,6 +214,19 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Background work (campaign invitations and reminders) goes through Django's task API
+# (DEP 14). The default backend stores tasks in our own database; `manage.py run_worker` runs
+# them. TASKS_BACKEND=immediate runs each task inside the request instead (no worker needed).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[os.environ.get("TASKS_BACKEND", "database")],
+    }
+}
+# Links in emails (the worker has no request to build them from).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Well-Rounded <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from checkins import selectors as checkin_selectors
+from cohorts.campaigns import open_campaigns_for
 from schools.models import Cohort
 from schools.selectors import enrollment_of, placement_on, staff_memberships_of
 
@@ -28,6 +29,7 @@ def home(request):
         "placement": placement_on(request.user),
         "checkin": checkin_selectors.todays_checkin(request.user),
         "due": [s for s in checkin_selectors.screening_statuses(request.user) if s.due],
+        "campaigns": open_campaigns_for(request.user),
     }
     response = render(request, "schools/student_home.html", context)
     add_never_cache_headers(response)

@@ -8,9 +8,16 @@ from tqdm import tqdm
 from accounts.models import User
 from checkins.demo import add_demo_notes, generate_checkins
 from checkins.rollups import rebuild_rollups
+from cohorts.demo import generate_demo_campaigns
 from habits.demo import generate_habits
 from insights.demo import generate_reflections
-from schools.demo import DEMO_DOMAIN, DEMO_SLUG, create_demo_school, demo_logins
+from schools.demo import (
+    DEMO_DOMAIN,
+    DEMO_SLUG,
+    academic_year_start,
+    create_demo_school,
+    demo_logins,
+)
 from schools.models import School
 from support.demo import seed_help_directory
 
@@ -68,6 +75,16 @@ class Command(BaseCommand):
         generate_habits(demo)
         generate_reflections(demo)
         rebuild_rollups()
+        third_years = demo.cohorts[0]
+        generate_demo_campaigns(
+            cohort=third_years,
+            student_ids=[
+                s.user_id for s in demo.students if s.cohort_year == third_years.graduation_year
+            ],
+            today=today,
+            clerkships_start=academic_year_start(today),
+            seed=seed,
+        )
         return demo, checkins
 
     def print_logins(self, logins, invite_codes):

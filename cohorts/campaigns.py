@@ -1,0 +1,282 @@
+"""Campaigns: the write path (create one, count a response toward it) and the emails.
+
+A response is counted under the keyed member hash of `services.member_key`, never the
+student's id, so the tables staff-facing code reads hold no identity. The invitation and
+reminder tasks are the only code here that looks students up, to address the emails; what
+they send never reaches a staff page.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+import instruments
+from schools.models import Cohort, Enrollment, Placement, Rotation, School
+from schools.selectors import staff_memberships_of
+
+from .models import Campaign, CampaignResponse
+from .services import member_key
+
+MAX_WINDOW_DAYS = 90
+MAX_MESSAGE_CHARS = 1000
+INVITATION, REMINDER = "invitation", "reminder"
+
+
+def school_today(school: School) -> date:
+    return timezone.localdate(timezone=ZoneInfo(school.timezone))
+
+
+def _start_of(day: date, school: School) -> datetime:
+    return datetime.combine(day, time(8, 0), tzinfo=ZoneInfo(school.timezone))
+
+
+@transaction.atomic
+def create_campaign(
+    *,
+    by,
+    school: School,
+    cohort: Cohort,
+    instrument: str,
+    opens_on: date,
+    closes_on: date,
+    message: str,
+    rotation: Rotation | None = None,
+    remind_days_before: int = 3,
+) -> Campaign:
+    """Validate everything, store the campaign, and queue its invitation and reminder."""
+    errors: dict[str, str] = {}
+    if school.pk not in {m.school_id for m in staff_memberships_of(by)}:
+        raise ValidationError({"cohort": "You are not staff of this school."})
+    if cohort.school_id != school.pk:
+        errors["cohort"] = "Choose a cohort of your school."
+    if instrument not in instruments.instrument_ids():
+        errors["instrument"] = "Choose one of the screenings on the list."
+    today = school_today(school)
+    if opens_on < today:
+        errors["opens_on"] = "The window cannot open in the past: choose today or later."
+    if closes_on < opens_on:
+        errors["closes_on"] = "The window must close on or after the day it opens."
+    elif (closes_on - opens_on).days + 1 > MAX_WINDOW_DAYS:
+        errors["closes_on"] = f"A window can last at most {MAX_WINDOW_DAYS} days."
+    message = (message or "").strip()
+    if not message:
+        errors["message"] = "Write a short message for the students."
+    elif len(message) > MAX_MESSAGE_CHARS:
+        errors["message"] = f"Keep the message under {MAX_MESSAGE_CHARS} characters."
+    if not 0 <= remind_days_before <= MAX_WINDOW_DAYS:
+        errors["remind_days_before"] = "Choose between 0 (no reminder) and 90 days."
+    if not errors and _overlapping(cohort, instrument, opens_on, closes_on).exists():
+        # Two overlapping windows of one screening would differ by the few students who
+        # answered on the days only one of them covers: a differencing attack on suppression.
+        errors["opens_on"] = (
+            "Another campaign of this screening for this cohort overlaps these dates."
+        )
+    if errors:
+        raise ValidationError(errors)
+    campaign = Campaign.objects.create(
+        school=school,
+        cohort=cohort,
+        rotation=rotation,
+        instrument=instrument,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        message=message,
+        remind_days_before=remind_days_before,
+        created_by=by,
+    )
+    transaction.on_commit(lambda: _queue_emails(campaign))
+    return campaign
+
+
+def _overlapping(cohort: Cohort, instrument: str, opens_on: date, closes_on: date) -> QuerySet:
+    return Campaign.objects.filter(
+        cohort=cohort, instrument=instrument, opens_on__lte=closes_on, closes_on__gte=opens_on
+    )
+
+
+def _queue_emails(campaign: Campaign) -> None:
+    from .tasks import send_campaign_emails  # the task module imports this one
+
+    today = school_today(campaign.school)
+    invite_at = (
+        None if campaign.opens_on <= today else _start_of(campaign.opens_on, campaign.school)
+    )
+    send_campaign_emails.using(run_after=invite_at).enqueue(campaign.pk, INVITATION)
+    if campaign.remind_days_before:
+        remind_on = campaign.closes_on - timedelta(days=campaign.remind_days_before)
+        if remind_on > campaign.opens_on:
+            send_campaign_emails.using(run_after=_start_of(remind_on, campaign.school)).enqueue(
+                campaign.pk, REMINDER
+            )
+
+
+def invited_students(campaign: Campaign) -> QuerySet:
+    """The enrollments a campaign invites: its cohort, or those of it placed on its rotation
+    at some point of the window."""
+    enrollments = Enrollment.objects.filter(cohort_id=campaign.cohort_id)
+    if campaign.rotation_id is not None:
+        placed = Placement.objects.filter(
+            rotation_id=campaign.rotation_id,
+            starts_on__lte=campaign.closes_on,
+            ends_on__gte=campaign.opens_on,
+        ).values("student_id")
+        enrollments = enrollments.filter(student_id__in=placed)
+    return enrollments
+
+
+def _is_invited(campaign: Campaign, student_id: int) -> bool:
+    if campaign.rotation_id is None:
+        return True
+    return Placement.objects.filter(
+        student_id=student_id,
+        rotation_id=campaign.rotation_id,
+        starts_on__lte=campaign.closes_on,
+        ends_on__gte=campaign.opens_on,
+    ).exists()
+
+
+def record_campaign_response(
+    *,
+    school_id: int,
+    cohort_id: int,
+    student_id: int,
+    instrument: str,
+    score: float,
+    band: str,
+    day: date,
+) -> int:
+    """Count a screening toward every open campaign of the student's cohort whose window
+    contains `day`. Must run inside the caller's transaction; answering again updates the
+    one row per student and campaign (latest score wins). Returns how many campaigns."""
+    campaigns = Campaign.objects.filter(
+        school_id=school_id,
+        cohort_id=cohort_id,
+        instrument=instrument,
+        opens_on__lte=day,
+        closes_on__gte=day,
+    )
+    member = member_key(student_id)
+    counted = 0
+    for campaign in campaigns:
+        if not _is_invited(campaign, student_id):
+            continue
+        CampaignResponse.objects.update_or_create(
+            campaign=campaign,
+            member=member,
+            defaults={"score": float(score), "band": band or "", "day": day},
+        )
+        counted += 1
+    return counted
+
+
+def forget_campaign_responses(*, student_id: int) -> int:
+    """Delete a student's campaign answers (account deletion). Returns how many."""
+    deleted, _ = CampaignResponse.objects.filter(member=member_key(student_id)).delete()
+    return deleted
+
+
+def open_campaigns_for(student) -> list[tuple[Campaign, bool]]:
+    """The campaigns a student is invited to today, each with whether they have answered."""
+    enrollment = Enrollment.objects.select_related("school").filter(student=student).first()
+    if enrollment is None:
+        return []
+    today = school_today(enrollment.school)
+    campaigns = [
+        c
+        for c in Campaign.objects.filter(
+            cohort_id=enrollment.cohort_id, opens_on__lte=today, closes_on__gte=today
+        ).order_by("closes_on", "pk")
+        if _is_invited(c, student.pk)
+    ]
+    answered = set(
+        CampaignResponse.objects.filter(
+            campaign__in=campaigns, member=member_key(student.pk)
+        ).values_list("campaign_id", flat=True)
+    )
+    return [(c, c.pk in answered) for c in campaigns]
+
+
+def screening_url(campaign: Campaign) -> str:
+    return settings.SITE_URL + reverse("screening_take", args=[campaign.instrument])
+
+
+def _email(campaign: Campaign, kind: str, address: str) -> EmailMessage:
+    name = instruments.get_instrument(campaign.instrument).name
+    closes = campaign.closes_on.strftime("%-d %B")
+    if kind == INVITATION:
+        subject = f"{campaign.school.name} invites you to a short survey: {name}"
+    else:
+        subject = f"Reminder: the {name} survey closes on {closes}"
+    body = (
+        f"{campaign.message}\n\n"
+        f"Take it here (open until {closes}): {screening_url(campaign)}\n\n"
+        "Your answers are yours: your school only ever sees anonymous totals of groups of "
+        "students, never your answers. Answering is optional.\n"
+    )
+    return EmailMessage(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [address],
+    )
+
+
+def send_campaign_emails(*, campaign_id: int, kind: str) -> int:
+    """Email every invited student who has not answered yet, once per campaign and kind.
+
+    One message per student (no student sees another's address). Returns how many were sent.
+    """
+    with transaction.atomic():
+        campaign = (
+            Campaign.objects.select_for_update()
+            .select_related("school")
+            .filter(pk=campaign_id)
+            .first()
+        )
+        if campaign is None:
+            return 0  # deleted before its emails were due
+        sent_field = "invitations_sent_at" if kind == INVITATION else "reminders_sent_at"
+        today = school_today(campaign.school)
+        if getattr(campaign, sent_field) is not None or campaign.is_closed(today):
+            return 0
+        setattr(campaign, sent_field, timezone.now())
+        campaign.save(update_fields=[sent_field])
+    answered = set(campaign.responses.values_list("member", flat=True))
+    addresses = [
+        email
+        for student_id, email in invited_students(campaign).values_list(
+            "student_id", "student__email"
+        )
+        if member_key(student_id) not in answered
+    ]
+    messages = [_email(campaign, kind, address) for address in addresses]
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def staff_campaigns(user) -> QuerySet:
+    """Every campaign of the schools `user` is staff of (nothing for anyone else)."""
+    schools = [m.school_id for m in staff_memberships_of(user)]
+    return Campaign.objects.filter(school_id__in=schools).select_related(
+        "cohort", "rotation", "school"
+    )
+
+
+def campaign_for_staff(user, campaign_id) -> Campaign | None:
+    try:
+        campaign_id = int(campaign_id)
+    except (TypeError, ValueError):
+        return None
+    return staff_campaigns(user).filter(pk=campaign_id).first()
+
+
+def rotation_choices() -> list[Rotation]:
+    return list(Rotation.objects.order_by("position"))

@@ -1,0 +1,89 @@
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from cohorts.campaigns import school_today
+from cohorts.models import Campaign, CampaignResponse
+from cohorts.tests.campaign_factories import answer, past_campaign
+from cohorts.tests.factories import enroll
+from conftest import PASSWORD, totp_code, with_totp
+
+from .conftest import ARTIFACTS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sign_in(page, user, secret: str | None = None) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if secret:
+        page.get_by_label("Code").fill(totp_code(secret))
+        page.get_by_role("button", name="Sign In").click()
+        expect(page.get_by_role("heading", name="Your school", exact=True)).to_be_visible()
+
+
+def test_staff_invite_a_cohort_a_student_answers_and_staff_see_the_count(
+    page, browser, live_server, staff, student, cohort, screenshot
+):
+    others = enroll(cohort, 24)
+    sign_in(page, staff, with_totp(staff))
+    today = school_today(cohort.school)
+
+    page.goto("/school/campaigns/new/")
+    page.get_by_label("Screening").select_option(
+        label="Meaning in Life Questionnaire, Presence of Meaning subscale"
+    )
+    page.get_by_label("Opens on").fill(today.isoformat())
+    page.get_by_label("Closes on").fill((today + timedelta(days=14)).isoformat())
+    page.get_by_label("Message").fill("How meaningful do your days feel? Two minutes.")
+    page.get_by_role("button", name="Create campaign").click()
+
+    expect(page.get_by_text("Results appear when the window closes")).to_be_visible()
+    campaign = Campaign.objects.get()
+    for student_id in others[:10]:
+        answer(campaign, student_id, 22, day=today)
+
+    student_context = browser.new_context(base_url=live_server.url)
+    student_page = student_context.new_page()
+    sign_in(student_page, student)
+    expect(student_page.get_by_text("How meaningful do your days feel?")).to_be_visible()
+    student_page.get_by_role("link", name="Take the survey").click()
+    groups = student_page.locator("fieldset")
+    for index in range(5):
+        groups.nth(index).get_by_label("Mostly True").check()
+    student_page.get_by_role("button", name="See my result").click()
+    expect(student_page.get_by_role("heading", name="Your MLQ-P result")).to_be_visible()
+    student_context.close()
+
+    page.reload()
+    expect(page.locator("#response-count")).to_have_text(
+        "11 of 25 invited students have responded so far (44%)."
+    )
+    assert CampaignResponse.objects.filter(campaign=campaign).count() == 11
+    assert student.email not in page.content()
+    screenshot("campaign-detail")
+
+
+def test_staff_print_a_before_after_report_to_pdf(page, staff, cohort):
+    before = past_campaign(cohort, ended_days_ago=120)
+    after = past_campaign(cohort, ended_days_ago=2)
+    for i, student_id in enumerate(enroll(cohort, 40)):
+        answer(before, student_id, 20)
+        answer(after, student_id, 20 + (5 if i < 20 else 1 if i < 30 else -4))
+    sign_in(page, staff, with_totp(staff))
+
+    page.goto(f"/school/reports/?before={before.pk}&after={after.pk}")
+    sentence = page.locator("#report-sentence")
+    expect(sentence).to_contain_text("50% (95% CI 35–65%) of the 40 Class of 2028 students")
+
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("link", name="Download (CSV)")).to_be_hidden()
+    expect(sentence).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / "before-after-report.pdf"
+    page.pdf(path=str(path), format="A4")
+    assert path.read_bytes().startswith(b"%PDF")
