@@ -7,6 +7,7 @@ receives observations here, in the same transaction as the write that causes the
 from collections.abc import Iterable, Iterator
 
 from cohorts import services as rollups
+from cohorts.campaigns import forget_campaign_responses
 from cohorts.observations import Observation
 from schools.models import Enrollment
 
@@ -55,7 +56,9 @@ def remove(observations: Iterable[Observation]) -> None:
 
 
 def forget_student(student) -> None:
-    """Take every contribution of `student` out of the rollups (before their rows go)."""
+    """Take every contribution of `student` out of the rollups and campaign answers (before
+    their rows go)."""
+    forget_campaign_responses(student_id=student.pk)
     enrollment = Enrollment.objects.filter(student=student).first()
     if enrollment is None:
         return

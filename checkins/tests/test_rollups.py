@@ -4,11 +4,13 @@ import threading
 
 import pytest
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from checkins.models import CheckIn
 from checkins.rollups import rebuild_rollups
 from checkins.services import delete_checkin, record_checkin, record_screening
-from cohorts.models import CellMember, RollupCell
+from cohorts.models import Campaign, CampaignResponse, CellMember, RollupCell
+from cohorts.services import member_key
 
 VALUES = {
     "mood": 4, "stress": 2, "energy": 3, "sleep_hours": "6.5", "sleep_quality": 3,
@@ -72,16 +74,28 @@ def test_rebuild_equals_the_incremental_result(student, classmate):
 def test_deleting_an_account_takes_its_values_out_of_the_rollups(student, classmate):
     from accounts.data_ownership import delete_account
 
+    today = timezone.localdate()
+    Campaign.objects.create(
+        school=student.enrollment.school,
+        cohort=student.enrollment.cohort,
+        instrument="who5",
+        opens_on=today,
+        closes_on=today,
+        message="How are you?",
+    )
     record_checkin(student=classmate, values=VALUES)
     before = snapshot()
     record_checkin(student=student, values={**VALUES, "mood": 1})
     record_screening(student=student, instrument_id="who5", answers=[1] * 5, submission_key="c")
+    assert CampaignResponse.objects.filter(member=member_key(student.pk)).exists()
 
     delete_account(user=student)
 
     assert [row for row in snapshot() if not row[5].startswith("screen:")] == before
     assert not RollupCell.objects.filter(measure="screen:who5", n_obs__gt=0).exists()
     assert CellMember.objects.filter(observations__gt=0).count() == CellMember.objects.count()
+    assert not CellMember.objects.filter(member=member_key(student.pk)).exists()
+    assert not CampaignResponse.objects.filter(member=member_key(student.pk)).exists()
 
 
 @pytest.mark.django_db(transaction=True)

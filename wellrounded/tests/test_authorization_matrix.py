@@ -12,6 +12,7 @@ from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
 from checkins.services import record_screening
+from cohorts.models import Campaign
 from conftest import make_cohort, make_student, with_totp
 from habits.services import enable_default_habit
 from insights.services import write_reflection
@@ -33,8 +34,11 @@ STUDENT_OBJECT = {
     "screening_result", "habit_edit", "habit_log", "habit_pause", "habit_resume",
     "habit_archive", "reflection_edit", "reflection_delete",
 }  # fmt: skip
-STAFF = {"support_manage", "support_manage_new", "cohort_dashboard", "cohort_export_csv"}
-STAFF_OBJECT = {"support_manage_edit", "support_manage_delete"}
+STAFF = {
+    "support_manage", "support_manage_new", "cohort_dashboard", "cohort_export_csv",
+    "cohort_campaigns", "cohort_campaign_new", "cohort_report", "cohort_report_csv",
+}  # fmt: skip
+STAFF_OBJECT = {"support_manage_edit", "support_manage_delete", "cohort_campaign"}
 OWN_ACCOUNT = {"my_data", "export_my_data", "delete_my_data"}
 
 
@@ -88,6 +92,14 @@ def world(school, cohort, student, classmate, staff, other_staff, operator):
     resource = HelpResource.objects.create(
         school=school, category="counselling", name="Counselling", phone="555-0100"
     )
+    campaign = Campaign.objects.create(
+        school=school,
+        cohort=cohort,
+        instrument="who5",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
+        message="A short survey from the wellness team.",
+    )
     other_cohort = make_cohort(other_staff.staff_memberships.get().school, 2029)
     make_student(other_cohort, "far@hillcrest.example")
     return {
@@ -106,6 +118,7 @@ def world(school, cohort, student, classmate, staff, other_staff, operator):
             "resource_id": resource.pk,
             "instrument_id": "who5",
             "cohort_id": cohort.pk,
+            "campaign_id": campaign.pk,
             "day": timezone.localdate().isoformat(),
         },
         "secrets": ["only for me"],
@@ -165,8 +178,10 @@ def check_page(rule: str, role: str, response, path: str) -> None:
 
     elif rule == "operator":
         if role == "operator":
-            # The autocomplete endpoint refuses a request without its query parameters.
-            expected = {403} if path == "/admin/autocomplete/" else {200, 302}
+            # The autocomplete endpoint refuses a request without its query parameters; task
+            # results are read-only (no "add" page).
+            refusing = {"/admin/autocomplete/", "/admin/django_tasks_database/dbtaskresult/add/"}
+            expected = {403} if path in refusing else {200, 302}
             assert status in expected, f"{path} as operator: {status}"
         else:
             assert status == 302 and "/admin/login/" in location, f"{path} as {role}: {status}"
@@ -208,7 +223,7 @@ def rule_for_api(path: str) -> str | None:
         return "any_user"
     if path.startswith("/api/instruments"):
         return "any_user"
-    if path.startswith("/api/school/cohorts/{cohort_id}"):
+    if path.startswith(("/api/school/cohorts/{cohort_id}", "/api/school/campaigns/{")):
         return "staff_object"
     if path.startswith("/api/school"):
         return "staff"
