@@ -69,6 +69,21 @@ def fresh_site(students: int, days: int = 1, database_url: str | None = None):
         yield env
 
 
+def wait_for(port: int, what: str, seconds: float = 30) -> None:
+    """Until the server answers HTTP (not merely accepts connections)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/", headers={"Host": "127.0.0.1"})
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} did not start")
+
+
 @contextmanager
 def gunicorn(app: str, env: dict[str, str], workers: int = 2):
     port = free_port()
@@ -78,15 +93,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int = 2):
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError(f"{app} did not start")
+        wait_for(port, app)
         yield port
     finally:
         process.terminate()
