@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/wellrounded
 
 AXE_VERSION := 4.14.1
 
-.PHONY: run test install install-dev chromium axe lint test-sqlite test-postgres migrate bench clean
+.PHONY: run worker test install install-dev chromium axe lint test-sqlite test-postgres migrate bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ run: migrate
 	@echo "Serving Well-Rounded at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	exec $(VENV)/bin/gunicorn wellrounded.wsgi --bind $(HOST):$(PORT) --workers 2 \
 		--access-logfile - --graceful-timeout 5
+
+# Sends campaign invitations and reminders (the task queue's database backend); run it next
+# to `make run` in a second terminal.
+worker: migrate
+	exec $(PY) manage.py run_worker
 
 # Debian's Chromium for the browser tests; never a browser downloaded by a test tool.
 chromium:
