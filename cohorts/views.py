@@ -18,6 +18,8 @@ from .measures import CHARTED_MEASURES, PROPORTION, SCREENING_MEASURES
 from .presentation import participation_shown, shown
 
 BANDED = tuple(m for m in SCREENING_MEASURES if m.bands)
+# The default band view: WHO-5, the screening students are reminded of most often.
+DEFAULT_SCREENING = "screen:who5"
 
 
 def staff_required(view):
@@ -57,7 +59,7 @@ def _choices(request) -> dict:
             "cohort": by_id[params.get("cohort", str(cohorts[0].pk))],
             "measure": measures[params.get("measure", "mood")],
             "weeks": weeks[params.get("weeks", str(selectors.DEFAULT_WEEKS))],
-            "screening": screenings[params.get("screening", BANDED[0].key)],
+            "screening": screenings[params.get("screening", DEFAULT_SCREENING)],
         }
     except KeyError:
         raise Http404("Not one of the choices on the dashboard.") from None

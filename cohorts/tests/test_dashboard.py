@@ -196,3 +196,9 @@ def test_a_school_that_raised_k_sees_less(staff_client, busy_cohort):
     assert data["k"] == 13
     assert not any(w["total"]["shown"] for w in data["weeks"])
     assert {w["total"]["reason"] for w in data["weeks"]} >= {"fewer than 13 students"}
+
+
+def test_the_band_table_opens_on_who5_the_most_taken_screening(staff_client, busy_cohort):
+    response = staff_client.get(DASHBOARD, {"cohort": busy_cohort.pk})
+
+    assert response.context["screening"].key == "screen:who5"
