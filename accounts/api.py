@@ -1,6 +1,10 @@
+from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Router, Schema
 
 from schools.selectors import enrollment_of, placement_on, staff_memberships_of
+
+from .data_ownership import export_personal_data
 
 router = Router(tags=["me"])
 
@@ -48,3 +52,23 @@ def me(request):
         if placement
         else None,
     }
+
+
+@router.get(
+    "/export",
+    summary="Everything I own, as one ZIP (JSON, CSV and FHIR)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "A ZIP archive of all the caller's data.",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def export(request):
+    response = HttpResponse(export_personal_data(user=request.auth), content_type="application/zip")
+    name = f"well-rounded-data-{timezone.localdate():%Y-%m-%d}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -109,3 +109,16 @@ def test_deletion_removes_every_row_and_the_data_key_and_signs_out(
     assert "_auth_user_id" not in client.session
     # The classmate is untouched.
     assert CheckIn.objects.filter(student=classmate).count() == 1
+
+
+def test_export_through_the_api_with_a_personal_token(client, student_with_data):
+    from accounts.tokens import create_token
+
+    _, secret = create_token(user=student_with_data, name="export")
+
+    response = client.get("/api/me/export", HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert json.loads(archive.read("checkins.json"))[0]["note"] == "rough night on call"
+    assert client.get("/api/me/export").status_code == 401
