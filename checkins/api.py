@@ -3,13 +3,13 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 import instruments
-from schools.api_types import IsoDate
+from schools.api_types import ErrorOut, IsoDate, require_student
 from schools.models import Enrollment
 from support.selectors import crisis_resources_for
 
@@ -22,11 +22,6 @@ instruments_router = Router(tags=["instruments"])
 safety_router = Router(tags=["safety"])
 
 Scale = Field(..., ge=1, le=5)
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
 
 
 class CheckInIn(Schema):
@@ -138,10 +133,7 @@ class ScheduleOut(Schema):
 
 
 def student(request):
-    user = request.auth
-    if not Enrollment.objects.filter(student=user).exists():
-        raise PermissionDenied("Only students have check-ins and screenings.")
-    return user
+    return require_student(request, "Only students have check-ins and screenings.")
 
 
 def crisis_payload(school) -> dict:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Router, Schema
 
+from schools.api_types import ErrorOut
 from schools.selectors import staff_memberships_of
 
 from . import campaigns, reports, selectors
@@ -18,11 +19,6 @@ from .suppression import Cell
 
 router = Router(tags=["cohorts"])
 Weeks = Literal[8, 26, 52]
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
 
 
 class MeasureOut(Schema):

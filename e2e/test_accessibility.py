@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSWORD, totp_code, with_totp
+from conftest import with_totp
+from e2e.steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,17 +47,6 @@ def serious_violations(page) -> list[str]:
         for v in result["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
-
-
-def sign_in(page, user, secret=None):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if secret:
-        page.get_by_label("Code").fill(totp_code(secret))
-        page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
 def test_public_pages_have_no_serious_accessibility_violations(axe_page):

@@ -7,22 +7,12 @@ from cohorts.campaigns import school_today
 from cohorts.models import Campaign, CampaignResponse
 from cohorts.tests.campaign_factories import answer, past_campaign
 from cohorts.tests.factories import enroll
-from conftest import PASSWORD, totp_code, with_totp
+from conftest import with_totp
+from e2e.steps import sign_in
 
 from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user, secret: str | None = None) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if secret:
-        page.get_by_label("Code").fill(totp_code(secret))
-        page.get_by_role("button", name="Sign In").click()
-        expect(page.get_by_role("heading", name="Your school", exact=True)).to_be_visible()
 
 
 def test_staff_invite_a_cohort_a_student_answers_and_staff_see_the_count(

@@ -2,16 +2,9 @@ import pytest
 from playwright.sync_api import expect
 
 from checkins.models import CheckIn, SafetyEvent, ScreeningResponse
-from conftest import PASSWORD
+from e2e.steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def pick(page, question: str, answer: str) -> None:

@@ -8,17 +8,11 @@ from playwright.sync_api import expect
 from accounts.models import User
 from checkins.models import CheckIn
 from conftest import PASSWORD
+from e2e.steps import sign_in
 from habits.models import HabitLog
 from habits.services import enable_default_habit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_habit_logged_from_the_checkin_page(page, student):

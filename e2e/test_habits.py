@@ -2,17 +2,10 @@ import pytest
 from playwright.sync_api import expect
 
 from checkins.services import enrollment_for, local_today
-from conftest import PASSWORD
+from e2e.steps import sign_in
 from habits.models import Habit, HabitLog
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_student_enables_exercise_logs_today_and_back_fills_yesterday(page, student, screenshot):

@@ -6,19 +6,12 @@ from playwright.sync_api import expect
 
 from checkins.models import CheckIn
 from checkins.services import enrollment_for, local_today
-from conftest import PASSWORD
+from e2e.steps import sign_in
 from insights.models import Reflection
 from insights.prompts import prompt_of_the_day
 from schools.models import Rotation
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def thirty_days_of_checkins(student):

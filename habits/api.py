@@ -2,24 +2,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from checkins.services import enrollment_for, local_today
-from schools.api_types import IsoDate
-from schools.models import Enrollment
+from schools.api_types import ErrorOut, IsoDate, require_student
 
 from . import selectors, services
 from .models import DEFAULT_HABITS
 
 router = Router(tags=["habits"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
 
 
 class DefaultHabitOut(Schema):
@@ -80,10 +74,7 @@ class LogOut(Schema):
 
 
 def student(request):
-    user = request.auth
-    if not Enrollment.objects.filter(student=user).exists():
-        raise PermissionDenied("Only students have habits.")
-    return user
+    return require_student(request, "Only students have habits.")
 
 
 def _float(value) -> float | None:

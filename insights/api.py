@@ -1,22 +1,17 @@
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
 from checkins.services import local_today
-from schools.models import Enrollment
+from schools.api_types import ErrorOut, require_student
 
 from . import selectors, services
 from .models import MAX_REFLECTION_CHARS
 from .prompts import prompt_of_the_day
 
 router = Router(tags=["insights"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
 
 
 class EstimateOut(Schema):
@@ -99,12 +94,7 @@ class ReflectionOut(Schema):
 
 
 def student(request):
-    user = request.auth
-    enrollment = Enrollment.objects.select_related("school").filter(student=user).first()
-    if enrollment is None:
-        raise PermissionDenied("Only students have insights and a journal.")
-    request.enrollment = enrollment
-    return user
+    return require_student(request, "Only students have insights and a journal.")
 
 
 def _estimate(e) -> dict | None:

@@ -4,7 +4,11 @@ import re
 from datetime import date
 from typing import Annotated
 
+from django.core.exceptions import PermissionDenied
+from ninja import Schema
 from pydantic import BeforeValidator
+
+from .models import Enrollment
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -17,3 +21,19 @@ def _iso_date(value):
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+class ErrorOut(Schema):
+    """The one error shape of the API (see wellrounded/api.py)."""
+
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+def require_student(request, refusal: str):
+    """The API caller, if they are a student in a cohort (kept on request.enrollment)."""
+    enrollment = Enrollment.objects.select_related("school").filter(student=request.auth).first()
+    if enrollment is None:
+        raise PermissionDenied(refusal)
+    request.enrollment = enrollment
+    return request.auth
