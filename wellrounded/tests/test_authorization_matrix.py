@@ -37,6 +37,7 @@ STUDENT_OBJECT = {
 STAFF = {
     "support_manage", "support_manage_new", "cohort_dashboard", "cohort_export_csv",
     "cohort_campaigns", "cohort_campaign_new", "cohort_report", "cohort_report_csv",
+    "cohort_export_xlsx",
 }  # fmt: skip
 STAFF_OBJECT = {"support_manage_edit", "support_manage_delete", "cohort_campaign"}
 OWN_ACCOUNT = {"my_data", "export_my_data", "delete_my_data"}
