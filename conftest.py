@@ -2,6 +2,7 @@
 staff of another school and an operator, plus factories for more."""
 
 import importlib
+import os
 from datetime import timedelta
 
 import pytest
@@ -15,12 +16,19 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.apps import apps as django_apps
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
 from schools.models import Cohort, Enrollment, InviteCode, Rotation, School, StaffRole
 from schools.services import add_placement, add_staff_member
 
 PASSWORD = "correct horse battery staple"
+
+# In CI every property test replays the same examples, so a run fails for a reason that
+# reproduces; locally each run explores new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
