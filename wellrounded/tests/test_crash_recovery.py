@@ -66,18 +66,21 @@ def test_killing_the_server_mid_write_leaves_a_sound_database_and_exact_rollups(
             [GUNICORN, "wellrounded.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
-        wait_for(port, "gunicorn")
         stop, done = threading.Event(), []
-        clients = [
-            threading.Thread(target=hammer, args=(port, i, stop, done), daemon=True)
-            for i in range(6)
-        ]
-        for thread in clients:
-            thread.start()
-        time.sleep(3)
-        os.killpg(server.pid, signal.SIGKILL)  # no graceful shutdown: mid-transaction
-        server.wait(timeout=10)
-        stop.set()
+        try:
+            wait_for(port, "gunicorn")
+            clients = [
+                threading.Thread(target=hammer, args=(port, i, stop, done), daemon=True)
+                for i in range(6)
+            ]
+            for thread in clients:
+                thread.start()
+            time.sleep(3)
+        finally:
+            # No graceful shutdown: the workers die mid-transaction (and never outlive the test).
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+            stop.set()
         for thread in clients:
             thread.join(timeout=10)
 
