@@ -47,3 +47,19 @@ class StaffMFARequiredMiddleware:
             )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class SingleValuedAPIQueryMiddleware:
+    """No API operation takes a repeated query parameter: refuse `?a=1&a=2` with 422 rather
+    than silently using the last value."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            repeated = sorted(key for key, values in request.GET.lists() if len(values) > 1)
+            if repeated:
+                errors = {key: ["Give this parameter once."] for key in repeated}
+                return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=422)
+        return self.get_response(request)

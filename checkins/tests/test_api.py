@@ -171,3 +171,10 @@ def test_not_safe_returns_crisis_resources_and_is_in_my_history(api, student):
     assert response.status_code == 200
     assert response.json()["national"]
     assert len(api.get("/api/safety/history").json()) == 1
+
+
+def test_a_repeated_query_parameter_is_refused(api):
+    response = api.get("/api/screenings?instrument=who5&instrument=phq9")
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"instrument": ["Give this parameter once."]}
