@@ -119,3 +119,7 @@ def seed_help_directory(school: School) -> None:
     HelpResource.objects.bulk_create(
         [HelpResource(school=school, **fields) for fields in DEMO_DIRECTORY]
     )
+
+
+def generate_demo_circles(demo) -> None:
+    """Stub: peer circles for the demo school (filled in when circles land)."""

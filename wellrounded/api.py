@@ -17,6 +17,9 @@ from checkins.api import checkins_router, instruments_router, safety_router, scr
 from cohorts.api import router as cohorts_router
 from habits.api import router as habits_router
 from insights.api import router as insights_router
+from learn.api import router as learn_router
+from planner.api import router as planner_router
+from support.api import circles_router
 
 ERROR_RESPONSES = {
     "401": "Not signed in, or the token is wrong.",
@@ -69,6 +72,9 @@ api.add_router("/safety", safety_router)
 api.add_router("/habits", habits_router)
 api.add_router("/insights", insights_router)
 api.add_router("/school", cohorts_router)
+api.add_router("/circles", circles_router)
+api.add_router("/learn", learn_router)
+api.add_router("/planner", planner_router)
 
 
 @api.exception_handler(ValidationError)

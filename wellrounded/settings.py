@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "habits",
     "insights",
     "cohorts",
+    "learn",
+    "planner",
 ]
 
 MIDDLEWARE = [

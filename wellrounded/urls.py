@@ -26,6 +26,8 @@ urlpatterns = [
     path("habits/", include("habits.urls")),
     path("insights/", include("insights.urls")),
     path("school/", include("cohorts.urls")),
+    path("learn/", include("learn.urls")),
+    path("planner/", include("planner.urls")),
     path("accounts/my-data/", my_data, name="my_data"),
     path("accounts/my-data/export/", export_my_data, name="export_my_data"),
     path("accounts/my-data/delete/", delete_my_data, name="delete_my_data"),

@@ -3,8 +3,14 @@
 Routes come from the URL resolver and the OpenAPI schema, so a new route that no rule below
 classifies fails this test until someone decides who may reach it. Expected: students see
 only their own rows; staff never reach a personal row; nobody crosses schools.
+
+Apps added later classify their own routes in `<app>/tests/matrix*.py` (listed in EXTENSIONS):
+`PAGES` maps a URL name to a rule, `api_rule(path)` classifies an API path, `objects(world)`
+creates student A's objects and returns `{"kwargs": {...}, "secrets": [...]}`, and an optional
+`QUERY_VALUES` gives required query parameters.
 """
 
+import importlib
 import re
 
 import pytest
@@ -42,6 +48,11 @@ STAFF = {
 STAFF_OBJECT = {"support_manage_edit", "support_manage_delete", "cohort_campaign"}
 OWN_ACCOUNT = {"my_data", "export_my_data", "delete_my_data"}
 
+EXTENSIONS = [
+    importlib.import_module(name)
+    for name in ("support.tests.matrix_circles", "learn.tests.matrix", "planner.tests.matrix")
+]
+
 
 def walk(patterns, prefix=""):
     for pattern in patterns:
@@ -75,6 +86,9 @@ def rule_for_page(route: str, name: str | None) -> str | None:
     ]:  # fmt: skip
         if name in names:
             return rule
+    for extension in EXTENSIONS:
+        if name in extension.PAGES:
+            return extension.PAGES[name]
     if route.startswith("accounts/"):
         return "allauth"  # sign-in, sign-up, password, MFA: each acts on the caller only
     return None
@@ -103,7 +117,9 @@ def world(school, cohort, student, classmate, staff, other_staff, operator):
     )
     other_cohort = make_cohort(other_staff.staff_memberships.get().school, 2029)
     make_student(other_cohort, "far@hillcrest.example")
-    return {
+    world = {
+        "school": school,
+        "cohort": cohort,
         "users": {
             "anonymous": None,
             "student": student,
@@ -124,6 +140,11 @@ def world(school, cohort, student, classmate, staff, other_staff, operator):
         },
         "secrets": ["only for me"],
     }
+    for extension in EXTENSIONS:
+        extra = extension.objects(world)
+        world["kwargs"].update(extra.get("kwargs", {}))
+        world["secrets"].extend(extra.get("secrets", []))
+    return world
 
 
 def fill(route: str, kwargs: dict) -> str:
@@ -232,6 +253,10 @@ def rule_for_api(path: str) -> str | None:
     if path.startswith(personal):
         has_object = any(p in path for p in ("{response_id}", "{habit_id}", "{reflection_id}"))
         return "student_object" if has_object else "student"
+    for extension in EXTENSIONS:
+        rule = extension.api_rule(path)
+        if rule is not None:
+            return rule
     return None
 
 
@@ -243,8 +268,11 @@ def required_query(path: str, operation: dict) -> dict:
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "query" and parameter.get("required"):
             name = parameter["name"]
-            assert name in QUERY_VALUES, f"No test value for query parameter {name!r} of {path}"
-            query[name] = QUERY_VALUES[name]
+            values = dict(QUERY_VALUES)
+            for extension in EXTENSIONS:
+                values.update(getattr(extension, "QUERY_VALUES", {}))
+            assert name in values, f"No test value for query parameter {name!r} of {path}"
+            query[name] = values[name]
     if path.endswith("/bands"):
         query["measure"] = "screen:who5"
     return query

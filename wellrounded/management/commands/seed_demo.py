@@ -11,6 +11,8 @@ from checkins.rollups import rebuild_rollups
 from cohorts.demo import generate_demo_campaigns
 from habits.demo import generate_habits
 from insights.demo import generate_reflections
+from learn.demo import generate_demo_lessons
+from planner.demo import generate_demo_schedules
 from schools.demo import (
     DEMO_DOMAIN,
     DEMO_SLUG,
@@ -19,7 +21,7 @@ from schools.demo import (
     demo_logins,
 )
 from schools.models import School
-from support.demo import seed_help_directory
+from support.demo import generate_demo_circles, seed_help_directory
 
 
 class Command(BaseCommand):
@@ -85,6 +87,9 @@ class Command(BaseCommand):
             clerkships_start=academic_year_start(today),
             seed=seed,
         )
+        generate_demo_circles(demo)
+        generate_demo_lessons(demo)
+        generate_demo_schedules(demo)
         return demo, checkins
 
     def print_logins(self, logins, invite_codes):

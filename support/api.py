@@ -1,0 +1,3 @@
+from ninja import Router
+
+circles_router = Router(tags=["circles"])
