@@ -55,6 +55,11 @@ def remove(observations: Iterable[Observation]) -> None:
     rollups.apply_observations(list(observations), sign=-1)
 
 
+def replace(old: Iterable[Observation], new: Iterable[Observation]) -> None:
+    """Swap one contribution for another (a resubmitted check-in) in a single pass."""
+    rollups.apply_changes(removed=list(old), added=list(new))
+
+
 def forget_student(student) -> None:
     """Take every contribution of `student` out of the rollups and campaign answers (before
     their rows go)."""

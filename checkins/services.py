@@ -49,7 +49,16 @@ def record_checkin(*, student, values: Mapping, day: date | None = None) -> tupl
 
     Submitting twice (double tap, retry, a second device) updates the one row for the day.
     """
-    enrollment = enrollment_for(student)
+    # Lock the student's enrollment first: every write of theirs queues here, so reading the
+    # day's previous answers (to take them out of the rollups) cannot race a second submit.
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .filter(student=student)
+        .first()
+    )
+    if enrollment is None:
+        raise ValidationError("Only a student who has joined a cohort can record this.")
     today = local_today(enrollment)
     day = day or today
     if day > today:
@@ -70,24 +79,30 @@ def record_checkin(*, student, values: Mapping, day: date | None = None) -> tupl
         **{name: values.get(name) for name in SCALE_FIELDS},
         **{name: bool(values.get(name, False)) for name in SELF_CARE_FIELDS},
     )
-    candidate.full_clean(validate_unique=False, validate_constraints=False)
+    # The related rows come from the locked enrollment and placement: no need to re-check
+    # that they exist.
+    candidate.full_clean(
+        exclude=["student", "school", "rotation"], validate_unique=False, validate_constraints=False
+    )
     fields = {name: getattr(candidate, name) for name in [*SCALE_FIELDS, *SELF_CARE_FIELDS]}
     fields.update(
         sleep_hours=candidate.sleep_hours,
         rotation=candidate.rotation,
         note_encrypted=encrypt_text(student, note) if note else None,
     )
-    # Lock the student's enrollment first: every write of theirs queues here, so reading the
-    # day's previous answers (to take them out of the rollups) cannot race a second submit.
-    Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
-    previous = CheckIn.objects.filter(student=student, day=day).first()
-    if previous is not None:
-        rollups.remove(rollups.checkin_observations(previous, enrollment.cohort_id))
-    checkin, created = CheckIn.objects.update_or_create(
-        student=student, day=day, defaults={**fields, "school": enrollment.school}
-    )
-    rollups.add(rollups.checkin_observations(checkin, enrollment.cohort_id))
-    return checkin, created
+    checkin = CheckIn.objects.filter(student=student, day=day).first()
+    if checkin is None:
+        checkin = CheckIn.objects.create(
+            student=student, day=day, school=enrollment.school, **fields
+        )
+        rollups.add(rollups.checkin_observations(checkin, enrollment.cohort_id))
+        return checkin, True
+    before = rollups.checkin_observations(checkin, enrollment.cohort_id)
+    for name, value in {**fields, "school": enrollment.school}.items():
+        setattr(checkin, name, value)
+    checkin.save(update_fields=[*fields, "school", "updated_at"])
+    rollups.replace(before, rollups.checkin_observations(checkin, enrollment.cohort_id))
+    return checkin, False
 
 
 @transaction.atomic

@@ -137,21 +137,42 @@ def _save(model, objects: list, fields: list[str]) -> None:
 
 
 def apply_observations(observations: Sequence[Observation], *, sign: int) -> None:
-    """Add (sign=1) or take back (sign=-1) observations, batched: a handful of queries
-    however many measures a check-in carries. Must run inside the caller's transaction."""
-    if not observations:
+    """Add (sign=1) or take back (sign=-1) observations. Must run inside the caller's
+    transaction."""
+    if sign > 0:
+        apply_changes(added=observations)
+    else:
+        apply_changes(removed=observations)
+
+
+def _state(row, fields: list[str]) -> tuple:
+    return tuple(
+        sorted(value.items()) if isinstance(value, dict) else value
+        for value in (getattr(row, name) for name in fields)
+    )
+
+
+def apply_changes(
+    *, removed: Sequence[Observation] = (), added: Sequence[Observation] = ()
+) -> None:
+    """Take back `removed`, then count `added`, in one pass: a handful of queries however
+    many measures a check-in carries, and only the cells and members whose figures really
+    change are written (a resubmitted check-in that changes one answer touches two cells).
+    Must run inside the caller's transaction."""
+    signed = [(obs, -1) for obs in removed] + [(obs, 1) for obs in added]
+    if not signed:
         return
     prepared = []
-    for obs in observations:
+    for obs, sign in signed:
         value = float(obs.value)
-        prepared.append((obs, value, _band_label(obs.measure, value, obs.band)))
-    for school_id, cohort_id in {(obs.school_id, obs.cohort_id) for obs in observations}:
+        prepared.append((obs, sign, value, _band_label(obs.measure, value, obs.band)))
+    for school_id, cohort_id in {(obs.school_id, obs.cohort_id) for obs, _ in signed}:
         _check_cohort(school_id, cohort_id)
     hashes = {
-        student_id: member_key(student_id) for student_id in {o.student_id for o in observations}
+        student_id: member_key(student_id) for student_id in {o.student_id for o, _ in signed}
     }
     keyed = []
-    for obs, value, label in prepared:
+    for obs, sign, value, label in prepared:
         for key in _cell_keys(
             school_id=obs.school_id,
             cohort_id=obs.cohort_id,
@@ -159,16 +180,17 @@ def apply_observations(observations: Sequence[Observation], *, sign: int) -> Non
             day=obs.day,
             measure=obs.measure,
         ):
-            keyed.append((key, hashes[obs.student_id], value, label))
-    cells = _lock_cells([key for key, *_ in keyed], create=sign > 0)
+            keyed.append((key, sign, hashes[obs.student_id], value, label))
+    cells = _lock_cells([key for key, *_ in keyed], create=bool(added))
     members = {
         (m.cell_id, m.member): m
         for m in CellMember.objects.filter(
             cell_id__in=[cell.pk for cell in cells.values()], member__in=set(hashes.values())
         )
     }
-    new_members: dict[tuple, CellMember] = {}
-    for key, member, value, label in keyed:
+    cells_before = {cell.pk: _state(cell, CELL_FIELDS) for cell in cells.values()}
+    members_before = {pk: _state(m, MEMBER_FIELDS) for pk, m in members.items()}
+    for key, sign, member, value, label in keyed:
         cell = cells.get(_key_tuple(key))
         if cell is None:
             continue  # nothing was ever counted here: nothing to take back
@@ -177,20 +199,28 @@ def apply_observations(observations: Sequence[Observation], *, sign: int) -> Non
             if sign < 0:
                 continue
             presence = CellMember(cell_id=cell.pk, member=member, bands={})
-            members[(cell.pk, member)] = new_members[(cell.pk, member)] = presence
+            members[(cell.pk, member)] = presence
+        if presence.observations == 0 and sign > 0:
             cell.n_students += 1
         _change(cell, presence, sign=sign, value=value, label=label)
-    emptied_members = [m for m in members.values() if m.observations <= 0]
-    cells_by_pk = {c.pk: c for c in cells.values()}
-    for presence in emptied_members:
-        cells_by_pk[presence.cell_id].n_students -= 1
-    kept_new = [m for m in new_members.values() if m.observations > 0]
-    CellMember.objects.filter(pk__in=[m.pk for m in emptied_members if m.pk]).delete()
-    _save(CellMember, [m for m in members.values() if m.pk and m.observations > 0], MEMBER_FIELDS)
-    CellMember.objects.bulk_create(kept_new)
+        if presence.observations == 0:
+            cell.n_students -= 1
+    gone = [m.pk for m in members.values() if m.pk and m.observations <= 0]
+    changed = [
+        m
+        for key, m in members.items()
+        if m.pk and m.observations > 0 and _state(m, MEMBER_FIELDS) != members_before[key]
+    ]
+    CellMember.objects.filter(pk__in=gone).delete()
+    _save(CellMember, changed, MEMBER_FIELDS)
+    CellMember.objects.bulk_create([m for m in members.values() if not m.pk and m.observations > 0])
     # An empty cell is deleted, so the incremental state equals a rebuild's exactly.
     RollupCell.objects.filter(pk__in=[c.pk for c in cells.values() if c.n_obs <= 0]).delete()
-    _save(RollupCell, [c for c in cells.values() if c.n_obs > 0], CELL_FIELDS)
+    _save(
+        RollupCell,
+        [c for c in cells.values() if c.n_obs > 0 and _state(c, CELL_FIELDS) != cells_before[c.pk]],
+        CELL_FIELDS,
+    )
 
 
 def _change(cell: RollupCell, presence: CellMember, *, sign: int, value: float, label) -> None:

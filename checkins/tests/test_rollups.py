@@ -45,6 +45,27 @@ def test_a_checkin_adds_to_the_cells_and_an_update_replaces_its_values(student, 
 
 
 @pytest.mark.django_db
+def test_a_resubmit_that_changes_one_answer_writes_only_that_answers_cells(student, classmate):
+    from django.test.utils import CaptureQueriesContext
+
+    record_checkin(student=student, values=VALUES)
+    record_checkin(student=classmate, values=VALUES)
+    with CaptureQueriesContext(connection) as queries:
+        record_checkin(student=student, values={**VALUES, "stress": 5})
+
+    cell_updates = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "2 times: UPDATE"))]
+    assert [sql.split(" SET")[0] for sql in cell_updates] == [
+        'UPDATE "checkins_checkin"',
+        '2 times: UPDATE "cohorts_cellmember"',  # the stress cells of the cohort and rotation
+        '2 times: UPDATE "cohorts_rollupcell"',
+    ]
+    assert (cell("stress").total, cell("mood").total) == (7.0, 8.0)
+    before = snapshot()
+    rebuild_rollups()
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
 def test_deleting_reverses_the_contribution(student, classmate):
     record_checkin(student=classmate, values=VALUES)
     before = snapshot()
