@@ -3,10 +3,13 @@
 Every benchmark runs its servers on 127.0.0.1 only, with bounded request counts and times.
 """
 
+import base64
+import hmac
 import http.client
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -152,9 +155,47 @@ class Client:
         if status != 302:
             raise RuntimeError(f"login failed for {email}: {status}")
 
+    def login_with_totp(self, email: str, password: str, secret: str) -> None:
+        """Staff sign in with their password, then a code from their authenticator app."""
+        self.login(email, password)
+        _, page = self.request("GET", "/accounts/2fa/authenticate/")
+        status, _ = self.request(
+            "POST",
+            "/accounts/2fa/authenticate/",
+            {"code": totp_code(secret), "csrfmiddlewaretoken": self.csrf_from(page)},
+        )
+        if status != 302:
+            raise RuntimeError(f"second factor refused for {email}: {status}")
+
     def csrf_from(self, html: bytes) -> str:
         match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
         return match.group(1).decode() if match else self.cookies.get("csrftoken", "")
+
+
+def enable_totp(env: dict[str, str], email: str) -> str:
+    """Give a staff account an authenticator app (as they would at first sign-in); return
+    its secret so a benchmark client can type codes."""
+    code = (
+        "from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret\n"
+        "from accounts.models import User\n"
+        "secret = generate_totp_secret()\n"
+        f"TOTP.activate(User.objects.get(email={email!r}), secret)\n"
+        "print(secret)\n"
+    )
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
+
+
+def totp_code(secret: str, period: int = 30) -> str:
+    """RFC 6238 (SHA-1, 6 digits), as authenticator apps compute it. A code made in the last
+    seconds of its window can expire in flight, so wait for a fresh window first."""
+    remaining = period - time.time() % period
+    if remaining < 3:
+        time.sleep(remaining + 0.1)
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(time.time() // period)), "sha1").digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
 
 
 def percentile(values: list[float], q: float) -> float:

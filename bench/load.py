@@ -15,7 +15,14 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import Client, fresh_site, gunicorn, percentile, student_email  # noqa: E402
+from harness import (  # noqa: E402
+    Client,
+    enable_totp,
+    fresh_site,
+    gunicorn,
+    percentile,
+    student_email,
+)
 
 CHECKIN = {
     "mood": "3", "stress": "3", "energy": "3", "sleep_hours": "7", "sleep_quality": "3",
@@ -54,6 +61,34 @@ def student_worker(port: int, index: int, seconds: float, interval: float) -> li
     return samples
 
 
+STAFF = ["clerkship.director@northbrook.example", "dean@northbrook.example"]
+# Staff open the dashboard with different pre-declared choices, campaigns and the report.
+STAFF_PAGES = [
+    "/school/", "/school/?measure=stress&weeks=8", "/school/?measure=loneliness&weeks=26",
+    "/school/campaigns/", "/school/reports/", "/school/export.csv",
+]  # fmt: skip
+
+
+def staff_worker(port: int, email: str, secret: str, seconds: float, interval: float) -> list:
+    rng = random.Random(email)  # noqa: S311  # nosec B311
+    client = Client(port)
+    client.login_with_totp(email, "wellrounded-demo", secret)
+    samples = []
+    deadline = time.monotonic() + seconds
+    next_at = time.monotonic()
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            status, _ = client.request("GET", rng.choice(STAFF_PAGES))
+            ok = status == 200
+        except OSError:
+            ok = False
+        samples.append(("staff", time.perf_counter() - started, ok))
+        next_at += interval
+        time.sleep(max(0.0, next_at - time.monotonic()))
+    return samples
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=600)
@@ -61,19 +96,26 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    interval = args.students / args.rate
+    # One request in ten is a staff page: two staff clients share a tenth of the rate.
+    clients = args.students + len(STAFF)
+    student_interval = args.students / (args.rate * 0.9)
+    staff_interval = len(STAFF) / (args.rate * 0.1)
     site = fresh_site(students=max(args.students, 20), days=60, database_url=args.database_url)
     with site as env, \
             gunicorn("wellrounded.wsgi", env) as port, \
-            ProcessPoolExecutor(max_workers=args.students) as pool:  # fmt: skip
+            ProcessPoolExecutor(max_workers=clients) as pool:  # fmt: skip
+        secrets = {email: enable_totp(env, email) for email in STAFF}
         futures = [
-            pool.submit(student_worker, port, i, args.seconds, interval)
+            pool.submit(student_worker, port, i, args.seconds, student_interval)
             for i in range(args.students)
+        ] + [
+            pool.submit(staff_worker, port, email, secrets[email], args.seconds, staff_interval)
+            for email in STAFF
         ]
         samples = [s for f in futures for s in f.result()]
     rate = len(samples) / args.seconds
     print(f"{len(samples)} requests in {args.seconds:.0f} s ({rate:.1f} req/s), gunicorn 2 workers")
-    print(f"{args.students} student clients; staff dashboards are not in this mix yet")
+    print(f"{args.students} student clients and {len(STAFF)} staff clients (TOTP sign-in)")
     errors = sum(not ok for _, _, ok in samples)
     for kind in sorted({k for k, _, _ in samples}) + ["all"]:
         times = [t * 1000 for k, t, _ in samples if kind in (k, "all")]
