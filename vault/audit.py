@@ -24,6 +24,10 @@ KINDS = {
     "staff_dashboard_viewed",
     "staff_export_downloaded",
     "help_directory_changed",
+    "school_lesson_changed",
+    "track_assigned",
+    "report_viewed",
+    "report_resolved",
 }
 
 

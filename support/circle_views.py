@@ -1,0 +1,282 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods, require_POST
+
+from schools.decorators import student_required
+from schools.selectors import staff_memberships_of
+
+from . import circles
+from .circle_forms import CircleProfileForm, MessageForm, ReportForm
+from .circles_content import GUIDELINES
+from .models import MessageReport
+from .selectors import crisis_resources_for
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _staff_with_second_factor(view, school_of, refusal: str):
+    """Staff pages: a signed-in member of staff with an authenticator, like the dashboard."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        school = school_of(request.user)
+        if school is None:
+            raise PermissionDenied(refusal)
+        if not request.user.authenticator_set.filter(type="totp").exists():
+            messages.info(request, "Set up two-factor authentication to see this page.")
+            return redirect("mfa_activate_totp")
+        response = view(request, school, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
+def _any_staff_school(user):
+    memberships = staff_memberships_of(user)
+    return memberships[0].school if memberships else None
+
+
+def school_staff_only(view):
+    return _staff_with_second_factor(view, _any_staff_school, "This page is for school staff.")
+
+
+def wellness_lead_only(view):
+    return _staff_with_second_factor(
+        view, circles.wellness_school, "Only your school's wellness lead reviews reports."
+    )
+
+
+# Students -------------------------------------------------------------------------------------
+
+
+@student_required
+def circles_home(request):
+    profile = circles.circle_profile_of(request.user)
+    context = {"profile": profile, "guidelines": GUIDELINES}
+    if profile is not None:
+        context |= {
+            "circles": circles.circles_of(request.user),
+            "waiting": circles.waiting_message(profile),
+            "buddy_waiting": circles.buddy_waiting(profile),
+        }
+    return render(request, "support/circles/home.html", context)
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def circle_profile(request):
+    profile = circles.circle_profile_of(request.user)
+    joining = profile is None
+    initial = (
+        {
+            "pseudonym": profile.pseudonym,
+            "share_cohort": profile.share_cohort,
+            "share_rotation": profile.share_rotation,
+            "interests": profile.interests,
+            "time_zone": profile.time_zone,
+            "availability": profile.availability,
+            "wants_buddy": profile.wants_buddy,
+        }
+        if profile
+        else {"time_zone": request.enrollment.school.timezone}
+    )
+    form = CircleProfileForm(request.POST or None, initial=initial, joining=joining)
+    if request.method == "POST" and form.is_valid():
+        try:
+            circles.save_circle_profile(student=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Welcome to peer circles." if joining else "Saved what you share for matching.",
+            )
+            return redirect("circles")
+    return render(
+        request,
+        "support/circles/profile_form.html",
+        {"form": form, "joining": joining, "guidelines": GUIDELINES},
+    )
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def circle_opt_out(request):
+    if circles.circle_profile_of(request.user) is None:
+        return redirect("circles")
+    if request.method == "POST":
+        circles.opt_out_of_circles(student=request.user)
+        messages.success(request, "You have left peer circles. Your profile and messages are gone.")
+        return redirect("circles")
+    return render(request, "support/circles/opt_out.html")
+
+
+@student_required
+@require_POST
+def circle_look_again(request):
+    try:
+        circles.ask_to_be_matched_again(student=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "You are back in the queue for a circle.")
+    return redirect("circles")
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def circle_page(request, circle_id: int):
+    summary, _ = circles.circle_of_member(request.user, circle_id)
+    form = MessageForm(request.POST or None)
+    crisis = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            circles.post_circle_message(
+                student=request.user,
+                circle_id=circle_id,
+                body=form.cleaned_data["body"],
+                post_anyway=form.cleaned_data["post_anyway"],
+            )
+        except circles.CrisisCheck as check:
+            crisis = crisis_resources_for(request.enrollment.school)
+            form = MessageForm(initial={"body": form.cleaned_data["body"], "post_anyway": True})
+            form.crisis_note = check.messages[0]
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Posted to your circle.")
+            return redirect("circle", circle_id=circle_id)
+    return render(
+        request,
+        "support/circles/circle.html",
+        {
+            "summary": summary,
+            "posts": circles.messages_for(request.user, summary.circle),
+            "form": form,
+            "crisis": crisis,
+            "guidelines": GUIDELINES,
+        },
+    )
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def circle_leave(request, circle_id: int):
+    summary, _ = circles.circle_of_member(request.user, circle_id)
+    if request.method == "POST":
+        circles.leave_circle(student=request.user, circle_id=circle_id)
+        messages.success(request, f"You left {summary.circle.name}.")
+        return redirect("circles")
+    return render(request, "support/circles/leave.html", {"summary": summary})
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def circle_block(request, circle_id: int, member_id: int):
+    summary, _ = circles.circle_of_member(request.user, circle_id)
+    member = next((m for m in summary.members if m.id == member_id and not m.is_you), None)
+    if member is None:
+        raise Http404("No such member in this circle.")
+    if request.method == "POST":
+        circles.block_circle_member(student=request.user, circle_id=circle_id, member_id=member_id)
+        messages.success(
+            request,
+            f"You blocked {member.pseudonym}. You won't see their messages or be matched "
+            "with them again.",
+        )
+        return redirect("circle", circle_id=circle_id)
+    return render(request, "support/circles/block.html", {"summary": summary, "member": member})
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def circle_report(request, message_id: int):
+    message = circles.message_for_member(request.user, message_id)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            circles.report_circle_message(
+                student=request.user, message_id=message_id, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Thank you. Your school's wellness lead will review the message; "
+                "they see only the message and its pseudonym, never who reported it.",
+            )
+            return redirect("circle", circle_id=message.circle_id)
+    return render(
+        request,
+        "support/circles/report.html",
+        {
+            "form": form,
+            "message": message,
+            "own": message.author_id == request.user.pk,
+            "already": MessageReport.objects.filter(
+                message=message, reporter=request.user
+            ).exists(),
+        },
+    )
+
+
+# Staff ---------------------------------------------------------------------------------------
+
+
+@school_staff_only
+def circles_overview(request, school):
+    by_cohort, in_circles, circle_count = circles.circle_counts_by_cohort(school)
+    return render(
+        request,
+        "support/circles/overview.html",
+        {
+            "school": school,
+            "rows": by_cohort,
+            "in_circles": in_circles,
+            "circle_count": circle_count,
+            "is_wellness_lead": circles.wellness_school(request.user) == school,
+        },
+    )
+
+
+@wellness_lead_only
+def circle_reports(request, school):
+    return render(
+        request,
+        "support/circles/reports.html",
+        {"school": school, "reports": circles.open_reports(school)},
+    )
+
+
+@wellness_lead_only
+@require_http_methods(["GET", "POST"])
+def circle_report_review(request, school, report_id: int):
+    review = circles.open_report_for_review(report_id=report_id, by=request.user)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in {"dismiss", "remove"}:
+            messages.error(request, "Choose to dismiss the report or remove the message.")
+        else:
+            circles.resolve_report(
+                report=review.report, by=request.user, remove_message=action == "remove"
+            )
+            messages.success(
+                request, "Message removed." if action == "remove" else "Report dismissed."
+            )
+            return redirect("circle_reports")
+    return render(request, "support/circles/report_review.html", {"review": review})

@@ -1,0 +1,28 @@
+from datetime import date
+
+import pytest
+
+from schools.demo import DEMO_DOMAIN, create_demo_school
+from support.circles import circles_of, messages_for
+from support.demo import generate_demo_circles
+from support.matching import MAX_SIZE, MIN_SIZE
+from support.models import Circle, CircleMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_circles_with_messages_and_the_demo_login_in_one():
+    demo = create_demo_school(students=40, days=10, seed=7, today=date(2026, 11, 24))
+
+    generate_demo_circles(demo)
+
+    circles = Circle.objects.filter(school=demo.school, kind=Circle.Kind.CIRCLE)
+    assert circles.count() >= 3
+    assert all(MIN_SIZE <= c.memberships.count() <= MAX_SIZE for c in circles)
+    assert CircleMessage.objects.exists()
+    from accounts.models import User
+
+    login = User.objects.get(email=f"student@{DEMO_DOMAIN}")
+    [summary, *_] = circles_of(login)
+    assert summary.circle.kind == Circle.Kind.CIRCLE
+    assert all(m.body for m in messages_for(login, summary.circle))
