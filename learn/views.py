@@ -1,0 +1,193 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST
+
+from checkins.services import local_today
+from schools.decorators import student_required
+from schools.selectors import staff_memberships_of
+
+from . import selectors, services
+from .forms import AssignTrackForm, LessonReflectionForm, SchoolLessonForm
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for name, errors in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _lesson(request, slug: str):
+    lesson = selectors.lesson_for(request.enrollment.school, slug)
+    if lesson is None:
+        raise Http404("No such lesson.")
+    return lesson
+
+
+@student_required
+def index(request):
+    today = local_today(request.enrollment)
+    return render(
+        request,
+        "learn/index.html",
+        {"o": selectors.overview(request.user, request.enrollment, today)},
+    )
+
+
+@student_required
+def lesson(request, lesson_slug: str):
+    lesson = _lesson(request, lesson_slug)
+    reflection = selectors.reflection_of(request.user, lesson.slug)
+    context = {
+        "lesson": lesson,
+        "done": lesson.slug in selectors.done_lessons(request.user),
+        "reflection": selectors.reflection_text(request.user, reflection),
+    }
+    return render(request, "learn/lesson.html", context)
+
+
+@student_required
+@require_POST
+def mark_done(request, lesson_slug: str):
+    services.mark_lesson_done(student=request.user, slug=lesson_slug)
+    messages.success(request, "Marked as done. Well done for taking the time.")
+    return redirect("learn_lesson", lesson_slug=lesson_slug)
+
+
+@student_required
+@require_POST
+def undo_done(request, lesson_slug: str):
+    services.undo_lesson_done(student=request.user, slug=lesson_slug)
+    messages.success(request, "No longer marked as done.")
+    return redirect("learn_lesson", lesson_slug=lesson_slug)
+
+
+@student_required
+def reflection(request, lesson_slug: str):
+    lesson = _lesson(request, lesson_slug)
+    existing = selectors.reflection_of(request.user, lesson.slug)
+    form = LessonReflectionForm(
+        request.POST or None,
+        initial={"body": selectors.reflection_text(request.user, existing)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_lesson_reflection(
+                student=request.user, slug=lesson.slug, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Reflection saved. Only you can read it.")
+            return redirect("learn_lesson", lesson_slug=lesson.slug)
+    context = {"form": form, "lesson": lesson, "existing": existing}
+    return render(request, "learn/reflection_form.html", context)
+
+
+@student_required
+def reflection_delete(request, lesson_slug: str):
+    """GET asks for confirmation; only POST deletes."""
+    lesson = _lesson(request, lesson_slug)
+    if selectors.reflection_of(request.user, lesson.slug) is None:
+        raise Http404("No reflection on this lesson.")
+    if request.method == "POST":
+        services.delete_lesson_reflection(student=request.user, slug=lesson.slug)
+        messages.success(request, "Reflection deleted.")
+        return redirect("learn_lesson", lesson_slug=lesson.slug)
+    return render(request, "learn/reflection_delete.html", {"lesson": lesson})
+
+
+def school_staff_required(view):
+    """Staff of a school with a second factor; passes the school; pages are never cached."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        memberships = staff_memberships_of(request.user)
+        if not memberships:
+            raise PermissionDenied("Only school staff can manage lessons.")
+        if not request.user.authenticator_set.filter(type="totp").exists():
+            messages.info(request, "Set up two-factor authentication to manage lessons.")
+            return redirect("mfa_activate_totp")
+        response = view(request, memberships[0].school, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
+@school_staff_required
+def school_home(request, school):
+    context = {
+        "school": school,
+        "table": selectors.completion_table(school),
+        "lessons": selectors.school_lessons(school),
+        "assignments": selectors.assignments_of(school),
+        "assign_form": AssignTrackForm(school=school),
+    }
+    return render(request, "learn/school_home.html", context)
+
+
+@school_staff_required
+def school_lesson_new(request, school):
+    form = SchoolLessonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_school_lesson(by=request.user, school=school, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Lesson published for your school's students.")
+            return redirect("learn_school")
+    return render(request, "learn/school_lesson_form.html", {"form": form})
+
+
+@school_staff_required
+def school_lesson_edit(request, school, lesson_id: int):
+    lesson = selectors.school_lesson_of(school, lesson_id)
+    if lesson is None:
+        raise Http404("No such lesson at your school.")
+    form = SchoolLessonForm(request.POST or None, instance=lesson)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        try:
+            services.update_school_lesson(by=request.user, lesson=lesson, **fields)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Lesson saved.")
+            return redirect("learn_school")
+    return render(request, "learn/school_lesson_form.html", {"form": form, "lesson": lesson})
+
+
+@school_staff_required
+@require_POST
+def school_assign(request, school):
+    form = AssignTrackForm(request.POST, school=school)
+    if form.is_valid():
+        services.assign_track(by=request.user, school=school, **form.cleaned_data)
+        messages.success(request, "Track assigned. Its students see it first on their lessons.")
+        return redirect("learn_school")
+    context = {
+        "school": school,
+        "table": selectors.completion_table(school),
+        "lessons": selectors.school_lessons(school),
+        "assignments": selectors.assignments_of(school),
+        "assign_form": form,
+    }
+    return render(request, "learn/school_home.html", context, status=400)
+
+
+@school_staff_required
+@require_POST
+def school_unassign(request, school, assignment_id: int):
+    assignment = selectors.assignment_of(school, assignment_id)
+    if assignment is None:
+        raise Http404("No such assignment at your school.")
+    services.unassign_track(by=request.user, assignment=assignment)
+    messages.success(request, "Assignment removed.")
+    return redirect("learn_school")
