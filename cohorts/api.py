@@ -4,11 +4,12 @@ A hidden cell is `{"shown": false, "reason": "..."}` and carries no number at al
 """
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Router, Schema
+from pydantic import BeforeValidator
 
 from schools.api_types import ErrorOut
 from schools.selectors import staff_memberships_of
@@ -18,7 +19,14 @@ from .measures import CHARTED_MEASURES, SCREENING_MEASURES
 from .suppression import Cell
 
 router = Router(tags=["cohorts"])
-Weeks = Literal[8, 26, 52]
+
+
+def _whole_number(value):
+    # A query string carries "26", and a Literal only matches the int 26: read digits first.
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+Weeks = Annotated[Literal[8, 26, 52], BeforeValidator(_whole_number)]
 
 
 class MeasureOut(Schema):

@@ -190,6 +190,17 @@ def test_the_api_refuses_a_measure_off_the_menu_with_422(staff_client, busy_coho
         assert response.json()["errors"]
 
 
+def test_the_api_reads_every_offered_span_of_weeks_from_the_query_string(staff_client, busy_cohort):
+    for weeks in (8, 26, 52):
+        for path in ("trend", "participation", "bands?measure=screen:phq9&"):
+            separator = "" if path.endswith("&") else "?"
+            url = f"{API}/cohorts/{busy_cohort.pk}/{path}{separator}weeks={weeks}"
+            response = staff_client.get(url)
+            assert response.status_code == 200, (url, response.content)
+            # The complete weeks asked for, plus the current week (shown as not over yet).
+            assert len(response.json()["weeks"]) == weeks + 1
+
+
 def test_a_school_that_raised_k_sees_less(staff_client, busy_cohort):
     busy_cohort.school.min_cell_size = 13
     busy_cohort.school.save()
