@@ -18,6 +18,7 @@ from .exports import export_rows
 from .forms import CampaignForm
 from .measures import CHARTED_MEASURES, PROPORTION, SCREENING_MEASURES
 from .presentation import participation_shown, shown
+from .signals import announce_read
 
 BANDED = tuple(m for m in SCREENING_MEASURES if m.bands)
 # The default band view: WHO-5, the screening students are reminded of most often.
@@ -112,6 +113,7 @@ def dashboard(request):
         ],
         "visible_weeks": sum(1 for row in table.rows if shown(row.total, entry).visible),
     }
+    announce_read(request, kind="staff_dashboard_viewed", school_id=cohort.school_id)
     return render(request, "cohorts/dashboard.html", context)
 
 
@@ -124,6 +126,7 @@ def export_csv(request):
     writer = csv.writer(response)
     for line in export_rows(choice["cohort"], weeks=choice["weeks"]):
         writer.writerow(line)
+    announce_read(request, kind="staff_export_downloaded", school_id=choice["cohort"].school_id)
     return response
 
 
@@ -143,6 +146,7 @@ def export_xlsx(request):
     )
     filename = f"cohort-{choice['cohort'].graduation_year}-last-{choice['weeks']}-weeks.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    announce_read(request, kind="staff_export_downloaded", school_id=choice["cohort"].school_id)
     return response
 
 
@@ -234,4 +238,5 @@ def report_csv(request):
     writer = csv.writer(response)
     for line in reports.report_rows(result):
         writer.writerow(line)
+    announce_read(request, kind="staff_export_downloaded", school_id=before.school_id)
     return response

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class WellRoundedConfig(AppConfig):
     name = "wellrounded"
     verbose_name = "Well-Rounded"
+
+    def ready(self):
+        # The project package may import every app: it wires cohorts' announcements of what
+        # staff read to the audit trail, which cohorts itself may not reach.
+        from cohorts.signals import aggregates_read
+        from vault.audit import record_event
+
+        def audit_aggregates_read(sender, *, kind, actor_id, school_id, **kwargs):
+            record_event(kind, actor_id=actor_id, school_id=school_id)
+
+        aggregates_read.connect(audit_aggregates_read, weak=False, dispatch_uid="audit-reads")

@@ -1,0 +1,14 @@
+"""What staff read, announced without content, so the project can audit it.
+
+`cohorts` may not import `vault` (the privacy boundary keeps it away from personal-data apps),
+so it only announces; `wellrounded.apps` connects the announcement to the audit trail.
+"""
+
+from django.dispatch import Signal
+
+# Sent with kind ("staff_dashboard_viewed" or "staff_export_downloaded"), actor_id, school_id.
+aggregates_read = Signal()
+
+
+def announce_read(request, *, kind: str, school_id: int) -> None:
+    aggregates_read.send(sender=None, kind=kind, actor_id=request.user.pk, school_id=school_id)

@@ -1,0 +1,29 @@
+"""Staff reads of aggregates reach the audit trail (cohorts announces, the project records)."""
+
+from cohorts.tests import test_dashboard as dashboard
+from vault.audit import actor_ref
+from vault.models import AuditEvent
+
+DASHBOARD, EXPORT = dashboard.DASHBOARD, dashboard.EXPORT
+busy_cohort, staff_client = dashboard.busy_cohort, dashboard.staff_client  # the same fixtures
+
+
+def test_each_dashboard_view_and_export_is_audited_without_content(
+    staff_client, staff, busy_cohort
+):
+    staff_client.get(DASHBOARD, {"cohort": busy_cohort.pk})
+    staff_client.get(EXPORT, {"cohort": busy_cohort.pk})
+    staff_client.get("/school/export.xlsx", {"cohort": busy_cohort.pk})
+
+    events = list(AuditEvent.objects.order_by("pk").values_list("kind", "actor", "school_id"))
+    school = busy_cohort.school_id
+    assert events == [
+        ("staff_dashboard_viewed", actor_ref(staff.pk), school),
+        ("staff_export_downloaded", actor_ref(staff.pk), school),
+        ("staff_export_downloaded", actor_ref(staff.pk), school),
+    ]
+
+
+def test_a_refused_request_is_not_recorded_as_a_view(staff_client, busy_cohort):
+    assert staff_client.get(DASHBOARD, {"cohort": busy_cohort.pk, "sneaky": 1}).status_code == 404
+    assert not AuditEvent.objects.exists()
