@@ -47,12 +47,14 @@ def line_chart(
     label: str,
     average: Sequence[Point] = (),
     bands: Sequence[Band] | None = None,
+    marks: Sequence[date] = (),
     width: int = 640,
     height: int = 200,
 ) -> str:
     """Daily points (dots) and an optional average line over a y range with optional bands.
 
     `label` is the chart's text alternative (its aria-label and <title>): say what it shows.
+    `marks` are days drawn as dashed vertical lines (exam days from the planner).
     """
     if y_max <= y_min:
         raise ValueError("y_max must be above y_min.")
@@ -106,6 +108,12 @@ def line_chart(
             parts.append(
                 f'<text x="{LEFT + plot_w}" y="{height - 6}" font-size="11" fill="{INK}" '
                 f'text-anchor="end">{escape(_day_label(last))}</text>'
+            )
+    for mark in marks:
+        if days and first <= mark <= last:
+            parts.append(
+                f'<line class="chart-mark" x1="{x(mark):.1f}" x2="{x(mark):.1f}" y1="{TOP}" '
+                f'y2="{TOP + plot_h}" stroke="{INK}" stroke-width="1" stroke-dasharray="4 3"/>'
             )
     for day, value in points:
         parts.append(f'<circle cx="{x(day):.1f}" cy="{y(value):.1f}" r="3" fill="{POINT_FILL}"/>')

@@ -267,7 +267,13 @@ def _between(checkins: Sequence[CheckIn], start: date, end: date) -> list[CheckI
 # Trends
 
 
-def _trend(checkins: Sequence[CheckIn], measure: Measure, today: date, days: int) -> Trend:
+def _trend(
+    checkins: Sequence[CheckIn],
+    measure: Measure,
+    today: date,
+    days: int,
+    exam_dates: Sequence[date] = (),
+) -> Trend:
     recent = _between(checkins, today - timedelta(days=days - 1), today)
     points = [(c.day, measure.value(c)) for c in recent]
     average = stats.rolling_mean(points)
@@ -284,6 +290,7 @@ def _trend(checkins: Sequence[CheckIn], measure: Measure, today: date, days: int
         average=average,
         y_min=measure.y_min,
         y_max=y_max,
+        marks=exam_dates,
         label=f"{measure.label}, daily values and 7-day average over the last {days} days. "
         + summary,
     )
@@ -598,7 +605,7 @@ def overview(student, today: date, *, exam_dates: Sequence[date] = ()) -> Overvi
     logged = _logged_habits(student, start, today)
     return Overview(
         today=today,
-        trends=[_trend(checkins, m, today, TREND_DAYS) for m in MEASURES.values()],
+        trends=[_trend(checkins, m, today, TREND_DAYS, exam_dates) for m in MEASURES.values()],
         rotations=_by_rotation(checkins),
         exam_periods=_exam_periods(checkins, exam_dates, EXAM_LEAD_DAYS),
         habit_links=_habit_links(checkins, logged),

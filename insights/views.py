@@ -1,9 +1,12 @@
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from checkins.services import local_today
+from planner import selectors as planner_selectors
 from schools.decorators import student_required
 
 from . import selectors, services
@@ -28,7 +31,16 @@ def _own_reflection(request, reflection_id: int):
 @student_required
 def insights(request):
     today = local_today(request.enrollment)
-    return render(request, "insights/insights.html", {"o": selectors.overview(request.user, today)})
+    zone = ZoneInfo(request.enrollment.school.timezone)
+    exams = planner_selectors.exam_dates(request.user, zone=zone)
+    return render(
+        request,
+        "insights/insights.html",
+        {
+            "o": selectors.overview(request.user, today, exam_dates=exams),
+            "recent_exams": [d for d in exams if 0 <= (today - d).days < selectors.TREND_DAYS],
+        },
+    )
 
 
 @student_required

@@ -1,0 +1,57 @@
+from accounts.personal_data import PersonalDataset, register
+
+from .models import PlannerPrefs, ProtectedBlock, ScheduleEvent
+
+
+def export_events(user) -> list[dict]:
+    return [
+        {
+            "id": e.pk,
+            "kind": e.kind,
+            "starts_at": e.starts_at,
+            "ends_at": e.ends_at,
+            "all_day": e.all_day,
+            "source": e.source,
+            "uid": e.uid,
+            "recurrence_id": e.recurrence_id,
+        }
+        for e in ScheduleEvent.objects.filter(student=user)
+    ]
+
+
+def export_prefs(user) -> list[dict]:
+    return [
+        {
+            "sleep_hours": p.sleep_hours,
+            "quiet_start": p.quiet_start.isoformat() if p.quiet_start else None,
+            "quiet_end": p.quiet_end.isoformat() if p.quiet_end else None,
+            "timezone": p.timezone,
+            "email_reminders": p.email_reminders,
+            "reminders_per_day": p.reminders_per_day,
+            "weekly_nudge": p.weekly_nudge,
+            "feed_active": bool(p.feed_token_hash),
+        }
+        for p in PlannerPrefs.objects.filter(student=user)
+    ]
+
+
+def export_blocks(user) -> list[dict]:
+    return [
+        {
+            "id": b.pk,
+            "kind": b.kind,
+            "state": b.state,
+            "proposed_start": b.proposed_start,
+            "starts_at": b.starts_at,
+            "ends_at": b.ends_at,
+        }
+        for b in ProtectedBlock.objects.filter(student=user)
+    ]
+
+
+def register_datasets() -> None:
+    register(PersonalDataset("planner_events", "your schedule in the planner", export_events))
+    register(PersonalDataset("planner_prefs", "your planner preferences", export_prefs))
+    register(
+        PersonalDataset("planner_blocks", "the protected-time blocks you answered", export_blocks)
+    )

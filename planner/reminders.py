@@ -1,0 +1,118 @@
+"""Planner emails: a reminder before an accepted block (opt-in) and a weekly "plan your week"
+nudge, each at most once (a ReminderSent row), never in quiet hours, and at most the student's
+daily limit; every email carries a one-click unsubscribe link that needs no login."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import PlannerPrefs, ProtectedBlock, ReminderSent
+from .selectors import BLOCK_LABELS, in_quiet_hours, zone_of
+
+LEAD = timedelta(hours=2)  # remind about blocks starting within the next two hours
+UNSUBSCRIBE_SALT = "planner.unsubscribe"
+NUDGE_WEEKDAY = 6  # Sunday
+
+
+def unsubscribe_token(student_id: int) -> str:
+    return signing.dumps({"student": student_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def student_of_unsubscribe_token(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT)["student"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def _record(prefs: PlannerPrefs, key: str, now: datetime) -> ReminderSent | None:
+    """Claim a reminder key; None when a previous run already sent it."""
+    local_day = now.astimezone(zone_of(prefs.student)).date()
+    try:
+        with transaction.atomic():
+            return ReminderSent.objects.create(
+                student_id=prefs.student_id, school_id=prefs.school_id, key=key, local_day=local_day
+            )
+    except IntegrityError:
+        return None
+
+
+def queue_due_reminders(now: datetime | None = None) -> int:
+    """Queue every reminder due at `now`; safe to run as often as cron likes. Returns how many."""
+    from .tasks import send_planner_email  # the task module imports this one
+
+    now = now or timezone.now()
+    queued = 0
+    wanting = Q(email_reminders=True) | Q(weekly_nudge=True)
+    for prefs in PlannerPrefs.objects.select_related("student").filter(wanting):
+        zone = zone_of(prefs.student)
+        if in_quiet_hours(prefs, now, now + timedelta(minutes=1), zone):
+            continue
+        local_day = now.astimezone(zone).date()
+        sent_today = ReminderSent.objects.filter(student=prefs.student, local_day=local_day)
+        room = prefs.reminders_per_day - sent_today.count()
+        keys = []
+        if prefs.email_reminders:
+            blocks = ProtectedBlock.objects.filter(
+                student=prefs.student,
+                state=ProtectedBlock.State.ACCEPTED,
+                starts_at__gt=now,
+                starts_at__lte=now + LEAD,
+            ).order_by("starts_at")
+            keys += [f"block:{b.pk}:{b.starts_at:%Y%m%dT%H%M}" for b in blocks]
+        local = now.astimezone(zone)
+        if prefs.weekly_nudge and local.weekday() == NUDGE_WEEKDAY and local.hour >= 16:
+            keys.append(f"week:{local:%G-%V}")
+        for key in keys:
+            if room <= 0:
+                break
+            reminder = _record(prefs, key, now)
+            if reminder is not None:
+                send_planner_email.enqueue(reminder.pk)
+                queued += 1
+                room -= 1
+    return queued
+
+
+def send_planner_email(*, reminder_id: int) -> bool:
+    reminder = ReminderSent.objects.select_related("student").filter(pk=reminder_id).first()
+    if reminder is None:
+        return False
+    student = reminder.student
+    unsubscribe = settings.SITE_URL + reverse(
+        "planner_unsubscribe", args=[unsubscribe_token(student.pk)]
+    )
+    planner = settings.SITE_URL + reverse("planner")
+    if reminder.key.startswith("block:"):
+        block = ProtectedBlock.objects.filter(pk=int(reminder.key.split(":")[1])).first()
+        if block is None:
+            return False
+        local = block.starts_at.astimezone(zone_of(student))
+        subject = f"Protected time at {local:%H:%M}: {BLOCK_LABELS.get(block.kind, block.kind)}"
+        body = (
+            f"You set aside {local:%H:%M} today for "
+            f"{BLOCK_LABELS.get(block.kind, block.kind).lower()}. It is yours: keep it.\n\n"
+        )
+    else:
+        subject = "Plan your week of protected time"
+        body = "A new week starts tomorrow. Two minutes now protects your sleep and rest.\n\n"
+    body += f"Your planner: {planner}\n\nNo more planner emails: {unsubscribe}\n"
+    message = EmailMessage(
+        subject,
+        body,
+        to=[student.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.send()
+    return True

@@ -1,0 +1,203 @@
+"""Reads of a student's planner (their own rows only), and the feed by its token."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from schools.models import Enrollment
+
+from . import planning
+from .models import BLOCK_KINDS, PlannerPrefs, ProtectedBlock, ScheduleEvent
+
+BLOCK_LABELS = dict(BLOCK_KINDS)
+FEED_WEEKS = 6
+
+
+def zone_of(student) -> ZoneInfo:
+    """The student's own time zone if they set one, else their school's."""
+    return _zone(PlannerPrefs.objects.filter(student=student).only("timezone").first(), student)
+
+
+PLANNABLE_YEARS = 3
+
+
+def plannable(day: date) -> bool:
+    """Whether `day` is near enough to plan (and far from datetime's limits)."""
+    return abs((day - timezone.now().date()).days) <= 366 * PLANNABLE_YEARS
+
+
+def week_of(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def prefs_for_planning(prefs: PlannerPrefs | None) -> planning.Prefs:
+    if prefs is None:
+        return planning.Prefs(sleep_minutes=450)
+    return planning.Prefs(
+        sleep_minutes=int(prefs.sleep_hours * 60),
+        quiet_start=prefs.quiet_start,
+        quiet_end=prefs.quiet_end,
+    )
+
+
+def events_between(student, start: datetime, end: datetime) -> list[ScheduleEvent]:
+    return list(ScheduleEvent.objects.filter(student=student, starts_at__lt=end, ends_at__gt=start))
+
+
+def _zone(prefs: PlannerPrefs | None, student) -> ZoneInfo:
+    if prefs is not None and prefs.timezone:
+        return ZoneInfo(prefs.timezone)
+    enrollment = Enrollment.objects.select_related("school").filter(student=student).first()
+    return ZoneInfo(enrollment.school.timezone if enrollment else "UTC")
+
+
+def _plan(student, week_start: date) -> tuple[planning.Plan, list[ScheduleEvent], ZoneInfo]:
+    prefs = PlannerPrefs.objects.filter(student=student).first()
+    zone = _zone(prefs, student)
+    low = datetime.combine(week_start, time(), tzinfo=zone)
+    events = events_between(student, low - timedelta(days=1), low + timedelta(days=8))
+    busy = [planning.Busy(e.starts_at, e.ends_at, e.kind) for e in events]
+    plan = planning.propose_week(week_start, zone, busy, prefs_for_planning(prefs))
+    return plan, events, zone
+
+
+def week_plan(student, week_start: date) -> planning.Plan:
+    return _plan(student, week_start)[0]
+
+
+@dataclass(frozen=True)
+class ProposedBlock:
+    kind: str
+    label: str
+    proposed_start: datetime
+    start: datetime
+    end: datetime
+    state: str  # "proposed", "accepted" or "rejected"
+    block_id: int | None
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    commitments: list[ScheduleEvent]
+    blocks: list[ProposedBlock]
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date
+    days: list[Day]
+    warnings: list[str]
+    open_count: int
+
+
+def week_view(student, week_start: date) -> Week:
+    """The proposal for a week with the student's answers, day by day."""
+    plan, events, zone = _plan(student, week_start)
+    low = datetime.combine(week_start, time(), tzinfo=zone)
+    high = datetime.combine(week_start + timedelta(days=7), time(), tzinfo=zone)
+    answers = {
+        (b.kind, b.proposed_start): b
+        for b in ProtectedBlock.objects.filter(
+            student=student, proposed_start__gte=low - timedelta(days=1), proposed_start__lt=high
+        )
+    }
+    items = []
+    for block in plan.blocks:
+        answer = answers.pop((block.kind, block.start), None)
+        items.append(_item(block.kind, block.start, block.end, answer, zone))
+    # Accepted blocks from an earlier plan (the schedule changed since) still count.
+    for answer in answers.values():
+        if answer.state == ProtectedBlock.State.ACCEPTED and low <= answer.starts_at < high:
+            items.append(_item(answer.kind, answer.proposed_start, answer.ends_at, answer, zone))
+    days = []
+    for offset in range(7):
+        day = week_start + timedelta(days=offset)
+        days.append(
+            Day(
+                day=day,
+                commitments=[e for e in events if e.starts_at.astimezone(zone).date() == day],
+                blocks=sorted((i for i in items if i.start.date() == day), key=lambda i: i.start),
+            )
+        )
+    open_count = sum(1 for i in items if i.state == "proposed")
+    return Week(week_start, days, plan.warnings, open_count)
+
+
+def _item(kind, proposed_start, end, answer, zone) -> ProposedBlock:
+    start = proposed_start
+    state = "proposed"
+    if answer is not None:
+        start, end, state = answer.starts_at, answer.ends_at, answer.state
+    return ProposedBlock(
+        kind=kind,
+        label=BLOCK_LABELS.get(kind, kind),
+        proposed_start=proposed_start,
+        start=start.astimezone(zone),
+        end=end.astimezone(zone),
+        state=state,
+        block_id=answer.pk if answer is not None else None,
+    )
+
+
+def block_of(student, block_id: int) -> ProtectedBlock | None:
+    return ProtectedBlock.objects.filter(student=student, pk=block_id).first()
+
+
+def in_quiet_hours(prefs: PlannerPrefs, start: datetime, end: datetime, zone: ZoneInfo) -> bool:
+    if prefs.quiet_start is None or prefs.quiet_end is None:
+        return False
+    moment = start.astimezone(zone)
+    while moment < end:
+        clock = moment.time()
+        if prefs.quiet_start < prefs.quiet_end:
+            inside = prefs.quiet_start <= clock < prefs.quiet_end
+        else:
+            inside = clock >= prefs.quiet_start or clock < prefs.quiet_end
+        if inside:
+            return True
+        moment += timedelta(minutes=5)
+    return False
+
+
+def feed_blocks_for_token(token: str) -> list[ProtectedBlock] | None:
+    """The accepted blocks of the feed `token` opens (last week to FEED_WEEKS ahead), or None
+    when no student holds that token (never created, rotated or revoked)."""
+    if not token:
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    prefs = PlannerPrefs.objects.filter(feed_token_hash=digest).only("student_id").first()
+    if prefs is None:
+        return None
+    now = timezone.now()
+    return list(
+        ProtectedBlock.objects.filter(
+            student_id=prefs.student_id,
+            state=ProtectedBlock.State.ACCEPTED,
+            starts_at__gte=now - timedelta(days=7),
+            starts_at__lt=now + timedelta(weeks=FEED_WEEKS),
+        )
+    )
+
+
+def exam_dates(student, *, zone: ZoneInfo | None = None) -> list[date]:
+    """The local days of the student's exams (for insights' exam comparisons and marks)."""
+    zone = zone or zone_of(student)
+    return sorted(
+        {
+            starts.astimezone(zone).date()
+            for starts in ScheduleEvent.objects.filter(
+                student=student, kind=planning.EXAM
+            ).values_list("starts_at", flat=True)
+        }
+    )

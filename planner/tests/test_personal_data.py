@@ -1,0 +1,42 @@
+import io
+import json
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from planner import services
+from planner.models import PlannerPrefs, ProtectedBlock, ScheduleEvent
+
+from .factories import next_monday, shift_week
+
+pytestmark = pytest.mark.django_db
+
+
+def test_my_export_holds_my_schedule_prefs_and_blocks_and_nobody_elses(client, student, classmate):
+    monday = next_monday(student)
+    shift_week(student, monday)
+    services.accept_all(student=student, week_start=monday)
+    services.rotate_feed_token(student=student)
+    services.accept_all(student=classmate, week_start=monday)
+    client.force_login(student)
+
+    archive = zipfile.ZipFile(io.BytesIO(client.post(reverse("export_my_data")).content))
+
+    events = json.loads(archive.read("planner_events.json"))
+    prefs = json.loads(archive.read("planner_prefs.json"))
+    blocks = json.loads(archive.read("planner_blocks.json"))
+    assert sorted(e["kind"] for e in events) == ["call", "exam", "shift", "shift"]
+    assert prefs[0]["feed_active"] is True and "feed_token_hash" not in prefs[0]
+    assert len(blocks) == ProtectedBlock.objects.filter(student=student).count()
+
+
+def test_deleting_a_student_deletes_their_planner(student):
+    monday = next_monday(student)
+    shift_week(student, monday)
+    services.accept_all(student=student, week_start=monday)
+
+    student.delete()
+
+    assert not ScheduleEvent.objects.exists()
+    assert not ProtectedBlock.objects.exists() and not PlannerPrefs.objects.exists()

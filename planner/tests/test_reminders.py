@@ -1,0 +1,119 @@
+"""Reminder emails through the task queue: opt-in, quiet hours, a daily cap, no resends,
+and a one-click unsubscribe that needs no login."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from planner import reminders, services
+from planner.models import PlannerPrefs, ProtectedBlock, ReminderSent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def _blocks_soon(student, count: int, now: datetime):
+    zone = services.zone_of(student)
+    for i in range(count):
+        start = now + timedelta(minutes=30 + 10 * i)
+        ProtectedBlock.objects.create(
+            student=student,
+            school=student.enrollment.school,
+            kind="movement",
+            proposed_start=start,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=10),
+            state="accepted",
+        )
+    return zone
+
+
+def _noon(student) -> datetime:
+    zone = services.zone_of(student)
+    # A Tuesday at noon: not the weekly nudge's day.
+    return datetime(2026, 11, 24, 12, tzinfo=zone)
+
+
+def test_no_email_unless_the_student_opted_in(student):
+    now = _noon(student)
+    _blocks_soon(student, 1, now)
+    services.update_prefs(student=student, weekly_nudge=False)
+
+    assert reminders.queue_due_reminders(now) == 0
+    assert mail.outbox == []
+
+
+def test_one_reminder_a_day_by_default_and_reruns_never_resend(student):
+    now = _noon(student)
+    _blocks_soon(student, 3, now)
+    services.update_prefs(student=student, email_reminders=True)
+
+    assert reminders.queue_due_reminders(now) == 1
+    assert reminders.queue_due_reminders(now) == 0
+    assert reminders.queue_due_reminders(now + timedelta(minutes=15)) == 0
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [student.email] and "Protected time at 12:30" in message.subject
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/planner/unsubscribe/" in message.body
+
+
+def test_a_raised_limit_allows_more(student):
+    now = _noon(student)
+    _blocks_soon(student, 3, now)
+    services.update_prefs(student=student, email_reminders=True, reminders_per_day=3)
+    assert reminders.queue_due_reminders(now) == 3
+
+
+def test_quiet_hours_hold_reminders(student):
+    now = _noon(student)
+    _blocks_soon(student, 1, now)
+    services.update_prefs(
+        student=student, email_reminders=True, quiet_start=time(11), quiet_end=time(13)
+    )
+    assert reminders.queue_due_reminders(now) == 0
+    assert not ReminderSent.objects.exists()
+
+
+def test_the_weekly_nudge_goes_out_on_sunday_evening_once(student):
+    services.prefs_of(student)
+    sunday = datetime(2026, 11, 29, 18, tzinfo=services.zone_of(student))
+    assert reminders.queue_due_reminders(sunday) == 1
+    assert reminders.queue_due_reminders(sunday + timedelta(hours=1)) == 0
+    assert mail.outbox[0].subject == "Plan your week of protected time"
+
+
+def test_the_command_is_cron_friendly(student):
+    services.prefs_of(student)
+    call_command("send_planner_reminders")
+    call_command("send_planner_reminders")
+    assert ReminderSent.objects.count() <= 1
+
+
+def test_unsubscribe_get_confirms_and_post_unsubscribes_without_login(client, student):
+    services.update_prefs(student=student, email_reminders=True)
+    url = reverse("planner_unsubscribe", args=[reminders.unsubscribe_token(student.pk)])
+
+    page = client.get(url)
+    assert "Stop all planner reminder emails" in page.content.decode()
+    assert PlannerPrefs.objects.get(student=student).email_reminders
+
+    done = client.post(url)
+    assert "Done" in done.content.decode()
+    prefs = PlannerPrefs.objects.get(student=student)
+    assert not prefs.email_reminders and not prefs.weekly_nudge
+
+
+def test_a_forged_unsubscribe_link_changes_nothing(client, student):
+    services.update_prefs(student=student, email_reminders=True)
+    response = client.post(reverse("planner_unsubscribe", args=[f"{student.pk}:forged"]))
+    assert "not valid" in response.content.decode()
+    assert PlannerPrefs.objects.get(student=student).email_reminders

@@ -1,0 +1,276 @@
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from schools.decorators import student_required
+
+from . import ics, reminders, selectors, services
+from .forms import EventForm, ImportForm, MoveForm, PrefsForm, TemplateForm
+from .selectors import BLOCK_LABELS
+
+MAX_UPLOAD = ics.MAX_BYTES
+HORIZON = timedelta(days=ics.HORIZON_DAYS)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def _week_start(request) -> date:
+    raw = request.GET.get("week") or request.POST.get("week")
+    try:
+        day = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        day = None
+    if day is None or not selectors.plannable(day):
+        day = timezone.localdate(timezone=services.zone_of(request.user))
+    return selectors.week_of(day)
+
+
+def _planner_url(week: date) -> str:
+    return f"{reverse('planner')}?week={week.isoformat()}"
+
+
+@student_required
+def planner(request):
+    """The proposed week, day by day: accept, move or reject each block."""
+    week_start = _week_start(request)
+    return render(
+        request,
+        "planner/planner.html",
+        {
+            "week": selectors.week_view(request.user, week_start),
+            "zone": services.zone_of(request.user),
+            "previous": week_start.fromordinal(week_start.toordinal() - 7),
+            "next": week_start.fromordinal(week_start.toordinal() + 7),
+        },
+    )
+
+
+@require_POST
+@student_required
+def block_decide(request):
+    week_start = _week_start(request)
+    try:
+        proposed_start = datetime.fromisoformat(request.POST.get("start", ""))
+        if timezone.is_naive(proposed_start):
+            raise ValueError("a block's start carries its offset")
+    except ValueError:
+        messages.error(request, "That block could not be found: reload the page.")
+        return redirect(_planner_url(week_start))
+    accept = request.POST.get("action") != "reject"
+    kind = request.POST.get("kind", "")
+    try:
+        services.decide_block(
+            student=request.user, kind=kind, proposed_start=proposed_start, accept=accept
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        label = BLOCK_LABELS.get(kind, kind)
+        messages.success(request, f"{label}: {'accepted' if accept else 'rejected'}.")
+    return redirect(_planner_url(week_start))
+
+
+@require_POST
+@student_required
+def accept_all(request):
+    week_start = _week_start(request)
+    count = services.accept_all(student=request.user, week_start=week_start)
+    messages.success(request, f"Accepted {count} block(s). They are in your calendar feed.")
+    return redirect(_planner_url(week_start))
+
+
+@student_required
+def block_move(request, block_id: int):
+    block = selectors.block_of(request.user, block_id)
+    if block is None:
+        raise Http404("No such block.")
+    zone = services.zone_of(request.user)
+    local_start = block.starts_at.astimezone(zone).replace(tzinfo=None)
+    form = MoveForm(request.POST or None, initial={"starts_at": local_start})
+    if request.method == "POST" and form.is_valid():
+        starts_at = form.cleaned_data["starts_at"].replace(tzinfo=zone)
+        try:
+            services.move_block(student=request.user, block_id=block.pk, starts_at=starts_at)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Moved to {starts_at:%a %d %b %H:%M}.")
+            return redirect(_planner_url(selectors.week_of(starts_at.date())))
+    return render(
+        request,
+        "planner/block_move.html",
+        {"form": form, "block": block, "label": BLOCK_LABELS.get(block.kind, block.kind)},
+    )
+
+
+@student_required
+def schedule(request):
+    """The student's commitments, and three ways to add more."""
+    zone = services.zone_of(request.user)
+    events = _upcoming(request, zone)
+    event_form = EventForm(request.POST or None, prefix="event")
+    if request.method == "POST" and event_form.is_valid():
+        data = event_form.cleaned_data
+        try:
+            services.add_event(
+                student=request.user,
+                kind=data["kind"],
+                # The form reads the wall clock the student typed; it is in their zone.
+                starts_at=data["starts_at"].replace(tzinfo=zone),
+                ends_at=data["ends_at"].replace(tzinfo=zone),
+            )
+        except ValidationError as error:
+            _add_errors(event_form, error)
+        else:
+            messages.success(request, "Added to your schedule.")
+            return redirect("planner_schedule")
+    return _schedule_page(request, events, zone, event_form=event_form)
+
+
+def _schedule_page(request, events, zone, **forms):
+    context = {
+        "events": [(e, e.starts_at.astimezone(zone), e.ends_at.astimezone(zone)) for e in events],
+        "event_form": forms.get("event_form") or EventForm(prefix="event"),
+        "template_form": forms.get("template_form") or TemplateForm(prefix="pattern"),
+        "import_form": forms.get("import_form") or ImportForm(prefix="import"),
+        "zone": zone,
+    }
+    return render(request, "planner/schedule.html", context)
+
+
+@require_POST
+@student_required
+def schedule_template(request):
+    form = TemplateForm(request.POST, prefix="pattern")
+    if form.is_valid():
+        try:
+            count = services.add_template(
+                student=request.user,
+                template=form.cleaned_data["template"],
+                first_day=form.cleaned_data["first_day"],
+                last_day=form.cleaned_data["last_day"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Added {count} entries from the pattern.")
+            return redirect("planner_schedule")
+    zone = services.zone_of(request.user)
+    return _schedule_page(request, _upcoming(request, zone), zone, template_form=form)
+
+
+@require_POST
+@student_required
+def schedule_import(request):
+    form = ImportForm(request.POST, request.FILES, prefix="import")
+    if form.is_valid():
+        upload, url = form.cleaned_data.get("file"), form.cleaned_data.get("url")
+        try:
+            if upload is not None:
+                if upload.size > MAX_UPLOAD:
+                    raise ValidationError(
+                        {"file": "That calendar is larger than 1 MB. Export a shorter range."}
+                    )
+                result = services.import_calendar(student=request.user, data=upload.read())
+            else:
+                result = services.import_calendar_url(student=request.user, url=url)
+        except ics.CalendarError as error:
+            form.add_error("file" if upload is not None else "url", str(error))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Imported: {result['added']} new, {result['updated']} updated. "
+                "Your proposal below takes them into account.",
+            )
+            return redirect("planner")
+    zone = services.zone_of(request.user)
+    return _schedule_page(request, _upcoming(request, zone), zone, import_form=form)
+
+
+def _upcoming(request, zone):
+    today = timezone.localdate(timezone=zone)
+    low = datetime.combine(selectors.week_of(today), datetime.min.time(), tzinfo=zone)
+    return selectors.events_between(request.user, low, low + HORIZON)
+
+
+@require_POST
+@student_required
+def event_delete(request, event_id: int):
+    services.delete_event(student=request.user, event_id=event_id)
+    messages.success(request, "Removed from your schedule.")
+    return redirect("planner_schedule")
+
+
+@student_required
+def preferences(request):
+    prefs = services.prefs_of(request.user)
+    form = PrefsForm(request.POST or None, instance=prefs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_prefs(
+                student=request.user,
+                **{name: form.cleaned_data[name] for name in PrefsForm.Meta.fields},
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Preferences saved.")
+            return redirect("planner")
+    return render(request, "planner/preferences.html", {"form": form})
+
+
+@student_required
+def feed_manage(request):
+    """Create, rotate or revoke the private calendar feed. The full URL is shown only right
+    after it is made: only a hash of the token is kept."""
+    prefs = services.prefs_of(request.user)
+    feed_url = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.revoke_feed(student=request.user)
+            messages.success(request, "The feed is switched off; its old link no longer works.")
+            return redirect("planner_feed_manage")
+        token = services.rotate_feed_token(student=request.user)
+        feed_url = request.build_absolute_uri(reverse("planner_feed", args=[token]))
+        prefs.refresh_from_db()
+    context = {"prefs": prefs, "feed_url": feed_url, "zone": services.zone_of(request.user)}
+    return render(request, "planner/feed_manage.html", context)
+
+
+def feed(request, token: str):
+    """The feed a calendar app subscribes to: no login, the token is the key."""
+    blocks = selectors.feed_blocks_for_token(token)
+    if blocks is None:
+        raise Http404("No such feed.")
+    body = ics.feed_calendar(blocks, BLOCK_LABELS, settings.SITE_URL)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="protected-time.ics"'
+    add_never_cache_headers(response)
+    return response
+
+
+@csrf_exempt  # a mail client's one-click POST (RFC 8058) carries no CSRF token; the link is signed
+def unsubscribe(request, token: str):
+    """GET asks to confirm (mail scanners follow links); POST switches planner emails off."""
+    student_id = reminders.student_of_unsubscribe_token(token)
+    if request.method == "POST" and student_id is not None:
+        services.unsubscribe(student_id=student_id)
+        return render(request, "planner/unsubscribe.html", {"done": True})
+    return render(request, "planner/unsubscribe.html", {"valid": student_id is not None})
