@@ -94,8 +94,9 @@ def test_rebuild_equals_the_incremental_result(student, classmate):
 @pytest.mark.django_db
 def test_deleting_an_account_takes_its_values_out_of_the_rollups(student, classmate):
     from accounts.data_ownership import delete_account
+    from checkins.services import local_today
 
-    today = timezone.localdate()
+    today = local_today(student.enrollment)  # the school's day, as record_screening uses
     Campaign.objects.create(
         school=student.enrollment.school,
         cohort=student.enrollment.cohort,
