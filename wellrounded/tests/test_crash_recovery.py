@@ -75,7 +75,11 @@ def test_killing_the_server_mid_write_leaves_a_sound_database_and_exact_rollups(
             ]
             for thread in clients:
                 thread.start()
-            time.sleep(3)
+            # Kill only once writes are flowing (sign-in hashes passwords: slow on a busy
+            # machine), so the kill lands mid-write rather than mid-login.
+            deadline = time.monotonic() + 90
+            while len(done) < 20 and time.monotonic() < deadline:
+                time.sleep(0.1)
         finally:
             # No graceful shutdown: the workers die mid-transaction (and never outlive the test).
             os.killpg(server.pid, signal.SIGKILL)
