@@ -18,10 +18,22 @@ STUDENT_PAGES = [
     "/checkin/",
     "/screenings/",
     "/screenings/phq9/",
+    "/habits/",
+    "/insights/",
+    "/insights/journal/",
     "/accounts/my-data/",
     "/help/",
+    "/help/circles/",
+    "/help/circles/profile/",
+    "/planner/",
+    "/planner/schedule/",
+    "/planner/preferences/",
+    "/planner/feed/",
 ]
-STAFF_PAGES = ["/", "/help/manage/", "/help/manage/new/"]
+STAFF_PAGES = [
+    "/", "/help/manage/", "/help/manage/new/", "/help/circles/school/", "/school/campaigns/",
+    "/school/reports/",
+]  # fmt: skip
 
 
 @pytest.fixture
