@@ -29,7 +29,7 @@ class SchoolLessonForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "body": "Markdown: ## headings, lists, **bold**, links. HTML is removed.",
+            "body": "Markdown: ## headings, lists, **bold**, links. HTML tags are not allowed.",
             "minutes": "3 to 7 minutes of reading.",
             "published": "Students of your school see published lessons.",
         }

@@ -64,7 +64,11 @@ class TrackAssignment(models.Model):
 
 
 class LessonProgress(models.Model):
-    """That a student marked a lesson done. `lesson` is a shipped slug or "school-<id>"."""
+    """That a student marked a lesson done. `lesson` is a shipped slug or "school-<id>".
+
+    An undo of a lesson done before this week only sets `undone_at`: staff counts stand as
+    of the end of the last complete week, and deleting the row would move them at once.
+    """
 
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
@@ -73,6 +77,7 @@ class LessonProgress(models.Model):
     lesson = models.CharField(max_length=80)
     track = models.CharField(max_length=40, choices=TRACK_CHOICES)
     done_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-done_at"]

@@ -6,7 +6,7 @@ from .models import LessonProgress, LessonReflection
 
 def export_progress(user) -> list[dict]:
     return [
-        {"lesson": p.lesson, "track": p.track, "done_at": p.done_at}
+        {"lesson": p.lesson, "track": p.track, "done_at": p.done_at, "undone_at": p.undone_at}
         for p in LessonProgress.objects.filter(student=user)
     ]
 

@@ -43,6 +43,25 @@ _cleaner = nh3.Cleaner(
 )
 
 
+_finder = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def has_raw_html(text: str) -> bool:
+    """Whether Markdown `text` holds HTML tags (or comments), as CommonMark defines raw HTML.
+
+    Parsing (not a regex) so `<https://...>` autolinks, "a < b" and tags shown in `code`
+    stay allowed. Used to refuse a school lesson with HTML: display would drop it silently.
+    """
+
+    def raw(tokens) -> bool:
+        return any(
+            t.type in ("html_block", "html_inline") or (t.children and raw(t.children))
+            for t in tokens
+        )
+
+    return raw(_finder.parse(text or ""))
+
+
 def render_markdown(text: str) -> SafeString:
     """HTML that is safe to put in a page whoever wrote `text` (shipped file or school staff)."""
     html = _markdown.render(text or "")

@@ -6,13 +6,15 @@ screenings, their progress, their school's lessons and assignments), whatever th
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from django.db.models import Count, Q
 from django.utils.safestring import SafeString
 
 from checkins.models import ScreeningResponse
 from checkins.selectors import checkins_between
-from cohorts.selectors import k_for
+from cohorts.selectors import complete_weeks, k_for
 from cohorts.suppression import Cell, Hidden, Row, suppress
 from schools.models import Cohort, Enrollment, School
 from vault.services import decrypt_text
@@ -153,7 +155,12 @@ def suggestion_signals(student, today: date) -> set[str]:
 
 
 def done_lessons(student) -> set[str]:
-    return set(LessonProgress.objects.filter(student=student).values_list("lesson", flat=True))
+    """What the student has marked done now (an undone row only waits for the staff count)."""
+    return set(
+        LessonProgress.objects.filter(student=student, undone_at__isnull=True).values_list(
+            "lesson", flat=True
+        )
+    )
 
 
 def _reasons(lesson: Lesson, raised: set[str]) -> tuple[str, ...]:
@@ -212,22 +219,83 @@ class CompletionTable:
     cohorts: list[Cohort]
     lines: list[CompletionLine]
     k: int
+    as_of: date  # the Sunday that ended the last complete week: counts stop at its end
 
 
-def completion_table(school: School) -> CompletionTable:
+NESTED = "hidden so a lesson's count cannot be subtracted from it"
+
+
+def completion_cutoff(school: School, today: date | None = None) -> datetime:
+    """The end of the school's last complete week: this week's Monday, 00:00 local time.
+
+    Staff counts stop there, so refreshing before and after a student marks a lesson done
+    (or undoes it) never shows a change that points at them; figures move once a week.
+    """
+    [last] = complete_weeks(school, count=1, today=today)
+    monday = last + timedelta(weeks=1)
+    return datetime.combine(monday, time.min, tzinfo=ZoneInfo(school.timezone))
+
+
+def counted_progress(school: School, cutoff: datetime):
+    """Progress as it stood at `cutoff`: done before it and not undone before it."""
+    return LessonProgress.objects.filter(
+        school=school,
+        student__enrollment__school=school,
+        student__enrollment__joined_at__lt=cutoff,
+        done_at__lt=cutoff,
+    ).filter(Q(undone_at__isnull=True) | Q(undone_at__gte=cutoff))
+
+
+def _share(done: int, enrolled: int, hidden: str | None = None) -> Cell:
+    """Students who finished, out of those enrolled: K on both sides, so "all" is hidden too."""
+    return Cell(n=enrolled, numerator=done, complement=enrolled - done, value=done, hidden=hidden)
+
+
+def _nesting_leaks(specs: list[tuple], rows, k: int) -> set[tuple[int, int]]:
+    """Visible whole-track cells that a visible lesson cell of the same track gives away.
+
+    Whoever finished a track finished each of its lessons, so "lesson minus track" is a group
+    of its own; under K it must not be worked out by subtraction. Hiding the track cell (not
+    the lesson) removes every such difference at once. Column -1 is the row total.
+    """
+    leaks = set()
+    for t, (_, track, is_track, counts) in enumerate(specs):
+        if not is_track:
+            continue
+        lessons = [i for i, s in enumerate(specs) if s[1] == track and not s[2]]
+        for j in [*range(len(counts)), -1]:
+            whole = rows[t].total if j == -1 else rows[t].cells[j]
+            if isinstance(whole, Hidden):
+                continue
+            for i in lessons:
+                part = rows[i].total if j == -1 else rows[i].cells[j]
+                if isinstance(part, Cell) and part.numerator - whole.numerator < k:
+                    leaks.add((t, j))
+    return leaks
+
+
+def completion_table(school: School, *, today: date | None = None) -> CompletionTable:
     """Students who marked each lesson done (and finished each whole track), per cohort.
 
-    One read of who-did-what, counted here and never returned: only counts leave, each
-    through `suppress()` with its row total, so a hidden cohort cannot be worked out from
-    the school-wide figure.
+    As of the end of the last complete week, out of the students enrolled then. One read of
+    who-did-what, counted here and never returned: only shares leave, through `suppress()`
+    with their row totals, then again until no whole-track count can be subtracted from a
+    lesson's count of the same track.
     """
     k = k_for(school)
+    cutoff = completion_cutoff(school, today)
     cohorts = list(Cohort.objects.filter(school=school))
+    enrolled = dict(
+        Enrollment.objects.filter(school=school, joined_at__lt=cutoff)
+        .values("cohort_id")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_id", "n")
+    )
     lessons = visible_lessons(school)
     done: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for student_id, cohort_id, lesson in LessonProgress.objects.filter(
-        school=school, student__enrollment__school=school
-    ).values_list("student_id", "student__enrollment__cohort_id", "lesson"):
+    for student_id, cohort_id, lesson in counted_progress(school, cutoff).values_list(
+        "student_id", "student__enrollment__cohort_id", "lesson"
+    ):
         done[(student_id, cohort_id)].add(lesson)
     per_lesson: dict[tuple[str, int], int] = defaultdict(int)
     per_track: dict[tuple[str, int], int] = defaultdict(int)
@@ -240,23 +308,40 @@ def completion_table(school: School) -> CompletionTable:
         for track, required in needed.items():
             if required <= slugs:
                 per_track[(track, cohort_id)] += 1
-    lines = []
+    specs = []
     for slug, title in TRACKS.items():
         if not needed[slug]:
             continue
-        lines.append(
+        specs.append(
             (f"{title}: whole track", slug, True, [per_track[(slug, c.pk)] for c in cohorts])
         )
         for lesson in lessons:
             if lesson.track == slug:
                 counts = [per_lesson[(lesson.slug, c.pk)] for c in cohorts]
-                lines.append((lesson.title, slug, False, counts))
-    out = []
-    for label, track, is_track, counts in lines:
-        cells = tuple(Cell(n=n, value=n) for n in counts)
-        [row] = suppress([Row(cells, Cell(n=sum(counts), value=sum(counts)))], k=k).rows
-        out.append(CompletionLine(label, track, is_track, row.cells, row.total))
-    return CompletionTable(cohorts, out, k)
+                specs.append((lesson.title, slug, False, counts))
+    sizes = [enrolled.get(c.pk, 0) for c in cohorts]
+    hidden: set[tuple[int, int]] = set()
+    while True:
+        rows = [
+            Row(
+                tuple(
+                    _share(n, size, NESTED if (i, j) in hidden else None)
+                    for j, (n, size) in enumerate(zip(counts, sizes, strict=True))
+                ),
+                _share(sum(counts), sum(sizes), NESTED if (i, -1) in hidden else None),
+            )
+            for i, (_, _, _, counts) in enumerate(specs)
+        ]
+        table = suppress(rows, k=k)
+        leaks = _nesting_leaks(specs, table.rows, k)
+        if not leaks:
+            break
+        hidden |= leaks
+    lines = [
+        CompletionLine(label, track, is_track, row.cells, row.total)
+        for (label, track, is_track, _), row in zip(specs, table.rows, strict=True)
+    ]
+    return CompletionTable(cohorts, lines, k, cutoff.date() - timedelta(days=1))
 
 
 def school_lessons(school: School) -> list[SchoolLesson]:

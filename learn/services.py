@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from checkins.services import enrollment_for
 from schools.models import Cohort, School
@@ -22,7 +23,8 @@ from .models import (
     SchoolLesson,
     TrackAssignment,
 )
-from .selectors import Lesson, lesson_for
+from .rendering import has_raw_html
+from .selectors import Lesson, completion_cutoff, lesson_for
 from .tracks import TRACKS
 
 LESSON_FIELDS = ("title", "track", "minutes", "summary", "body", "sources")
@@ -38,20 +40,44 @@ def readable_lesson(student, slug: str) -> Lesson:
 
 @transaction.atomic
 def mark_lesson_done(*, student, slug: str) -> LessonProgress:
+    """Mark done (a retry changes nothing); re-doing an undone lesson revives its row.
+
+    If the undo happened this week, the staff count never saw it, so the original `done_at`
+    stays; an older undo was counted, so the lesson counts again only from now.
+    """
     lesson = readable_lesson(student, slug)
-    progress, _ = LessonProgress.objects.get_or_create(
+    school = enrollment_for(student).school
+    progress, created = LessonProgress.objects.select_for_update().get_or_create(
         student=student,
         lesson=lesson.slug,
-        defaults={"school": enrollment_for(student).school, "track": lesson.track},
+        defaults={"school": school, "track": lesson.track},
     )
+    if not created and progress.undone_at is not None:
+        if progress.undone_at < completion_cutoff(school):
+            progress.done_at = timezone.now()
+        progress.undone_at = None
+        progress.save(update_fields=["done_at", "undone_at"])
     return progress
 
 
 @transaction.atomic
 def undo_lesson_done(*, student, slug: str) -> bool:
+    """Not done any more. A lesson done this week is simply deleted (no count has it yet);
+    one done earlier keeps its row with `undone_at`, so this week's staff count stands."""
     readable_lesson(student, slug)
-    deleted, _ = LessonProgress.objects.filter(student=student, lesson=slug).delete()
-    return deleted > 0
+    progress = (
+        LessonProgress.objects.select_for_update()
+        .filter(student=student, lesson=slug, undone_at__isnull=True)
+        .first()
+    )
+    if progress is None:
+        return False
+    if progress.done_at >= completion_cutoff(progress.school):
+        progress.delete()
+    else:
+        progress.undone_at = timezone.now()
+        progress.save(update_fields=["undone_at"])
+    return True
 
 
 def _clean_reflection(body: str | None) -> str:
@@ -93,8 +119,20 @@ def delete_lesson_reflection(*, student, slug: str) -> bool:
     return deleted > 0
 
 
+NO_HTML = "Lessons are Markdown; HTML tags like <script> are not allowed."
+
+
 def _validated(lesson: SchoolLesson) -> SchoolLesson:
-    lesson.full_clean(exclude=["school"])
+    """Field errors for staff, including HTML: the page would drop it silently otherwise."""
+    errors = {}
+    try:
+        lesson.full_clean(exclude=["school"])
+    except ValidationError as error:
+        errors = error.message_dict
+    if has_raw_html(lesson.body):
+        errors.setdefault("body", []).append(NO_HTML)
+    if errors:
+        raise ValidationError(errors)
     return lesson
 
 

@@ -13,7 +13,7 @@ NEW = {
     "track": "boundaries-rest",
     "minutes": "4",
     "summary": "Where to rest.",
-    "body": "## Rooms\n<script>alert(1)</script>",
+    "body": "## Rooms\n\nThe lounge on level 2. See <https://example.org/rooms>.",
     "sources": "Campus guide.",
     "published": "on",
 }
@@ -47,6 +47,41 @@ def test_a_lesson_of_nine_minutes_or_an_unknown_track_gets_field_errors(signed_i
     errors = response.context["form"].errors
     assert "minutes" in errors and "track" in errors
     assert not SchoolLesson.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["## Rooms\n<script>alert(1)</script>", "Rest <b>here</b>.", "<img src=x onerror=alert(1)>"],
+)
+def test_html_in_a_lesson_gets_a_field_error_and_nothing_is_saved(signed_in, body):
+    response = signed_in.post(reverse("learn_school_lesson_new"), {**NEW, "body": body})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["body"] == [
+        "Lessons are Markdown; HTML tags like <script> are not allowed."
+    ]
+    assert "HTML tags like &lt;script&gt; are not allowed" in response.content.decode()
+    assert not SchoolLesson.objects.exists()
+
+
+def test_html_cannot_be_added_when_editing_either(signed_in, school):
+    lesson = school_lesson(school)
+    url = reverse("learn_school_lesson_edit", args=[lesson.pk])
+
+    response = signed_in.post(url, {**NEW, "body": "Hi <iframe src=x></iframe>"})
+
+    assert "body" in response.context["form"].errors
+    lesson.refresh_from_db()
+    assert "iframe" not in lesson.body
+
+
+def test_tags_shown_as_code_and_autolinks_are_fine(signed_in, school):
+    body = "Never paste `<script>` here; a < b; see <https://example.org>."
+
+    response = signed_in.post(reverse("learn_school_lesson_new"), {**NEW, "body": body})
+
+    assert response.status_code == 302
+    assert SchoolLesson.objects.get().body == body
 
 
 def test_unpublishing_hides_the_lesson_from_students(signed_in, client, school, student):
