@@ -228,6 +228,9 @@ def _email(campaign: Campaign, kind: str, address: str) -> EmailMessage:
     )
 
 
+EMAIL_RETRY_DELAY = timedelta(minutes=15)
+
+
 def send_campaign_emails(*, campaign_id: int, kind: str) -> int:
     """Email every invited student who has not answered yet, once per campaign and kind.
 
@@ -258,7 +261,17 @@ def send_campaign_emails(*, campaign_id: int, kind: str) -> int:
     ]
     messages = [_email(campaign, kind, address) for address in addresses]
     if messages:
-        get_connection().send_messages(messages)
+        try:
+            get_connection().send_messages(messages)
+        except Exception:
+            # The claim above keeps two workers from sending twice; if the mail server
+            # fails, give the claim back and try again later (at least once, never lost).
+            from .tasks import send_campaign_emails as task  # the task module imports this one
+
+            Campaign.objects.filter(pk=campaign.pk).update(**{sent_field: None})
+            retry_at = timezone.now() + EMAIL_RETRY_DELAY
+            task.using(run_after=retry_at).enqueue(campaign.pk, kind)
+            raise
     return len(messages)
 
 

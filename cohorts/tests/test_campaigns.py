@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from cohorts import campaigns
@@ -214,6 +215,30 @@ def test_no_reminder_after_the_window_has_closed(student, cohort):
 
     assert campaigns.send_campaign_emails(campaign_id=campaign.pk, kind="reminder") == 0
     assert mail.outbox == []
+
+
+def test_a_failing_mail_server_loses_no_invitation(student, cohort, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    campaign = open_campaign(cohort)
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("SMTP server down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailBackend, "send_messages", refuse)
+        with pytest.raises(ConnectionRefusedError):
+            campaigns.send_campaign_emails(campaign_id=campaign.pk, kind="invitation")
+    campaign.refresh_from_db()
+    assert campaign.invitations_sent_at is None  # not marked sent, and a retry is queued
+    [retry] = DBTaskResult.objects.filter(status="READY")
+    assert retry.args_kwargs["args"] == [campaign.pk, "invitation"]
+    assert retry.run_after > timezone.now()
+
+    assert campaigns.send_campaign_emails(campaign_id=campaign.pk, kind="invitation") == 1
+    assert [email.to for email in mail.outbox] == [[student.email]]
+    campaign.refresh_from_db()
+    assert campaign.invitations_sent_at is not None
 
 
 @pytest.mark.django_db(transaction=True)
