@@ -50,8 +50,23 @@ def checkin_worker(port: int, seconds: float, index: int) -> tuple[int, int]:
     return done, errors
 
 
+def floor_worker(port: int, seconds: float, index: int) -> tuple[int, int]:
+    client = Client(port)
+    client.login(student_email(index), "wellrounded-demo")
+    client.request("GET", "/bench/floor/")
+    token = client.cookies["csrftoken"]
+    done = errors = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status, _ = client.request("POST", "/bench/floor/", {"csrfmiddlewaretoken": token})
+        done += status == 302
+        errors += status != 302
+    return done, errors
+
+
 def run(pool: ProcessPoolExecutor, fn, clients: int, *args) -> tuple[float, int]:
-    futures = [pool.submit(fn, *args, i) if fn is checkin_worker else pool.submit(fn, *args)
+    per_client = fn in (checkin_worker, floor_worker)
+    futures = [pool.submit(fn, *args, i) if per_client else pool.submit(fn, *args)
                for i in range(clients)]  # fmt: skip
     results = [f.result() for f in futures]
     return sum(r[0] for r in results), sum(r[1] for r in results)
@@ -68,14 +83,20 @@ def main() -> None:
             ProcessPoolExecutor(max_workers=args.clients) as pool:  # fmt: skip
         with gunicorn("bench.hello:application", env) as port:
             hello_done, hello_errors = run(pool, hello_worker, args.clients, port, args.seconds)
+        with gunicorn("wellrounded.wsgi", {**env, "DJANGO_SETTINGS_MODULE": "bench.floor"}) as port:
+            floor_done, floor_errors = run(pool, floor_worker, args.clients, port, args.seconds)
         with gunicorn("wellrounded.wsgi", env) as port:
             done, errors = run(pool, checkin_worker, args.clients, port, args.seconds)
     database = "PostgreSQL" if args.database_url else "SQLite (WAL)"
     hello_rate, checkin_rate = hello_done / args.seconds, done / args.seconds
+    floor_rate = floor_done / args.seconds
     print(f"database: {database}; gunicorn 2 workers; {args.clients} client processes")
-    print(f"bare Django hello view: {hello_rate:8.1f} req/s ({hello_errors} errors)")
-    print(f"check-in submissions:   {checkin_rate:8.1f} req/s ({errors} errors)")
-    print(f"ratio check-in / hello: {checkin_rate / hello_rate:8.1%} (target >= 15%)")
+    print(f"bare Django hello view:  {hello_rate:8.1f} req/s ({hello_errors} errors)")
+    print(f"app stack + one UPDATE:  {floor_rate:8.1f} req/s ({floor_errors} errors)")
+    print(f"check-in submissions:    {checkin_rate:8.1f} req/s ({errors} errors)")
+    print(f"ratio floor / hello:     {floor_rate / hello_rate:8.1%}")
+    print(f"ratio check-in / floor:  {checkin_rate / floor_rate:8.1%}")
+    print(f"ratio check-in / hello:  {checkin_rate / hello_rate:8.1%} (target >= 15%)")
 
 
 if __name__ == "__main__":
