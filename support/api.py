@@ -61,7 +61,9 @@ class CircleOut(Schema):
 
 
 class MessageIn(Schema):
-    body: str = Field(..., min_length=1, max_length=MAX_MESSAGE_CHARS)
+    # No max_length here: the service decides, after the crisis check, so an over-long message
+    # that looks like a crisis is refused with the crisis resources rather than a bare 422.
+    body: str = Field(..., min_length=1, description=f"Up to {MAX_MESSAGE_CHARS:,} characters.")
     post_anyway: bool = Field(
         False, description="Post even though the crisis check asked first (see 422 `crisis`)."
     )
@@ -190,7 +192,7 @@ def put_profile(request, payload: ProfileIn):
 @circles_router.delete(
     "/profile",
     response={204: None},
-    summary="Leave peer circles: my profile, memberships and messages are deleted",
+    summary="Leave peer circles: my profile and memberships are deleted, my messages wiped",
 )
 def delete_profile(request):
     circles.opt_out_of_circles(student=student(request))
@@ -241,6 +243,9 @@ def post_message(request, circle_id: int, payload: MessageIn):
                 "crisis": _crisis(request.enrollment.school),
             },
         )
+    except circles.MessageRefused as refused:
+        crisis = _crisis(request.enrollment.school) if refused.crisis else None
+        return Status(422, _error(refused) | {"crisis": crisis})
     except ValidationError as error:
         return Status(422, _error(error))
     return Status(

@@ -120,7 +120,9 @@ def circle_opt_out(request):
         return redirect("circles")
     if request.method == "POST":
         circles.opt_out_of_circles(student=request.user)
-        messages.success(request, "You have left peer circles. Your profile and messages are gone.")
+        messages.success(
+            request, "You have left peer circles. Your profile is gone and your messages wiped."
+        )
         return redirect("circles")
     return render(request, "support/circles/opt_out.html")
 
@@ -155,8 +157,14 @@ def circle_page(request, circle_id: int):
             crisis = crisis_resources_for(request.enrollment.school)
             form = MessageForm(initial={"body": form.cleaned_data["body"], "post_anyway": True})
             form.crisis_note = check.messages[0]
-        except ValidationError as error:
-            _add_errors(form, error)
+        except circles.MessageRefused as refused:
+            _add_errors(form, refused)
+            if refused.crisis:
+                crisis = crisis_resources_for(request.enrollment.school)
+                form.crisis_note = (
+                    "It sounds like things may be really hard right now: you don't have to "
+                    "handle this alone."
+                )
         else:
             messages.success(request, "Posted to your circle.")
             return redirect("circle", circle_id=circle_id)
@@ -240,15 +248,12 @@ def circle_report(request, message_id: int):
 
 @school_staff_only
 def circles_overview(request, school):
-    by_cohort, in_circles, circle_count = circles.circle_counts_by_cohort(school)
     return render(
         request,
         "support/circles/overview.html",
         {
             "school": school,
-            "rows": by_cohort,
-            "in_circles": in_circles,
-            "circle_count": circle_count,
+            "counts": circles.circle_counts_by_cohort(school),
             "is_wellness_lead": circles.wellness_school(request.user) == school,
         },
     )
@@ -272,11 +277,15 @@ def circle_report_review(request, school, report_id: int):
         if action not in {"dismiss", "remove"}:
             messages.error(request, "Choose to dismiss the report or remove the message.")
         else:
-            circles.resolve_report(
-                report=review.report, by=request.user, remove_message=action == "remove"
-            )
-            messages.success(
-                request, "Message removed." if action == "remove" else "Report dismissed."
-            )
+            try:
+                circles.resolve_report(
+                    report=review.report, by=request.user, remove_message=action == "remove"
+                )
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(
+                    request, "Message removed." if action == "remove" else "Report dismissed."
+                )
             return redirect("circle_reports")
     return render(request, "support/circles/report_review.html", {"review": review})

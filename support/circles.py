@@ -8,7 +8,7 @@ school's wellness lead, each view of which is audited.
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from cohorts.selectors import k_for
+from cohorts.selectors import k_for, school_today
 from cohorts.suppression import Cell, Hidden, Row, suppress
 from schools.models import Enrollment, School, StaffMembership, StaffRole
 from schools.selectors import placement_on
@@ -32,6 +32,7 @@ from .models import (
     Availability,
     Circle,
     CircleBlock,
+    CircleCountSnapshot,
     CircleMembership,
     CircleMessage,
     CircleProfile,
@@ -46,6 +47,11 @@ RATE_LIMIT = 10
 RATE_WINDOW = timedelta(minutes=10)
 MESSAGES_SHOWN = 50
 REMOVED = "message removed"
+FORMER_MEMBER = "former member"
+DOUBLE_POST_WINDOW = timedelta(seconds=10)
+# A meet-up slot is suggested only when this many members share it, so the line never tells
+# one member what a single other member shared.
+MEET_UP_MIN_FREE = 3
 CIRCLE_NAMES = (
     "Willow", "Cedar", "Maple", "Birch", "Rowan", "Alder", "Aspen", "Hazel", "Linden", "Juniper",
     "Elm", "Laurel", "Sequoia", "Magnolia", "Cypress", "Olive", "Poplar", "Spruce",
@@ -54,6 +60,19 @@ CIRCLE_NAMES = (
 
 class CrisisCheck(ValidationError):
     """The message looks like a crisis: show the writer the crisis resources first."""
+
+
+class MessageRefused(ValidationError):
+    """A message that was not posted; `crisis` says whether to show the crisis resources too.
+
+    Any refusal (too long, too many, empty) of a crisis-looking message still shows the
+    resources: a student over the rate limit who writes "I want to kill myself" must not get
+    only "take a breather".
+    """
+
+    def __init__(self, message, *, crisis: bool):
+        super().__init__(message)
+        self.crisis = crisis
 
 
 # Reads ---------------------------------------------------------------------------------------
@@ -118,7 +137,7 @@ def _summary(circle: Circle, memberships: list[CircleMembership], profile) -> Ci
             Member(m.pk, m.profile.pseudonym, m.profile_id == profile.pk) for m in memberships
         ],
         prompt=prompt_of_the_week(timezone.localdate()),
-        meet_up=MeetUp(slot if free > 1 else "", free, len(memberships)),
+        meet_up=MeetUp(slot if free >= MEET_UP_MIN_FREE else "", free, len(memberships)),
     )
 
 
@@ -167,7 +186,9 @@ def messages_for(student, circle: Circle) -> list[ShownMessage]:
     return [
         ShownMessage(
             id=m.pk,
-            pseudonym=m.author_pseudonym,
+            pseudonym=FORMER_MEMBER
+            if (m.author_id is None or m.withdrawn_at or not m.author_pseudonym)
+            else m.author_pseudonym,
             body=REMOVED if m.is_removed else decrypt_text(m.author, m.body_encrypted),
             removed=m.is_removed,
             mine=m.author_id == student.pk,
@@ -179,7 +200,7 @@ def messages_for(student, circle: Circle) -> list[ShownMessage]:
 
 def waiting_message(profile: CircleProfile) -> str | None:
     """What a student waiting for a circle reads, or None when they are in one."""
-    if not profile.looking or profile.memberships.filter(circle__kind=Circle.Kind.CIRCLE).exists():
+    if not profile.looking or _in_full_circle(profile):
         return None
     waiting = len(_waiting_profiles(profile.school))
     more = matching.MIN_SIZE - waiting
@@ -190,10 +211,7 @@ def waiting_message(profile: CircleProfile) -> str | None:
 
 
 def buddy_waiting(profile: CircleProfile) -> bool:
-    return (
-        profile.wants_buddy
-        and not profile.memberships.filter(circle__kind=Circle.Kind.BUDDY).exists()
-    )
+    return profile.wants_buddy and not _in_full_circle(profile, kind=Circle.Kind.BUDDY)
 
 
 def wellness_school(user) -> School | None:
@@ -220,16 +238,28 @@ def open_reports(school: School) -> list[MessageReport]:
 @dataclass(frozen=True)
 class CohortCircles:
     cohort: str
+    in_circle: Cell | Hidden
+    not_in_circle: Cell | Hidden
     opted_in: Cell | Hidden
-    in_circles: Cell | Hidden
 
 
-def circle_counts_by_cohort(school: School) -> tuple[list[CohortCircles], Cell | Hidden, int]:
-    """Students opted in and in circles per cohort, suppressed; plus the number of circles.
+@dataclass(frozen=True)
+class CircleCounts:
+    """Staff's view: counts as of `as_of` (the end of the last complete week), suppressed."""
 
-    Only counts leave this function, and each passes `suppress` with the school's K.
-    """
-    cohorts = list(school.cohorts.order_by("graduation_year"))
+    rows: list[CohortCircles]
+    total: CohortCircles
+    circles: int | None
+    as_of: date
+
+
+def _week_start(school: School, today: date | None = None) -> date:
+    today = today or school_today(school)
+    return today - timedelta(days=today.weekday())
+
+
+def _live_counts(school: School) -> dict[int, tuple[int, int]]:
+    """(opted in, in a circle) per cohort id, as the database holds them now."""
     opted = dict(
         Enrollment.objects.filter(school=school, student__circle_profile__isnull=False)
         .values_list("cohort_id")
@@ -240,29 +270,89 @@ def circle_counts_by_cohort(school: School) -> tuple[list[CohortCircles], Cell |
         .values_list("cohort_id")
         .annotate(n=Count("student", distinct=True))
     )
-    rows = [
-        Row((Cell(n=opted.get(c.pk, 0), value=opted.get(c.pk, 0)),
-             Cell(n=placed.get(c.pk, 0), value=placed.get(c.pk, 0))))
-        for c in cohorts
-    ]  # fmt: skip
-    total_opted = sum(opted.values())
-    total_placed = sum(placed.values())
+    return {cohort_id: (n, placed.get(cohort_id, 0)) for cohort_id, n in opted.items()}
+
+
+def record_week_start_counts(*, school: School) -> None:
+    """Before the first change of a week, keep the counts as they stood when the week began.
+
+    Every write that changes who is opted in or placed calls this first (inside its
+    transaction, holding the school's lock), so a week without a snapshot had no change and
+    its live counts are still the week-start ones.
+    """
+    School.objects.select_for_update().get(pk=school.pk)
+    week = _week_start(school)
+    if CircleCountSnapshot.objects.filter(school=school, week=week).exists():
+        return
+    live = _live_counts(school)
+    CircleCountSnapshot.objects.bulk_create(
+        [
+            CircleCountSnapshot(
+                school=school,
+                cohort_id=cohort_id,
+                week=week,
+                opted_in=live.get(cohort_id, (0, 0))[0],
+                in_circle=live.get(cohort_id, (0, 0))[1],
+            )
+            for cohort_id in school.cohorts.values_list("pk", flat=True)
+        ]
+    )
+
+
+def _share(count: int, enrolled: int) -> Cell:
+    # A share of the cohort: hidden unless at least K have it and K do not, so "all 12 named
+    # students joined" is never shown.
+    return Cell(n=enrolled, numerator=count, complement=enrolled - count, value=count)
+
+
+def circle_counts_by_cohort(school: School, *, today: date | None = None) -> CircleCounts:
+    """Per cohort: in a circle + not in one = opted in, as of the last complete week's end.
+
+    Each count is a share of the cohort's enrolled students (K on both sides), and the row
+    total lets `suppress` see that the two columns add up, so no hidden count can be worked
+    out by subtraction. Counts are the week-start snapshot, never live ones.
+    """
+    week = _week_start(school, today)
+    cohorts = list(school.cohorts.order_by("graduation_year"))
+    snapshot = {
+        s.cohort_id: (s.opted_in, s.in_circle)
+        for s in CircleCountSnapshot.objects.filter(school=school, week=week)
+    }
+    counts = snapshot if snapshot else _live_counts(school)
+    enrolled = dict(
+        Enrollment.objects.filter(school=school)
+        .values_list("cohort_id")
+        .annotate(n=Count("student", distinct=True))
+    )
+    rows, sums = [], [0, 0, 0, 0]
+    for cohort in cohorts:
+        opted, placed = counts.get(cohort.pk, (0, 0))
+        size = max(enrolled.get(cohort.pk, 0), opted)
+        rows.append(Row((_share(placed, size), _share(opted - placed, size)), _share(opted, size)))
+        for i, value in enumerate((placed, opted - placed, opted, size)):
+            sums[i] += value
+    placed, waiting, opted, size = sums
     table = suppress(
         rows,
         k=k_for(school),
-        column_totals=[
-            Cell(n=total_opted, value=total_opted),
-            Cell(n=total_placed, value=total_placed),
-        ],
+        column_totals=[_share(placed, size), _share(waiting, size)],
+        grand_total=_share(opted, size),
     )
     by_cohort = [
-        CohortCircles(str(c), row.cells[0], row.cells[1])
+        CohortCircles(str(c), row.cells[0], row.cells[1], row.total)
         for c, row in zip(cohorts, table.rows, strict=True)
     ]
-    circles = Circle.objects.filter(school=school, kind=Circle.Kind.CIRCLE).count()
-    # The number of circles says little about anyone, but only with enough members to hide in.
-    totals = table.column_totals[1] if table.column_totals else Hidden("")
-    return by_cohort, totals, circles if isinstance(totals, Cell) else 0
+    column_totals = table.column_totals or (Hidden(""), Hidden(""))
+    total = CohortCircles("All cohorts", *column_totals, table.grand_total or Hidden(""))
+    start = datetime.combine(week, time.min, tzinfo=ZoneInfo(school.timezone))
+    # Circles formed before the week began: never decreases, so it names nobody who left.
+    circles = Circle.objects.filter(
+        school=school, kind=Circle.Kind.CIRCLE, created_at__lt=start
+    ).count()
+    return CircleCounts(
+        by_cohort, total, circles if isinstance(total.in_circle, Cell) else None,
+        week - timedelta(days=1),
+    )  # fmt: skip
 
 
 # Writes --------------------------------------------------------------------------------------
@@ -322,6 +412,7 @@ def save_circle_profile(
 ) -> CircleProfile:
     """Opt in (or change what one shares), then match whoever is waiting, in one transaction."""
     enrollment = _enrollment(student)
+    record_week_start_counts(school=enrollment.school)
     profile = CircleProfile.objects.select_for_update().filter(student=student).first()
     if profile is None and not accept_guidelines:
         raise ValidationError(
@@ -361,9 +452,22 @@ def save_circle_profile(
 
 @transaction.atomic
 def opt_out_of_circles(*, student) -> None:
-    """Leave every circle and remove the profile and everything written under it."""
-    CircleMessage.objects.filter(author=student).delete()
-    CircleProfile.objects.filter(student=student).delete()
+    """Leave every circle and remove the profile; one's messages are wiped and shown removed.
+
+    The rows stay (marked withdrawn) so that reports on them survive: a message someone
+    reported and the wellness lead has not reviewed keeps its encrypted text until the review,
+    so leaving cannot erase a report. Everything else is wiped now.
+    """
+    profile = circle_profile_of(student)
+    if profile is None:
+        return
+    record_week_start_counts(school=profile.school)
+    now = timezone.now()
+    mine = CircleMessage.objects.filter(author=student, withdrawn_at__isnull=True)
+    under_review = Q(reports__status=MessageReport.Status.OPEN)
+    mine.filter(under_review).update(withdrawn_at=now)
+    mine.exclude(under_review).update(withdrawn_at=now, body_encrypted=b"", author_pseudonym="")
+    profile.delete()
 
 
 @transaction.atomic
@@ -377,10 +481,26 @@ def ask_to_be_matched_again(*, student) -> CircleProfile:
     return profile
 
 
+def _full_circles(kind: str):
+    """Circles of `kind` big enough to keep; members of smaller ones can be matched again."""
+    size = matching.MIN_SIZE if kind == Circle.Kind.CIRCLE else 2
+    return (
+        Circle.objects.filter(kind=kind)
+        .annotate(size=Count("memberships"))
+        .filter(size__gte=size)
+        .values("pk")
+    )
+
+
+def _in_full_circle(profile: CircleProfile, *, kind: str = Circle.Kind.CIRCLE) -> bool:
+    return profile.memberships.filter(circle__in=_full_circles(kind)).exists()
+
+
 def _waiting_profiles(school: School) -> list[CircleProfile]:
+    """Looking and not in a circle of at least MIN_SIZE (one that shrank counts as waiting)."""
     return list(
         CircleProfile.objects.filter(school=school, looking=True)
-        .exclude(memberships__circle__kind=Circle.Kind.CIRCLE)
+        .exclude(memberships__circle__in=_full_circles(Circle.Kind.CIRCLE))
         .order_by("pk")
     )
 
@@ -426,6 +546,8 @@ def _blocked_among(school: School) -> set[matching.Pair]:
 
 
 def _create_circle(school: School, kind: str, profiles: list[CircleProfile]) -> Circle:
+    # Whoever comes from a circle (or pair) that shrank leaves it for the new one.
+    CircleMembership.objects.filter(profile__in=profiles, circle__kind=kind).delete()
     circle = Circle.objects.create(school=school, kind=kind, name="")
     base = CIRCLE_NAMES[circle.pk % len(CIRCLE_NAMES)]
     circle.name = f"{base} circle" if kind == Circle.Kind.CIRCLE else f"{base} buddies"
@@ -438,7 +560,12 @@ def _create_circle(school: School, kind: str, profiles: list[CircleProfile]) -> 
 
 @transaction.atomic
 def match_waiting_students(*, school: School) -> list[Circle]:
-    """Form circles (and buddy pairs) from the students of `school` who are waiting."""
+    """Form circles (and buddy pairs) from the students of `school` who are waiting.
+
+    The school's row is locked first, so two opt-ins at once cannot both read the same
+    waiting list and place its students in two circles.
+    """
+    record_week_start_counts(school=school)
     blocked = _blocked_among(school)
     created = []
     waiting = _waiting_profiles(school)
@@ -447,7 +574,7 @@ def match_waiting_students(*, school: School) -> list[Circle]:
         created.append(_create_circle(school, Circle.Kind.CIRCLE, [by_student[i] for i in ids]))
     wanting = list(
         CircleProfile.objects.filter(school=school, wants_buddy=True)
-        .exclude(memberships__circle__kind=Circle.Kind.BUDDY)
+        .exclude(memberships__circle__in=_full_circles(Circle.Kind.BUDDY))
         .order_by("pk")
     )
     by_student = {p.student_id: p for p in wanting}
@@ -456,37 +583,53 @@ def match_waiting_students(*, school: School) -> list[Circle]:
     return created
 
 
-def _check_message(body: str) -> str:
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError({"body": "Write something before posting."})
-    if len(body) > MAX_MESSAGE_CHARS:
-        raise ValidationError(
-            {"body": f"Keep a message under {MAX_MESSAGE_CHARS:,} characters ({len(body):,} now)."}
-        )
-    return body
+def _recent_duplicate(student, circle_id: int, body: str) -> CircleMessage | None:
+    """The same text by the same author in the last seconds: a double-click, not a new post."""
+    recent = CircleMessage.objects.filter(
+        author=student,
+        circle_id=circle_id,
+        removed_at__isnull=True,
+        created_at__gte=timezone.now() - DOUBLE_POST_WINDOW,
+    ).order_by("-created_at", "-pk")[:3]
+    return next((m for m in recent if decrypt_text(student, m.body_encrypted) == body), None)
 
 
 @transaction.atomic
 def post_circle_message(
     *, student, circle_id: int, body: str, post_anyway: bool = False
 ) -> CircleMessage:
-    """Post to a circle the student is in; a crisis-looking message needs `post_anyway`."""
+    """Post to a circle the student is in; a crisis-looking message needs `post_anyway`.
+
+    The crisis check comes before every other rule, and any refusal of a crisis-looking
+    message says so (`MessageRefused.crisis`), so the writer always sees the resources.
+    Posting the same text twice within seconds returns the first message (a double-click).
+    """
     summary, profile = circle_of_member(student, circle_id)
-    body = _check_message(body)
-    recent = CircleMessage.objects.filter(
-        author=student, circle_id=circle_id, created_at__gte=timezone.now() - RATE_WINDOW
-    ).count()
-    if recent >= RATE_LIMIT:
-        raise ValidationError(
-            {"body": f"You've posted {RATE_LIMIT} messages in 10 minutes. "
-                     "Take a breather and try again in a few minutes."}
-        )  # fmt: skip
-    if looks_like_crisis(body) and not post_anyway:
+    body = (body or "").strip()
+    crisis = looks_like_crisis(body)
+    if crisis and not post_anyway:
         raise CrisisCheck(
             "Before you post: it sounds like things may be really hard right now. You can "
             "post anyway, or edit your message."
         )
+    if not body:
+        raise MessageRefused({"body": "Write something before posting."}, crisis=crisis)
+    if len(body) > MAX_MESSAGE_CHARS:
+        raise MessageRefused(
+            {"body": f"Keep a message under {MAX_MESSAGE_CHARS:,} characters ({len(body):,} now)."},
+            crisis=crisis,
+        )
+    if (duplicate := _recent_duplicate(student, circle_id, body)) is not None:
+        return duplicate
+    recent = CircleMessage.objects.filter(
+        author=student, circle_id=circle_id, created_at__gte=timezone.now() - RATE_WINDOW
+    ).count()
+    if recent >= RATE_LIMIT:
+        raise MessageRefused(
+            {"body": f"You've posted {RATE_LIMIT} messages in 10 minutes. "
+                     "Take a breather and try again in a few minutes."},
+            crisis=crisis,
+        )  # fmt: skip
     return CircleMessage.objects.create(
         circle=summary.circle,
         author=student,
@@ -498,6 +641,7 @@ def post_circle_message(
 @transaction.atomic
 def leave_circle(*, student, circle_id: int) -> None:
     summary, profile = circle_of_member(student, circle_id)
+    record_week_start_counts(school=summary.circle.school)
     CircleMembership.objects.filter(circle=summary.circle, profile=profile).delete()
     if summary.circle.kind == Circle.Kind.BUDDY:
         profile.wants_buddy = False
@@ -512,6 +656,7 @@ def message_for_member(student, message_id: int) -> CircleMessage:
     message = (
         CircleMessage.objects.select_related("circle", "author")
         .filter(pk=message_id, circle__memberships__profile=profile)
+        .filter(author__isnull=False, removed_at__isnull=True, withdrawn_at__isnull=True)
         .exclude(author_id__in=blocked_by(student))
         .first()
         if profile
@@ -529,13 +674,23 @@ def report_circle_message(*, student, message_id: int, reason: str) -> MessageRe
         raise ValidationError("You can't report your own message.")
     if reason not in ReportReason.values:
         raise ValidationError({"reason": "Choose a reason from the list."})
-    if MessageReport.objects.filter(message=message, reporter=student).exists():
-        raise ValidationError(
-            "You already reported this message; the wellness lead will look at it."
-        )
-    return MessageReport.objects.create(
-        message=message, reporter=student, school=message.circle.school, reason=reason
+    already = ValidationError(
+        "You already reported this message; the wellness lead will look at it."
     )
+    if already_reported(student, message):
+        raise already
+    try:
+        with transaction.atomic():
+            return MessageReport.objects.create(
+                message=message, reporter=student, school=message.circle.school, reason=reason
+            )
+    except IntegrityError:
+        # The same report sent twice at once: the second is told it is already in.
+        raise already from None
+
+
+def already_reported(student, message: CircleMessage) -> bool:
+    return MessageReport.objects.filter(message=message, reporter=student).exists()
 
 
 @transaction.atomic
@@ -554,7 +709,7 @@ def block_circle_member(*, student, circle_id: int, member_id: int) -> CircleBlo
     block, _ = CircleBlock.objects.get_or_create(
         blocker=student,
         blocked_id=member.profile.student_id,
-        defaults={"school": summary.circle.school},
+        defaults={"school": summary.circle.school, "blocked_pseudonym": member.profile.pseudonym},
     )
     return block
 
@@ -590,20 +745,31 @@ def open_report_for_review(*, report_id: int, by) -> ReportForReview:
         raise Http404("No such report.")
     message = report.message
     record_event("report_viewed", actor_id=by.pk, school_id=school.pk)
+    # A withdrawn message keeps its text while a report on it is open: that is what is reviewed.
+    readable = message.author_id is not None and message.removed_at is None
     return ReportForReview(
         report=report,
-        pseudonym=message.author_pseudonym,
-        text=REMOVED
-        if message.is_removed
-        else decrypt_text(message.author, message.body_encrypted),
+        pseudonym=message.author_pseudonym or FORMER_MEMBER,
+        text=decrypt_text(message.author, message.body_encrypted)
+        if readable and bytes(message.body_encrypted)
+        else REMOVED,
         reason=report.get_reason_display(),
     )
 
 
 @transaction.atomic
 def resolve_report(*, report: MessageReport, by, remove_message: bool) -> MessageReport:
-    """Dismiss a report, or remove the message (for everyone: every report on it closes)."""
+    """Dismiss a report, or remove the message (for everyone: every report on it closes).
+
+    Only an open report can be resolved: a second reviewer (or a resubmitted form) is told
+    it is already done rather than flipping a decision.
+    """
     _require_wellness_lead(by, report.school)
+    report = MessageReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != MessageReport.Status.OPEN:
+        raise ValidationError(
+            f"This report was already resolved ({report.get_status_display().lower()})."
+        )
     now = timezone.now()
     if remove_message:
         CircleMessage.objects.filter(pk=report.message_id).update(
@@ -616,6 +782,10 @@ def resolve_report(*, report: MessageReport, by, remove_message: bool) -> Messag
         MessageReport.objects.filter(pk=report.pk).update(
             status=MessageReport.Status.DISMISSED, resolved_at=now
         )
+    # The author opted out: the text was kept only for review, and no report is open now.
+    CircleMessage.objects.filter(pk=report.message_id, withdrawn_at__isnull=False).exclude(
+        reports__status=MessageReport.Status.OPEN
+    ).update(body_encrypted=b"", author_pseudonym="")
     record_event("report_resolved", actor_id=by.pk, school_id=report.school_id)
     report.refresh_from_db()
     return report

@@ -13,8 +13,10 @@ DATA_FILE = Path(__file__).parent / "data" / "crisis_keywords.toml"
 
 
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces: how the phrases are written."""
-    text = text.casefold().replace("\u2019", "'").replace("\u2018", "'")
+    """Lower case, no apostrophes, single spaces: "don't", "don’t" and "dont" read the same."""
+    text = text.casefold()
+    for apostrophe in ("'", "\u2019", "\u2018", "`", "\u00b4"):
+        text = text.replace(apostrophe, "")
     return re.sub(r"\s+", " ", text).strip()
 
 

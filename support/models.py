@@ -232,6 +232,9 @@ class CircleMessage(models.Model):
     author_pseudonym = models.CharField(max_length=30)
     body_encrypted = models.BinaryField(editable=False)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the author opted out of circles: the text is wiped, unless an open report still
+    # needs it for the wellness lead's review (it is wiped when the last report is resolved).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -246,7 +249,9 @@ class CircleMessage(models.Model):
 
     @property
     def is_removed(self) -> bool:
-        return self.author_id is None or self.removed_at is not None
+        return (
+            self.author_id is None or self.removed_at is not None or self.withdrawn_at is not None
+        )
 
 
 class ReportReason(models.TextChoices):
@@ -297,6 +302,8 @@ class CircleBlock(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    # The name the blocker saw when blocking: the export shows this, never a later rename.
+    blocked_pseudonym = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -306,3 +313,27 @@ class CircleBlock(models.Model):
 
     def __str__(self) -> str:
         return f"block {self.pk}"
+
+
+class CircleCountSnapshot(models.Model):
+    """A cohort's circle counts as they stood when a week began (no student in it).
+
+    Staff see counts as of the end of the last complete week, never live ones (a +1 between two
+    refreshes would name who just joined). The first change of a week records the counts as
+    they were before it; a week with no change has none, and the live counts are still the
+    week-start ones.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey("schools.Cohort", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(help_text="The Monday (school time) the counts stood at.")
+    opted_in = models.PositiveIntegerField()
+    in_circle = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "week"], name="one_circle_count_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"circle counts of cohort {self.cohort_id} at {self.week}"

@@ -1,6 +1,9 @@
+from django.db import transaction
+
 from accounts.personal_data import PersonalDataset, register
 from vault.services import decrypt_text
 
+from .circles import record_week_start_counts
 from .models import CircleBlock, CircleMessage, CircleProfile, MessageReport
 
 
@@ -27,8 +30,9 @@ def export_circle_messages(user) -> list[dict]:
             "circle": m.circle.name,
             "created_at": m.created_at,
             "pseudonym": m.author_pseudonym,
-            "text": "" if m.removed_at else decrypt_text(user, m.body_encrypted),
+            "text": decrypt_text(user, m.body_encrypted) if bytes(m.body_encrypted) else "",
             "removed_by_wellness_lead": m.removed_at is not None,
+            "withdrawn_when_you_left_circles": m.withdrawn_at is not None,
         }
         for m in CircleMessage.objects.select_related("circle").filter(author=user)
     ]
@@ -48,11 +52,11 @@ def export_circle_safety(user) -> list[dict]:
     blocks = [
         {
             "action": "blocked a member",
-            "pseudonym": getattr(getattr(b.blocked, "circle_profile", None), "pseudonym", ""),
+            "pseudonym": b.blocked_pseudonym,
             "reason": "",
             "at": b.created_at,
         }
-        for b in CircleBlock.objects.select_related("blocked__circle_profile").filter(blocker=user)
+        for b in CircleBlock.objects.filter(blocker=user)
     ]
     return reports + blocks
 
@@ -60,11 +64,28 @@ def export_circle_safety(user) -> list[dict]:
 def forget_circle_messages(user) -> None:
     # The data key goes with the account, so the text is unreadable anyway; wipe it too so the
     # board says "message removed" rather than holding ciphertext nobody can open.
-    CircleMessage.objects.filter(author=user).update(body_encrypted=b"", author=None)
+    CircleMessage.objects.filter(author=user).update(
+        body_encrypted=b"", author=None, author_pseudonym=""
+    )
+
+
+def forget_circle_profile(user) -> None:
+    # Leaving changes the school's counts: keep the week-start ones first (see the snapshot).
+    profile = CircleProfile.objects.filter(student=user).select_related("school").first()
+    if profile is not None:
+        with transaction.atomic():
+            record_week_start_counts(school=profile.school)
 
 
 def register_datasets() -> None:
-    register(PersonalDataset("circle_profile", "your peer-circle profile", export_circle_profile))
+    register(
+        PersonalDataset(
+            "circle_profile",
+            "your peer-circle profile",
+            export_circle_profile,
+            forget=forget_circle_profile,
+        )
+    )
     register(
         PersonalDataset(
             "circle_messages",

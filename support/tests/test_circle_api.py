@@ -145,3 +145,36 @@ def test_deleting_the_profile_opts_out(client, student, cohort):
     client.force_login(student)
     assert client.delete("/api/circles/profile").status_code == 204
     assert not CircleProfile.objects.filter(student=student).exists()
+
+
+def test_api_refusals_of_a_crisis_message_carry_the_crisis_block(client, student, cohort):
+    circle, _ = circle_with(student, cohort)
+    client.force_login(student)
+    url = f"/api/circles/{circle.pk}/messages"
+    crisis = "I want to kill myself"
+
+    oversized = client.post(
+        url, {"body": crisis + " " + "x" * 2100, "post_anyway": True}, content_type=JSON
+    )
+    for i in range(10):
+        post_circle_message(student=student, circle_id=circle.pk, body=str(i))
+    limited = client.post(url, {"body": crisis, "post_anyway": True}, content_type=JSON)
+    ordinary = client.post(url, {"body": "more"}, content_type=JSON)
+
+    assert oversized.status_code == 422 and oversized.json()["crisis"]["national"]
+    assert "Keep a message under 2,000" in oversized.json()["detail"]
+    assert limited.status_code == 422 and limited.json()["crisis"]["national"]
+    assert ordinary.status_code == 422 and ordinary.json()["crisis"] is None
+
+
+def test_a_repeated_post_within_seconds_returns_the_first_message(client, student, cohort):
+    circle, _ = circle_with(student, cohort)
+    client.force_login(student)
+    url = f"/api/circles/{circle.pk}/messages"
+
+    first = client.post(url, {"body": "On my way"}, content_type=JSON)
+    again = client.post(url, {"body": "On my way"}, content_type=JSON)
+
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert CircleMessage.objects.count() == 1

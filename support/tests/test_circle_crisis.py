@@ -35,3 +35,23 @@ def test_ordinary_messages_pass(text):
 def test_the_list_holds_the_phrases_the_brief_names():
     for phrase in ["kill myself", "end it all", "want to die", "suicide", "self-harm"]:
         assert phrase in phrases()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i dont want to be here anymore",
+        "I don`t want to be here any more",
+        "been self-harming again",
+        "I self harmed last night",
+        "thought about harming myself",
+        "cant go on like this",
+    ],
+)
+def test_missed_wordings_are_caught(text):
+    assert looks_like_crisis(text)
+
+
+def test_apostrophes_are_dropped_from_the_phrases_too():
+    assert "dont want to be here anymore" in phrases()
+    assert not any("'" in phrase for phrase in phrases())

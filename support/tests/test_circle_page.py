@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.data_ownership import delete_account
+from conftest import make_student
 from support.circles import REMOVED, post_circle_message
 from support.circles_content import prompt_of_the_week
 from support.models import CircleBlock, CircleMembership, CircleMessage
@@ -169,3 +170,93 @@ def test_the_circle_page_costs_the_same_with_more_messages(
     # One data-key read per message shown, capped by MESSAGES_SHOWN; the rest is fixed.
     with django_assert_max_num_queries(22):
         client.get(reverse("circle", args=[circle.pk]))
+
+
+CRISIS = "I want to kill myself"
+
+
+def test_a_crisis_message_over_the_rate_limit_still_gets_the_crisis_resources(
+    client, student, cohort
+):
+    circle, _ = circle_with(student, cohort)
+    for i in range(10):
+        post_circle_message(student=student, circle_id=circle.pk, body=f"note {i}")
+    client.force_login(student)
+
+    html = client.post(reverse("circle", args=[circle.pk]), {"body": CRISIS}).content.decode()
+    anyway = client.post(
+        reverse("circle", args=[circle.pk]), {"body": CRISIS, "post_anyway": "True"}
+    ).content.decode()
+
+    assert "You don't have to handle this alone" in html
+    assert "Take a breather" in anyway and "988" in anyway
+
+
+def test_an_oversized_crisis_message_gets_the_length_error_and_the_resources(
+    client, student, cohort
+):
+    circle, _ = circle_with(student, cohort)
+    client.force_login(student)
+    body = CRISIS + " " + "x" * 2100
+
+    html = client.post(
+        reverse("circle", args=[circle.pk]), {"body": body, "post_anyway": "True"}
+    ).content.decode()
+
+    assert "Keep a message under 2,000" in html and "988" in html
+    assert not CircleMessage.objects.exists()
+
+
+def test_a_double_click_posts_once(client, student, cohort):
+    circle, _ = circle_with(student, cohort)
+    client.force_login(student)
+
+    for _ in range(2):
+        client.post(reverse("circle", args=[circle.pk]), {"body": "See you Thursday"})
+    post_circle_message(student=student, circle_id=circle.pk, body="Something else")
+
+    assert CircleMessage.objects.filter(author=student).count() == 2
+
+
+def test_the_meet_up_line_needs_three_members_free_at_the_same_time(client, student, cohort):
+    from .circle_factories import join
+
+    peers = [make_student(cohort, f"peer{i}@riverside.example", rotation=None) for i in range(3)]
+    two_free = [["weekday_evenings"], ["weekday_evenings"], [], []]
+    names = ["Heron", "Cedar", "Fern", "Otter"]
+    for user, name, slots in zip([student, *peers], names, two_free, strict=True):
+        join(user, name, availability=slots)
+    circle = student.circle_profile.memberships.get().circle
+    client.force_login(student)
+
+    html = client.get(reverse("circle", args=[circle.pk])).content.decode()
+    assert "2 of 4 of you are free" not in html and "None of you has shared" in html
+
+    join(peers[2], "Otter", availability=["weekday_evenings"])
+    html = client.get(reverse("circle", args=[circle.pk])).content.decode()
+    assert "3 of 4 of you are free on weekday evenings" in html
+
+
+def test_the_profile_form_says_what_peers_see_besides_the_pseudonym(client, student):
+    client.force_login(student)
+    html = client.get(reverse("circle_profile")).content.decode()
+    assert "nothing else" not in html and "at least 3 of your circle are free" in html
+
+
+def test_a_wellness_lead_cannot_read_a_circle_on_the_page_or_the_api(
+    client, school, student, cohort
+):
+    from conftest import make_staff, with_totp
+    from schools.models import StaffRole
+
+    circle, peers = circle_with(student, cohort)
+    post_circle_message(student=peers[0], circle_id=circle.pk, body=SECRET)
+    lead = make_staff(school, "wellness@riverside.example", role=StaffRole.WELLNESS_LEAD)
+    with_totp(lead)
+    client.force_login(lead)
+
+    page = client.get(reverse("circle", args=[circle.pk]))
+    api = client.get(f"/api/circles/{circle.pk}/messages")
+
+    assert page.status_code in {403, 404} and api.status_code in {403, 404}
+    assert SECRET not in page.content.decode() + api.content.decode()

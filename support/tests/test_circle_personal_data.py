@@ -47,10 +47,31 @@ def test_deleting_an_account_removes_the_profile_and_leaves_message_removed(
     report_circle_message(student=student, message_id=theirs.pk, reason="spam")
     from accounts.data_ownership import delete_account
 
+    uid = student.pk
     delete_account(user=student)
 
-    assert not CircleProfile.objects.filter(pk=student.pk).exists()
+    assert not CircleProfile.objects.filter(student_id=uid).exists()
     assert circle.memberships.count() == 3
     mine = CircleMessage.objects.get(author__isnull=True)
     assert bytes(mine.body_encrypted) == b""
+    assert mine.author_pseudonym == ""
+    assert not CircleMessage.objects.filter(author_pseudonym="Heron").exists()
     assert not MessageReport.objects.exists()
+    client.force_login(peers[0])
+    board = client.get(reverse("circle", args=[circle.pk])).content.decode()
+    assert "<strong>Heron</strong>" not in board and "former member" in board
+
+
+def test_the_export_names_a_blocked_member_as_they_were_when_blocked(client, student, cohort):
+    from .circle_factories import join
+
+    circle, peers = circle_with(student, cohort)
+    member = CircleMembership.objects.get(profile__student=peers[1])
+    block_circle_member(student=student, circle_id=circle.pk, member_id=member.pk)
+    join(peers[1], "Renamed Later")
+    client.force_login(student)
+
+    archive = zipfile.ZipFile(io.BytesIO(client.post(reverse("export_my_data")).content))
+
+    safety = archive.read("circle_safety.json").decode()
+    assert "Fern" in safety and "Renamed Later" not in safety

@@ -95,8 +95,10 @@ def test_changing_what_one_shares_keeps_the_circle(client, student, cohort):
     assert circle.memberships.filter(profile=profile).exists()
 
 
-def test_opting_out_removes_the_profile_memberships_and_messages(client, student, cohort):
-    circle, _ = circle_with(student, cohort)
+def test_opting_out_removes_the_profile_and_memberships_and_wipes_the_messages(
+    client, student, cohort
+):
+    circle, peers = circle_with(student, cohort)
     client.force_login(student)
     client.post(reverse("circle", args=[circle.pk]), {"body": "Hello all"})
 
@@ -104,7 +106,12 @@ def test_opting_out_removes_the_profile_memberships_and_messages(client, student
 
     assert not CircleProfile.objects.filter(student=student).exists()
     assert circle.memberships.count() == 3
-    assert not circle.messages.exists()
+    message = circle.messages.get()
+    assert bytes(message.body_encrypted) == b"" and message.author_pseudonym == ""
+    client.force_login(peers[0])
+    html = client.get(reverse("circle", args=[circle.pk])).content.decode()
+    assert "Hello all" not in html and "Heron" not in html
+    assert "former member" in html and "message removed" in html
 
 
 def test_after_leaving_a_student_can_ask_for_a_new_circle(client, student, cohort):
@@ -135,3 +142,49 @@ def test_match_circles_command_matches_waiting_students(student, cohort):
     call_command("match_circles")
 
     assert Circle.objects.get().memberships.count() == 4
+
+
+def test_a_circle_that_shrank_below_four_is_matched_again_when_someone_joins(
+    client, cohort, student
+):
+    from conftest import make_student
+    from support.circles import leave_circle, waiting_message
+    from support.models import Circle
+
+    from .circle_factories import join
+
+    circle, peers = circle_with(student, cohort)
+    leave_circle(student=peers[0], circle_id=circle.pk)
+    remaining = [student, *peers[1:]]
+    assert waiting_message(student.circle_profile) is not None  # three left: waiting again
+
+    join(make_student(cohort, "late@riverside.example", rotation=None), "Latecomer")
+
+    new = Circle.objects.exclude(pk=circle.pk).get(kind=Circle.Kind.CIRCLE)
+    assert {m.profile.student_id for m in new.memberships.all()} >= {u.pk for u in remaining}
+    assert circle.memberships.count() == 0
+    assert all(u.circle_profile.memberships.count() == 1 for u in remaining)
+
+
+def test_a_buddy_left_alone_is_paired_again(cohort, student):
+    from conftest import make_cohort, make_student
+    from support.circles import leave_circle
+    from support.models import Circle
+
+    from .circle_factories import join
+
+    other_year = make_cohort(cohort.school, 2030)
+    first = make_student(other_year, "buddy1@riverside.example", rotation=None)
+    join(student, "Heron", wants_buddy=True)
+    join(first, "Cedar", wants_buddy=True)
+    pair = Circle.objects.get(kind=Circle.Kind.BUDDY)
+    leave_circle(student=first, circle_id=pair.pk)
+
+    join(
+        make_student(other_year, "buddy2@riverside.example", rotation=None),
+        "Fern",
+        wants_buddy=True,
+    )
+
+    mine = Circle.objects.get(kind=Circle.Kind.BUDDY, memberships__profile__student=student)
+    assert mine.pk != pair.pk and mine.memberships.count() == 2

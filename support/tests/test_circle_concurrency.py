@@ -1,0 +1,57 @@
+"""Opt-ins at the same moment must not place one student in two circles (run on PostgreSQL too)."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+from django.db.models import Count
+from django.utils import timezone
+
+from conftest import make_student
+from support.circles import save_circle_profile
+from support.models import CircleMembership, CircleProfile
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_concurrent_opt_ins_never_put_a_student_in_two_circles(cohort):
+    for i in range(3):  # three already waiting, matching not yet run
+        user = make_student(cohort, f"waiting{i}@riverside.example", rotation=None)
+        CircleProfile.objects.create(
+            student=user,
+            school=cohort.school,
+            pseudonym=f"Waiting {i}",
+            pseudonym_key=f"waiting {i}",
+            guidelines_accepted_at=timezone.now(),
+        )
+    joiners = [make_student(cohort, f"new{i}@riverside.example", rotation=None) for i in range(6)]
+    barrier = threading.Barrier(len(joiners))
+    errors: list[BaseException] = []
+
+    def opt_in(user, name):
+        try:
+            barrier.wait()
+            save_circle_profile(student=user, pseudonym=name, accept_guidelines=True)
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [
+        threading.Thread(target=opt_in, args=(user, f"Joiner {i}"))
+        for i, user in enumerate(joiners)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    twice = (
+        CircleMembership.objects.values("profile")
+        .annotate(circles=Count("circle"))
+        .filter(circles__gt=1)
+    )
+    assert list(twice) == []
+    assert CircleMembership.objects.count() == 8  # 9 opted in: two circles of 4, one waits
