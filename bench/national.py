@@ -1,0 +1,361 @@
+"""National scale on PostgreSQL: the staff dashboard API stays flat as check-ins pile up.
+
+Generates a national school set (default 100 schools x 1,000 students = 100,000 students),
+then fills a year of daily check-ins newest week first, in stages (default 1M, 10M and 36M
+stored check-ins). After each stage it rolls the new weeks up and measures, in the same run:
+
+- the dashboard API (`/api/school/cohorts/{id}/trend`, a year of weeks by rotation) through
+  gunicorn (2 workers) with a staff token: p50/p95 over repeated requests;
+- the same figures computed naively with a GROUP BY over the raw check-ins, as the reference.
+
+It prints both and their ratio. Bulk loading goes straight to SQL (generate_series): the ORM
+and seed_demo's per-student Python would take hours at this size. The rollup cells are built
+with one GROUP BY per stage; their per-student membership rows (which only incremental
+writes need) are not, so the set is for reading, not for further check-ins.
+
+    .venv/bin/python bench/national.py [--students 100000] [--stages 1000000,10000000,36000000]
+        [--database-url postgres://postgres@127.0.0.1:5432/wr_bench_national] [--requests 200]
+
+Needs about 12 GB of disk at the default size; the database is dropped at the end unless
+--keep is given.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import ROOT, Client, bench_env, gunicorn, manage, percentile  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wr_bench_national"
+COHORTS_PER_SCHOOL = 4
+SCALE = ["mood", "stress", "energy", "sleep_quality", "loneliness", "purpose"]
+SELF_CARE = ["ate_well", "moved", "rested", "connected", "meditated", "therapy"]
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def create_people(students: int, schools: int) -> tuple[int, str, date]:
+    """Schools, cohorts, students (one shared password hash) and one staff member with a
+    token. Returns (a cohort id of school 1, the staff token, the last complete week's end)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+    from accounts.tokens import create_token
+    from schools.models import Cohort, Enrollment, School
+    from schools.services import add_staff_member
+
+    per_school = students // schools
+    school_rows = School.objects.bulk_create(
+        School(name=f"National School {i:03d}", slug=f"national-{i:03d}") for i in range(schools)
+    )
+    cohorts = Cohort.objects.bulk_create(
+        Cohort(school=s, graduation_year=2027 + y)
+        for s in school_rows
+        for y in range(COHORTS_PER_SCHOOL)
+    )
+    password = make_password("wellrounded-demo")
+    batch = 20_000
+    for start in range(0, students, batch):
+        users = User.objects.bulk_create(
+            User(email=f"s{i:07d}@national.example", password=password)
+            for i in range(start, min(students, start + batch))
+        )
+        Enrollment.objects.bulk_create(
+            Enrollment(
+                student=user,
+                school_id=cohorts[(start + j) // per_school * COHORTS_PER_SCHOOL].school_id,
+                cohort=cohorts[
+                    (start + j) // per_school * COHORTS_PER_SCHOOL
+                    + (start + j) % COHORTS_PER_SCHOOL
+                ],
+            )
+            for j, user in enumerate(users)
+        )
+    staff = add_staff_member(
+        school=school_rows[0], email="dean@national.example", role="dean", password="x" * 20
+    ).user
+    TOTP.activate(staff, generate_totp_secret())
+    _, token = create_token(user=staff, name="benchmark")
+    today = date.today()
+    last_sunday = today - timedelta(days=today.weekday() + 1)
+    return cohorts[0].pk, token, last_sunday
+
+
+def load_weeks(first: date, last: date) -> int:
+    """Every student checks in every day from `first` to `last` (inclusive), in SQL.
+
+    Values are deterministic functions of (student, day); the rotation changes every eight
+    weeks along each student's own track."""
+    from django.db import connection
+
+    from schools.models import Rotation
+
+    rotations = list(Rotation.objects.order_by("pk").values_list("pk", flat=True))[:8]
+    day = "(d::date - DATE '2000-01-01')"
+    scale = ", ".join(
+        f"1 + mod(hashint8(e.student_id::bigint * 7919 + (d::date - DATE '2000-01-01') * 31 + {k})"
+        " & 2147483647, 5)"
+        for k in range(len(SCALE))
+    )
+    flags = ", ".join(
+        f"mod(hashint8(e.student_id::bigint * 104729 + (d::date - DATE '2000-01-01') * 17 + {k})"
+        f" & 2147483647, 10) < {7 - k}"
+        for k in range(len(SELF_CARE))
+    )
+    sql = f"""
+        INSERT INTO checkins_checkin (student_id, school_id, day, rotation_id, {", ".join(SCALE)},
+            sleep_hours, {", ".join(SELF_CARE)}, created_at, updated_at)
+        SELECT e.student_id, e.school_id, d::date,
+            (ARRAY{rotations})[1 + mod(e.student_id + {day} / 56, {len(rotations)})],
+            {scale},
+            4 + mod(hashint8(e.student_id::bigint * 31 + {day}) & 2147483647, 50) / 10.0,
+            {flags}, now(), now()
+        FROM schools_enrollment e
+        CROSS JOIN generate_series(%s::date, %s::date, interval '1 day') AS d
+    """  # noqa: S608  # nosec B608 - only integers and fixed names are formatted in
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")  # bulk load: skip FK triggers
+        cursor.execute(sql, [first, last])
+        count = cursor.rowcount
+        cursor.execute("SET session_replication_role = DEFAULT")
+    return count
+
+
+def roll_up_weeks(first: date, last: date) -> int:
+    """RollupCell rows for the weeks from `first` to `last`, in three set-based passes.
+
+    Each student's week on each rotation is reduced to one row of sums first (a seventh of the
+    rows, no unpivot yet); the rotation cells and, after merging a student's rotations within
+    the week, the cohort cells are then grouped from those rows, so a cell's distinct
+    students is a plain count. `--verify` checks the result against `rebuild_rollups`."""
+    from django.db import connection
+
+    measures = [(m, f"c.{m}::float8") for m in SCALE] + [("sleep_hours", "c.sleep_hours::float8")]
+    measures += [(m, f"c.{m}::int::float8") for m in SELF_CARE]
+    sums = ", ".join(
+        f"sum({expr}) AS s_{name}, sum({expr} * {expr}) AS q_{name}" for name, expr in measures
+    )
+    unpivot = ", ".join(
+        [f"('{name}', s_{name}, q_{name})" for name, _ in measures] + ["('checkin', n, n)"]
+    )
+    merged = ", ".join(
+        [f"sum(s_{name}) AS s_{name}, sum(q_{name}) AS q_{name}" for name, _ in measures]
+        + ["sum(n) AS n"]
+    )
+    proportions = ", ".join(f"'{m}'" for m in SELF_CARE)
+    cells = """
+        INSERT INTO cohorts_rollupcell (school_id, cohort_id, scope, rotation_id, week, measure,
+            n_students, n_obs, total, total_sq, band_counts)
+        SELECT school_id, cohort_id, {scope}, {rotation}, week, m.measure,
+            count(*), sum(n), sum(m.total), sum(m.total_sq),
+            CASE WHEN m.measure IN ({proportions}) THEN jsonb_strip_nulls(jsonb_build_object(
+                'yes', NULLIF(count(*) FILTER (WHERE m.total > 0), 0),
+                'no', NULLIF(count(*) FILTER (WHERE m.total < n), 0)))
+            ELSE '{{}}'::jsonb END
+        FROM {source} CROSS JOIN LATERAL (VALUES {unpivot}) AS m(measure, total, total_sq)
+        GROUP BY school_id, cohort_id, {rotation}, week, m.measure
+    """
+    created = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SET work_mem = '1GB'")  # group in memory, not in sorted files on disk
+        cursor.execute("DROP TABLE IF EXISTS student_weeks")
+        cursor.execute(
+            f"""CREATE UNLOGGED TABLE student_weeks AS
+            SELECT c.school_id, e.cohort_id, c.rotation_id, c.student_id,
+                date_trunc('week', c.day)::date AS week, count(*)::float8 AS n, {sums}
+            FROM checkins_checkin c JOIN schools_enrollment e ON e.student_id = c.student_id
+            WHERE c.day BETWEEN %s AND %s
+            GROUP BY 1, 2, 3, 4, 5""",  # noqa: S608  # nosec B608 - fixed names only
+            [first, last],
+        )
+        group = "GROUP BY school_id, cohort_id, student_id, week"
+        merged_weeks = f"(SELECT school_id, cohort_id, student_id, week, {merged} FROM student_weeks {group}) AS merged"  # noqa: E501, S608  # nosec B608
+        for scope, rotation, source in [
+            ("'rotation'", "rotation_id", "student_weeks WHERE rotation_id IS NOT NULL"),
+            ("'unplaced'", "NULL::bigint", "student_weeks WHERE rotation_id IS NULL"),
+            ("'cohort'", "NULL::bigint", merged_weeks),
+        ]:
+            if "WHERE" in source:
+                source = f"(SELECT * FROM {source}) AS placed"  # noqa: S608  # nosec B608
+            cursor.execute(
+                cells.format(
+                    scope=scope,
+                    rotation=rotation,
+                    source=source,
+                    unpivot=unpivot,
+                    proportions=proportions,
+                )
+            )
+            created += cursor.rowcount
+        cursor.execute("DROP TABLE student_weeks")
+        cursor.execute("ANALYZE cohorts_rollupcell")
+    return created
+
+
+def verify_against_rebuild() -> None:
+    """The SQL roll-up must give exactly the cells `rebuild_rollups` computes in Python."""
+    from checkins.rollups import rebuild_rollups
+    from cohorts.models import RollupCell
+
+    def cells():
+        rows = RollupCell.objects.values_list(
+            "cohort_id", "scope", "rotation_id", "week", "measure", "n_students", "n_obs",
+            "total", "total_sq", "band_counts",
+        )  # fmt: skip
+        return sorted((*r[:7], round(r[7], 6), round(r[8], 6), sorted(r[9].items())) for r in rows)
+
+    from_sql = cells()
+    rebuild_rollups()
+    from_python = cells()
+    same = from_sql == from_python
+    print(f"verify: {len(from_sql):,} cells from SQL; equal to rebuild_rollups: {same}")
+    if not same:
+        raise SystemExit("the SQL roll-up differs from rebuild_rollups")
+
+
+NAIVE = """
+    SELECT c.rotation_id, date_trunc('week', c.day)::date AS week,
+        count(DISTINCT c.student_id), avg(c.mood), stddev_samp(c.mood)
+    FROM checkins_checkin c
+    JOIN schools_enrollment e ON e.student_id = c.student_id
+    WHERE e.cohort_id = %s AND c.day BETWEEN %s AND %s
+    GROUP BY ROLLUP (c.rotation_id), 2
+"""
+
+
+def time_naive(cohort_id: int, first: date, last: date, repeats: int) -> list[float]:
+    from django.db import connection
+
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            cursor.execute(NAIVE, [cohort_id, first, last])
+            cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def time_api(port: int, token: str, cohort_id: int, requests: int) -> list[float]:
+    client = Client(port)
+    path = f"/api/school/cohorts/{cohort_id}/trend?measure=mood&weeks=52"
+    times = []
+    for i in range(requests + 5):
+        started = time.perf_counter()
+        client.conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        response = client.conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"dashboard API answered {response.status}: {body[:200]!r}")
+        if i >= 5:  # the first requests warm the workers up
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--schools", type=int, default=100)
+    parser.add_argument("--stages", default="1000000,10000000,36000000")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--naive-repeats", type=int, default=5)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument(
+        "--verify", action="store_true", help="Check the SQL roll-up against rebuild_rollups."
+    )
+    args = parser.parse_args()
+    stages = [int(s) for s in args.stages.split(",")]
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="wr-national-") as tmp:
+        env = bench_env(Path(tmp), args.database_url)
+        recreate_database(args.database_url)
+        try:
+            manage(env, "migrate", "--noinput", "-v0")
+            manage(env, "createcachetable")
+            manage(env, "collectstatic", "--noinput", "-v0")
+            setup_django(env)
+            started = time.perf_counter()
+            cohort_id, token, last_day = create_people(args.students, args.schools)
+            print(
+                f"{args.students:,} students in {args.schools} schools "
+                f"({time.perf_counter() - started:.0f} s); cohort under test: {cohort_id}"
+            )
+            year_start = last_day - timedelta(days=52 * 7 - 1)
+            stored, loaded_from = 0, last_day + timedelta(days=1)
+            rows = []
+            for target in stages:
+                weeks = 0
+                started = time.perf_counter()
+                stage_last = loaded_from - timedelta(days=1)
+                while stored < target and loaded_from > year_start:
+                    first = loaded_from - timedelta(days=7)
+                    stored += load_weeks(first, loaded_from - timedelta(days=1))
+                    loaded_from, weeks = first, weeks + 1
+                loaded = time.perf_counter()
+                if weeks:
+                    roll_up_weeks(loaded_from, stage_last)
+                if args.verify:
+                    verify_against_rebuild()
+                print(
+                    f"stored {stored:,} check-ins (+{weeks} weeks: {loaded - started:.0f} s to "
+                    f"load, {time.perf_counter() - loaded:.0f} s to roll up in SQL)",
+                    flush=True,
+                )
+                with gunicorn("wellrounded.wsgi", env) as port:
+                    api = time_api(port, token, cohort_id, args.requests)
+                naive = time_naive(cohort_id, year_start, last_day, args.naive_repeats)
+                rows.append((stored, api, naive))
+                print(
+                    f"  dashboard API p50 {percentile(api, 50):7.1f} ms  p95 "
+                    f"{percentile(api, 95):7.1f} ms | naive GROUP BY p50 "
+                    f"{percentile(naive, 50):8.1f} ms  p95 {percentile(naive, 95):8.1f} ms | "
+                    f"ratio {statistics.median(naive) / statistics.median(api):6.0f}x",
+                    flush=True,
+                )
+        finally:
+            if not args.keep:
+                drop_database(args.database_url)
+    print("\ncheck-ins stored | API p50 | API p95 | naive p50 | naive/API (p50)")
+    for stored, api, naive in rows:
+        ratio = statistics.median(naive) / statistics.median(api)
+        print(
+            f"{stored:>16,} | {percentile(api, 50):5.1f} ms | {percentile(api, 95):5.1f} ms | "
+            f"{percentile(naive, 50):7.0f} ms | {ratio:5.0f}x"
+        )
+    print("targets: API p95 < 100 ms at 36M check-ins, and >= 100x faster than the naive query")
+
+
+if __name__ == "__main__":
+    main()
