@@ -8,8 +8,10 @@ from .models import CheckIn, SafetyEvent, ScreeningResponse, ScreeningSchedule
 from .services import DEFAULT_SCHEDULE, enrollment_for, local_today
 
 
-def todays_checkin(student) -> CheckIn | None:
-    return CheckIn.objects.filter(student=student, day=local_today(enrollment_for(student))).first()
+def todays_checkin(student, enrollment=None) -> CheckIn | None:
+    """Today's check-in (the school's today). Pass the student's enrollment if already loaded."""
+    enrollment = enrollment or enrollment_for(student)
+    return CheckIn.objects.filter(student=student, day=local_today(enrollment)).first()
 
 
 def checkin_note(checkin: CheckIn) -> str:

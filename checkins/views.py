@@ -27,8 +27,10 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @student_required
 def checkin(request):
-    existing = selectors.todays_checkin(request.user)
-    initial = {"note": selectors.checkin_note(existing)} if existing else {}
+    existing = selectors.todays_checkin(request.user, request.enrollment)
+    # The saved note is only needed to show the form again, never to save it.
+    showing = existing is not None and request.method != "POST"
+    initial = {"note": selectors.checkin_note(existing)} if showing else {}
     form = CheckInForm(request.POST or None, instance=existing, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
