@@ -4,7 +4,6 @@ import threading
 
 import pytest
 from django.db import close_old_connections, connection
-from django.utils import timezone
 
 from checkins.models import CheckIn
 from checkins.rollups import rebuild_rollups
