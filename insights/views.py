@@ -1,5 +1,3 @@
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -31,8 +29,7 @@ def _own_reflection(request, reflection_id: int):
 @student_required
 def insights(request):
     today = local_today(request.enrollment)
-    zone = ZoneInfo(request.enrollment.school.timezone)
-    exams = planner_selectors.exam_dates(request.user, zone=zone)
+    exams = planner_selectors.exam_dates(request.user)  # in the student's planner zone
     return render(
         request,
         "insights/insights.html",

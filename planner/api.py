@@ -38,6 +38,8 @@ class ImportIn(Schema):
 class ImportOut(Schema):
     added: int
     updated: int
+    removed: int = 0  # occurrences gone from the file since the last import
+    removed_blocks: int = 0  # accepted blocks the new commitments overlapped
 
 
 class PrefsOut(Schema):

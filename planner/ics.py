@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -22,20 +24,29 @@ from . import planning
 MAX_BYTES = 1_000_000
 MAX_EVENTS = 2000
 HORIZON_DAYS = 120
-FETCH_TIMEOUT = 5
+FETCH_TIMEOUT = 5  # per socket operation
+FETCH_DEADLINE = 10  # for the whole fetch: a server dripping bytes cannot hold a worker
+READ_CHUNK = 64 * 1024
+# Repeat rules that can yield more than this many occurrences a day are refused before
+# anything is expanded (a 300-byte FREQ=SECONDLY file would otherwise fill the memory).
+MAX_PER_DAY = 24
 # An all-day entry (an exam day) is planned as busy during the working day, not all 24 hours,
 # so the night before and after can still hold sleep.
 ALL_DAY_HOURS = (time(8, 0), time(17, 0))
 
-KEYWORDS = [  # first match wins: "night call" is a call
+KEYWORDS = [  # first match wins: "night call" is a call; whole words only ("recall" is not)
     (planning.CALL, ("call", "q4", "q3", "24h", "24-hour")),
     (planning.NIGHT_FLOAT, ("night float", "nightfloat", "nights", "night shift")),
-    (planning.EXAM, ("exam", "shelf", "osce", "nbme", "step 1", "step 2", "quiz", "test")),
+    (planning.EXAM, ("exam", "exams", "shelf", "osce", "nbme", "step 1", "step 2", "quiz", "test")),
     (planning.CLASS, ("class", "lecture", "seminar", "tutorial", "small group", "teaching")),
     (
         planning.SHIFT,
         ("shift", "clinic", "ward", "rounds", "surgery", "theatre", "clerkship", "rotation"),
     ),
+]
+_PATTERNS = [
+    (kind, re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, words)) + r")(?![a-z0-9])"))
+    for kind, words in KEYWORDS
 ]
 
 
@@ -55,8 +66,8 @@ class Occurrence:
 
 def kind_of(summary: str, categories: str = "") -> str:
     text = f" {summary} {categories} ".lower()
-    for kind, words in KEYWORDS:
-        if any(word in text for word in words):
+    for kind, pattern in _PATTERNS:
+        if pattern.search(text):
             return kind
     return planning.OTHER
 
@@ -78,8 +89,40 @@ def _text(component, name: str) -> str:
     return str(value)
 
 
+def _check_repeat_rules(calendar) -> None:
+    """Refuse repeat rules that explode before expanding anything: a schedule repeats at
+    most hourly, and never more than MAX_PER_DAY times a day."""
+    for component in calendar.walk("VEVENT"):
+        rules = component.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules] if rules else []:
+            freq = str((rule.get("FREQ") or [""])[0]).upper()
+            if freq in ("SECONDLY", "MINUTELY"):
+                raise CalendarError(
+                    "That calendar has an event repeating every second or minute; a schedule "
+                    "cannot be planned from it. Remove that event and try again."
+                )
+            per_day = 24 if freq == "HOURLY" else 1
+            for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+                if rule.get(part):
+                    per_day = (1 if part == "BYHOUR" else per_day) * len(rule[part])
+            if freq == "HOURLY" and not (rule.get("COUNT") or rule.get("UNTIL")):
+                raise CalendarError(
+                    "That calendar has an event repeating every hour without end; remove it "
+                    "or give it an end date, and try again."
+                )
+            if per_day > MAX_PER_DAY:
+                raise CalendarError(
+                    f"That calendar has an event repeating more than {MAX_PER_DAY} times a "
+                    "day; remove it and try again."
+                )
+
+
 def parse_calendar(data: bytes | str, zone: ZoneInfo, start: date) -> list[Occurrence]:
-    """Every occurrence between `start` and HORIZON_DAYS later, times in `zone`."""
+    """Every occurrence between `start` and HORIZON_DAYS later, times in `zone`.
+
+    Cancelled and free ("transparent") events are skipped; all-day entries other than exams
+    are context (a rotation's name, a holiday), not busy time; an exam over several days
+    becomes one working day each."""
     if isinstance(data, str):
         data = data.encode()
     if len(data) > MAX_BYTES:
@@ -96,9 +139,11 @@ def parse_calendar(data: bytes | str, zone: ZoneInfo, start: date) -> list[Occur
         ) from error
     if getattr(calendar, "name", "") != "VCALENDAR":
         raise CalendarError("That file is not an iCalendar (.ics) calendar.")
-    horizon_end = start + timedelta(days=HORIZON_DAYS)
+    horizon_start = datetime.combine(start, time(), tzinfo=zone)
+    horizon_end = horizon_start + timedelta(days=HORIZON_DAYS)
     occurrences: list[Occurrence] = []
     try:
+        _check_repeat_rules(calendar)
         # A one-off event is keyed by its UID alone, so moving it updates it on re-import;
         # occurrences of a series also by their original start (RECURRENCE-ID).
         series = {
@@ -107,13 +152,17 @@ def parse_calendar(data: bytes | str, zone: ZoneInfo, start: date) -> list[Occur
             if c.get("RRULE") or c.get("RDATE") or c.get("RECURRENCE-ID")
         }
         query = recurring_ical_events.of(calendar, components=["VEVENT"])
-        for index, event in enumerate(query.between(start, horizon_end)):
-            if index >= MAX_EVENTS:
+        # Lazily, in start order: stop at the horizon or one past the limit, never
+        # materialising a whole (possibly endless) series.
+        for count, event in enumerate(query.after(horizon_start), start=1):
+            if _aware(event["DTSTART"].dt, zone) >= horizon_end:
+                break
+            if count > MAX_EVENTS:
                 raise CalendarError(
                     f"That calendar has more than {MAX_EVENTS} events in the next "
                     f"{HORIZON_DAYS} days. Export only your own schedule and try again."
                 )
-            occurrences.append(_occurrence(event, zone, series))
+            occurrences.extend(_occurrences(event, zone, series))
     except CalendarError:
         raise
     except Exception as error:
@@ -124,7 +173,11 @@ def parse_calendar(data: bytes | str, zone: ZoneInfo, start: date) -> list[Occur
     return occurrences
 
 
-def _occurrence(event, zone: ZoneInfo, series: set[str]) -> Occurrence:
+def _occurrences(event, zone: ZoneInfo, series: set[str]) -> list[Occurrence]:
+    if str(event.get("STATUS", "")).upper() == "CANCELLED":
+        return []
+    if str(event.get("TRANSP", "")).upper() == "TRANSPARENT":
+        return []
     dtstart = event.get("DTSTART")
     if dtstart is None:
         raise CalendarError("An event has no start time.")
@@ -138,15 +191,6 @@ def _occurrence(event, zone: ZoneInfo, series: set[str]) -> Occurrence:
             raw_end = raw_start + duration.dt
         else:
             raw_end = raw_start + (timedelta(days=1) if all_day else timedelta(hours=1))
-    if all_day:
-        start = datetime.combine(raw_start, ALL_DAY_HOURS[0], tzinfo=zone)
-        last_day = raw_end - timedelta(days=1) if raw_end > raw_start else raw_start
-        end = datetime.combine(last_day, ALL_DAY_HOURS[1], tzinfo=zone)
-    else:
-        start = _aware(raw_start, zone).astimezone(zone)
-        end = _aware(raw_end, zone).astimezone(zone)
-    if end <= start:
-        raise CalendarError(f"An event on {start:%d %b %Y} ends before it starts.")
     uid = str(event.get("UID", ""))[:255]
     recurrence = event.get("RECURRENCE-ID")
     original = recurrence.dt if recurrence is not None else raw_start
@@ -156,17 +200,58 @@ def _occurrence(event, zone: ZoneInfo, series: set[str]) -> Occurrence:
         original = _aware(original, zone).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     else:
         original = original.strftime("%Y%m%d")
-    return Occurrence(
-        uid=uid,
-        recurrence_id=original,
-        kind=kind_of(_text(event, "SUMMARY"), _text(event, "CATEGORIES")),
-        start=start,
-        end=end,
-        all_day=all_day,
-    )
+    kind = kind_of(_text(event, "SUMMARY"), _text(event, "CATEGORIES"))
+    if all_day:
+        if kind != planning.EXAM:
+            return []  # "Surgery clerkship" over three weeks: context, not one busy span
+        last_day = raw_end - timedelta(days=1) if raw_end > raw_start else raw_start
+        days = [raw_start + timedelta(days=n) for n in range((last_day - raw_start).days + 1)]
+        return [
+            Occurrence(
+                uid=uid,
+                recurrence_id=original if len(days) == 1 else f"{original}+{day:%Y%m%d}",
+                kind=kind,
+                start=datetime.combine(day, ALL_DAY_HOURS[0], tzinfo=zone),
+                end=datetime.combine(day, ALL_DAY_HOURS[1], tzinfo=zone),
+                all_day=True,
+            )
+            for day in days[:HORIZON_DAYS]
+        ]
+    start = _aware(raw_start, zone).astimezone(zone)
+    end = _aware(raw_end, zone).astimezone(zone)
+    if end <= start:
+        raise CalendarError(f"An event on {start:%d %b %Y} ends before it starts.")
+    return [Occurrence(uid, original, kind, start, end, all_day)]
 
 
 # Fetching a calendar URL
+
+
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, 6to4, Teredo, NAT64): Python 3.11
+    calls some of these ranges global although they reach whatever IPv4 they embed."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if any(ip in network for network in NAT64):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if not ip.is_global or ip.is_multicast or ip.is_reserved:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            return _is_public(embedded)
+    return True
 
 
 def _public_address(host: str) -> str:
@@ -177,9 +262,11 @@ def _public_address(host: str) -> str:
     except (OSError, UnicodeError) as error:
         raise CalendarError(f"The address {host} could not be found.") from error
     addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise CalendarError(f"The address {host} could not be found.")
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global or ip.is_multicast or ip.is_reserved:
+        if not _is_public(ip):
             raise CalendarError(
                 "That address points into a private network. Use your calendar's public "
                 "https export link."
@@ -201,17 +288,26 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 
 def fetch_calendar(url: str) -> bytes:
-    """GET an https calendar export: 5 s timeout, at most MAX_BYTES, no redirects."""
+    """GET an https calendar export: port 443 only, FETCH_DEADLINE seconds in all, at most
+    MAX_BYTES, no redirects."""
     parts = urlsplit(url.strip())
     if parts.scheme != "https" or not parts.hostname:
         raise CalendarError("Use an https:// calendar link (webcal:// links: change to https://).")
     if parts.username or parts.password:
         raise CalendarError("Remove the user name and password from the link.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port not in (None, 443):
+        raise CalendarError("Use a standard https:// link (no port number after the address).")
+    deadline = monotonic() + FETCH_DEADLINE
     address = _public_address(parts.hostname)
-    connection = _PinnedHTTPSConnection(parts.hostname, address, parts.port or 443)
+    connection = _PinnedHTTPSConnection(parts.hostname, address, 443)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    too_slow = f"The calendar could not be fetched (no full answer within {FETCH_DEADLINE} s)."
     try:
         connection.request("GET", path, headers={"Accept": "text/calendar"})
         response = connection.getresponse()
@@ -221,9 +317,25 @@ def fetch_calendar(url: str) -> bytes:
             )
         if response.status != 200:
             raise CalendarError(f"The calendar server answered {response.status}.")
-        body = response.read(MAX_BYTES + 1)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_BYTES:
+            left = deadline - monotonic()
+            if left <= 0:
+                raise CalendarError(too_slow)
+            sock = getattr(connection, "sock", None)
+            if sock is not None:
+                sock.settimeout(min(FETCH_TIMEOUT, left))
+            chunk = response.read(min(READ_CHUNK, MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if monotonic() > deadline:
+            raise CalendarError(too_slow)
+        body = b"".join(chunks)
     except (OSError, http.client.HTTPException) as error:
-        raise CalendarError("The calendar could not be fetched (no answer within 5 s).") from error
+        raise CalendarError(too_slow) from error
     finally:
         connection.close()
     if len(body) > MAX_BYTES:

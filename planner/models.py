@@ -87,7 +87,8 @@ class PlannerPrefs(models.Model):
     reminders_per_day = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    weekly_nudge = models.BooleanField(default=True)
+    # Opt-in like every email: the row is created by just opening the planner.
+    weekly_nudge = models.BooleanField(default=False)
     # sha256 of the feed token: a database dump does not hand out working feed URLs.
     feed_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     feed_created_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,6 @@
 from accounts.personal_data import PersonalDataset, register
 
-from .models import PlannerPrefs, ProtectedBlock, ScheduleEvent
+from .models import PlannerPrefs, ProtectedBlock, ReminderSent, ScheduleEvent
 
 
 def export_events(user) -> list[dict]:
@@ -30,6 +30,7 @@ def export_prefs(user) -> list[dict]:
             "reminders_per_day": p.reminders_per_day,
             "weekly_nudge": p.weekly_nudge,
             "feed_active": bool(p.feed_token_hash),
+            "feed_created_at": p.feed_created_at,
         }
         for p in PlannerPrefs.objects.filter(student=user)
     ]
@@ -49,9 +50,19 @@ def export_blocks(user) -> list[dict]:
     ]
 
 
+def export_reminders(user) -> list[dict]:
+    return [
+        {"key": r.key, "local_day": r.local_day, "created_at": r.created_at}
+        for r in ReminderSent.objects.filter(student=user)
+    ]
+
+
 def register_datasets() -> None:
     register(PersonalDataset("planner_events", "your schedule in the planner", export_events))
     register(PersonalDataset("planner_prefs", "your planner preferences", export_prefs))
     register(
         PersonalDataset("planner_blocks", "the protected-time blocks you answered", export_blocks)
+    )
+    register(
+        PersonalDataset("planner_reminders", "the planner emails sent to you", export_reminders)
     )

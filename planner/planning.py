@@ -7,12 +7,18 @@ week, with intervals kept sorted and merged.
 The rules, in the order they claim time (earlier rules get the better slots):
 1. sleep after each day's last shift and after each call or night float: at least the target,
    or the longest possible with a warning saying why;
-2. a lighter, study-free evening block before each exam;
-3. a meal (30 min) at lunch and dinner time;
-4. movement (20 min, or 10 when the day is tight) on most days;
-5. one longer rest block (2 h) and time with people (1 h) in the week, weekend first;
-6. a plain night's sleep on the nights no shift claimed.
+2. a plain night's sleep on the nights no shift claimed (a warning when it is short);
+3. a lighter, study-free evening block before each exam;
+4. a meal (30 min) at lunch and dinner time;
+5. movement (20 min, or 10 when the day is tight) on most days;
+6. one longer rest block (2 h) and time with people (1 h) in the week, weekend first.
 Sleep may lie inside quiet hours (that is what they are for); no other block does.
+
+A week is not sealed: commitments of the day before and the day after it are seen (busy
+input may cover day -1 to day 8), so Sunday night's sleep runs into Monday, a Monday exam gets
+its Sunday evening, and a Sunday shift's sleep is not cut at midnight. A sleep belongs to the
+week in which it starts; one starting in the week before is planned again here only to keep
+its time free (and one starting after the week only to keep the week's own sleep apart).
 """
 
 from __future__ import annotations
@@ -68,7 +74,8 @@ class Block:
 
     @property
     def minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
+        # In UTC: two datetimes with the same zone subtract as wall clocks (wrong across DST).
+        return int((self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() // 60)
 
 
 @dataclass
@@ -164,11 +171,11 @@ def _quiet_intervals(week: _Week, prefs: Prefs) -> list[Interval]:
     if prefs.quiet_start is None or prefs.quiet_end is None or prefs.quiet_start == prefs.quiet_end:
         return []
     intervals = []
-    for day in range(-1, 8):
+    for day in range(-2, 9):
         start = week.at(day, prefs.quiet_start)
         end_day = day + 1 if prefs.quiet_end <= prefs.quiet_start else day
         intervals.append((start, week.at(end_day, prefs.quiet_end)))
-    return merge((max(s, 0), min(e, week.length)) for s, e in intervals if e > 0)
+    return merge(intervals)
 
 
 def _hours(minutes: int) -> str:
@@ -178,11 +185,14 @@ def _hours(minutes: int) -> str:
 def propose_week(
     week_start: date, zone: ZoneInfo, busy: Sequence[Busy], prefs: Prefs = Prefs()
 ) -> Plan:
-    """The proposed blocks for the week starting on `week_start` (local midnight in `zone`)."""
+    """The proposed blocks for the week starting on `week_start` (local midnight in `zone`).
+
+    Every block starts inside the week; only sleep may end after it (Sunday night)."""
     week = _Week(week_start, zone)
     plan = Plan(week_start)
+    low, high = week.at(-1, time()), week.at(8, time())  # what is seen around the week
     spans = sorted(
-        (max(week.minute(b.start), 0), min(week.minute(b.end), week.length), b.kind)
+        (max(week.minute(b.start), low), min(week.minute(b.end), high), b.kind)
         for b in busy
         if b.end > b.start
     )
@@ -190,25 +200,46 @@ def propose_week(
     calendar = _Calendar((s, e) for s, e, _ in spans)
     quiet = _quiet_intervals(week, prefs)
     placed: list[tuple[int, int, str]] = []
+    target = prefs.sleep_minutes
 
-    def place(start: int, end: int, kind: str) -> None:
+    def place(start: int, end: int, kind: str, *, ours: bool = True) -> None:
         calendar.add(start, end)
-        placed.append((start, end, kind))
+        if ours:
+            placed.append((start, end, kind))
+
+    def warn(message: str, ours: bool) -> None:
+        if ours:
+            plan.warnings.append(message)
 
     # 1. Sleep after work: the last shift ending each local day, and every call / night float.
+    # Work ending the day before the week is planned too (not proposed: that week owns it)
+    # so that its sleep keeps Monday morning free.
     anchors: dict[int, int] = {}
     for _start, end, kind in spans:
-        if kind in WORK_KINDS and end < week.length:
+        if kind in WORK_KINDS and week.at(-1, time()) < end < week.length:
             day = (week.moment(end) - timedelta(minutes=1)).date()
             key = (day - week_start).days if kind == SHIFT else 100 + len(anchors)
             anchors[key] = max(anchors.get(key, end), end)
+    work_ends = sorted(set(anchors.values()))
     sleep_nights: set[date] = set()
-    target = prefs.sleep_minutes
-    for end in sorted(set(anchors.values())):
-        gap_start, gap_end = calendar.gap_after(end, week.length)
+
+    def ours(start: int) -> bool:
+        return 0 <= start < week.length
+
+    for end in work_ends:
+        when = week.label(end)
+        gap_start, gap_end = calendar.gap_after(end, high)
         if gap_start - end > 6 * 60:
-            continue  # another commitment ran on well past this one: it anchors its own sleep
-        latest_end = gap_end - GET_READY if gap_end < week.length else gap_end
+            # Something else ran on well past this commitment. If it is work, it anchors its
+            # own sleep; otherwise say so rather than dropping the night silently.
+            if not any(end < other <= gap_start for other in work_ends):
+                warn(
+                    f"After the commitment ending {when} the next free time starts only at "
+                    f"{week.label(gap_start)}: no sleep could be planned after it.",
+                    ours(end),
+                )
+            continue
+        latest_end = gap_end - GET_READY if gap_end < high else gap_end
         start = gap_start + WIND_DOWN
         local_end = week.moment(end)
         if not 5 <= local_end.hour < 14:  # an evening finish: lie down at a normal bedtime
@@ -221,30 +252,54 @@ def propose_week(
         start = _round_up(start)
         length = min(target, latest_end - start)
         length -= length % STEP
-        when = week.label(end)
         if length < target:
             if length >= 60:
-                plan.warnings.append(
+                warn(
                     f"After the commitment ending {when} there are only {_hours(length)} free "
                     f"for sleep, less than your {_hours(target)} target: the longest possible "
-                    "window is proposed. Consider asking to swap or rest before the next one."
+                    "window is proposed. Consider asking to swap or rest before the next one.",
+                    ours(start),
                 )
             else:
-                plan.warnings.append(
+                warn(
                     f"After the commitment ending {when} there is no room to sleep before the "
-                    "next one."
+                    "next one.",
+                    ours(end),
                 )
                 continue
-        place(start, start + length, SLEEP)
+        place(start, start + length, SLEEP, ours=ours(start))
         sleep_nights.add((week.moment(start) - timedelta(hours=12)).date())
 
-    # 2. A lighter, study-free evening before each exam.
+    # 2. A plain night's sleep where no shift claimed the night, before meals and movement
+    # take the morning (Sunday night runs into Monday; the night before the week only keeps
+    # Monday morning free).
+    for day in range(-1, 7):
+        night = week_start + timedelta(days=day)
+        if night in sleep_nights:
+            continue
+        bedtime = week.at(day, time(23))
+        gap_start, gap_end = calendar.gap_after(bedtime, high)
+        start = _round_up(gap_start)
+        if start - bedtime > 3 * 60:
+            continue
+        length = min(target, gap_end - start)
+        length -= length % STEP
+        if length >= 4 * 60:
+            place(start, start + length, SLEEP, ours=ours(start))
+            if length < target:
+                warn(
+                    f"The night of {night:%a %d %b} has only {_hours(length)} for sleep before "
+                    f"{week.label(start + length)}, less than your {_hours(target)} target.",
+                    ours(start),
+                )
+
+    # 3. A lighter, study-free evening before each exam (a Monday exam: this Sunday).
     for start, _end, kind in spans:
         if kind != EXAM:
             continue
         exam_day = (week.moment(start)).date()
         eve = (exam_day - week_start).days - 1
-        if eve < 0:
+        if not 0 <= eve < 7:
             continue
         slot = calendar.first_fit(week.at(eve, time(17, 30)), week.at(eve, time(22, 0)), 60, quiet)
         if slot is None:
@@ -255,11 +310,11 @@ def propose_week(
         else:
             place(slot, slot + 60, EXAM_EVE)
 
-    # 3-4. Meals and movement, day by day.
+    # 4-5. Meals and movement, day by day.
     for day in range(7):
         # Lunch on a shift day happens at work; dinner finds the evening's first gap.
-        for low, high in ((time(11, 30), time(14, 30)), (time(17, 0), time(22, 0))):
-            slot = calendar.first_fit(week.at(day, low), week.at(day, high), 30, quiet)
+        for low_clock, high_clock in ((time(11, 30), time(14, 30)), (time(17, 0), time(22, 0))):
+            slot = calendar.first_fit(week.at(day, low_clock), week.at(day, high_clock), 30, quiet)
             if slot is not None:
                 place(slot, slot + 30, MEAL)
         for minutes in (20, 10):
@@ -268,34 +323,21 @@ def propose_week(
                 place(slot, slot + minutes, MOVEMENT)
                 break
 
-    # 5. One longer rest block and time with people, weekend first.
+    # 6. One longer rest block and time with people, weekend first.
     weekend_first = [5, 6, 4, 3, 2, 1, 0]
-    for kind, minutes, low, high, missing in (
+    for kind, minutes, low_clock, high_clock, missing in (
         (REST, 120, time(9), time(20), "No free 2-hour stretch for rest this week."),
         (PEOPLE, 60, time(10), time(21, 30), "No free hour for time with people this week."),
     ):
         for day in weekend_first:
-            slot = calendar.first_fit(week.at(day, low), week.at(day, high), minutes, quiet)
+            slot = calendar.first_fit(
+                week.at(day, low_clock), week.at(day, high_clock), minutes, quiet
+            )
             if slot is not None:
                 place(slot, slot + minutes, kind)
                 break
         else:
             plan.warnings.append(missing)
-
-    # 6. A plain night's sleep where no shift claimed the night.
-    for day in range(7):
-        night = week_start + timedelta(days=day)
-        if night in sleep_nights:
-            continue
-        start = week.at(day, time(23))
-        gap_start, gap_end = calendar.gap_after(start, week.length)
-        start = _round_up(gap_start)
-        if start - week.at(day, time(23)) > 3 * 60:
-            continue
-        length = min(target, gap_end - start)
-        length -= length % STEP
-        if length >= 4 * 60:
-            place(start, start + length, SLEEP)
 
     plan.blocks = sorted(Block(week.moment(s), week.moment(e), kind) for s, e, kind in placed)
     if prefs.sleep_minutes > 12 * 60:

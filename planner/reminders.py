@@ -52,10 +52,27 @@ def queue_due_reminders(now: datetime | None = None) -> int:
     now = now or timezone.now()
     queued = 0
     wanting = Q(email_reminders=True) | Q(weekly_nudge=True)
-    for prefs in PlannerPrefs.objects.select_related("student").filter(wanting):
+    for prefs_id in PlannerPrefs.objects.filter(wanting).values_list("pk", flat=True):
+        queued += _queue_for(prefs_id, now, send_planner_email)
+    return queued
+
+
+def _queue_for(prefs_id: int, now: datetime, send_planner_email) -> int:
+    """One student's due reminders. The prefs row is locked while counting and claiming, so
+    two overlapping cron runs cannot both fit under the daily cap."""
+    queued = 0
+    with transaction.atomic():
+        prefs = (
+            PlannerPrefs.objects.select_for_update()
+            .select_related("student")
+            .filter(pk=prefs_id)
+            .first()
+        )
+        if prefs is None or not (prefs.email_reminders or prefs.weekly_nudge):
+            return 0
         zone = zone_of(prefs.student)
         if in_quiet_hours(prefs, now, now + timedelta(minutes=1), zone):
-            continue
+            return 0
         local_day = now.astimezone(zone).date()
         sent_today = ReminderSent.objects.filter(student=prefs.student, local_day=local_day)
         room = prefs.reminders_per_day - sent_today.count()
@@ -67,7 +84,7 @@ def queue_due_reminders(now: datetime | None = None) -> int:
                 starts_at__gt=now,
                 starts_at__lte=now + LEAD,
             ).order_by("starts_at")
-            keys += [f"block:{b.pk}:{b.starts_at:%Y%m%dT%H%M}" for b in blocks]
+            keys += [_block_key(b) for b in blocks]
         local = now.astimezone(zone)
         if prefs.weekly_nudge and local.weekday() == NUDGE_WEEKDAY and local.hour >= 16:
             keys.append(f"week:{local:%G-%V}")
@@ -82,19 +99,51 @@ def queue_due_reminders(now: datetime | None = None) -> int:
     return queued
 
 
-def send_planner_email(*, reminder_id: int) -> bool:
+def _block_key(block: ProtectedBlock) -> str:
+    return f"block:{block.pk}:{block.starts_at:%Y%m%dT%H%M}"
+
+
+def _still_wanted(reminder: ReminderSent, now: datetime) -> ProtectedBlock | bool:
+    """Whether the email is still wanted when the worker gets to it (minutes or hours after
+    it was queued): the student may have unsubscribed, switched reminders off, entered quiet
+    hours, or rejected or moved the block. A block reminder returns its block."""
+    prefs = PlannerPrefs.objects.filter(student_id=reminder.student_id).first()
+    if prefs is None:
+        return False
+    zone = zone_of(reminder.student)
+    if in_quiet_hours(prefs, now, now + timedelta(minutes=1), zone):
+        return False
+    if reminder.key.startswith("week:"):
+        return prefs.weekly_nudge
+    if not prefs.email_reminders:
+        return False
+    block = ProtectedBlock.objects.filter(
+        pk=int(reminder.key.split(":")[1]),
+        student_id=reminder.student_id,
+        state=ProtectedBlock.State.ACCEPTED,
+    ).first()
+    if block is None or _block_key(block) != reminder.key:  # gone, rejected or moved
+        return False
+    return block
+
+
+def send_planner_email(*, reminder_id: int, now: datetime | None = None) -> bool:
+    """Send one queued email if it is still wanted (see _still_wanted); an email no longer
+    wanted frees its place under the daily cap."""
     reminder = ReminderSent.objects.select_related("student").filter(pk=reminder_id).first()
     if reminder is None:
+        return False
+    wanted = _still_wanted(reminder, now or timezone.now())
+    if not wanted:
+        reminder.delete()
         return False
     student = reminder.student
     unsubscribe = settings.SITE_URL + reverse(
         "planner_unsubscribe", args=[unsubscribe_token(student.pk)]
     )
     planner = settings.SITE_URL + reverse("planner")
-    if reminder.key.startswith("block:"):
-        block = ProtectedBlock.objects.filter(pk=int(reminder.key.split(":")[1])).first()
-        if block is None:
-            return False
+    if isinstance(wanted, ProtectedBlock):
+        block = wanted
         local = block.starts_at.astimezone(zone_of(student))
         subject = f"Protected time at {local:%H:%M}: {BLOCK_LABELS.get(block.kind, block.kind)}"
         body = (

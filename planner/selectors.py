@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils import timezone
 
 from schools.models import Enrollment
@@ -57,17 +58,49 @@ def _zone(prefs: PlannerPrefs | None, student) -> ZoneInfo:
     return ZoneInfo(enrollment.school.timezone if enrollment else "UTC")
 
 
-def _plan(student, week_start: date) -> tuple[planning.Plan, list[ScheduleEvent], ZoneInfo]:
+def _overlaps(block: planning.Block, other: ProtectedBlock) -> bool:
+    return block.start < other.ends_at and other.starts_at < block.end
+
+
+def _plan(
+    student, week_start: date
+) -> tuple[planning.Plan, list[ScheduleEvent], ZoneInfo, dict[tuple, ProtectedBlock]]:
+    """The week's proposal around commitments and the student's accepted blocks, with the
+    answers it may show (by kind and proposed start).
+
+    An unanswered proposal that overlaps an accepted block (one moved there, or one kept
+    from an earlier plan) is not offered: accepting it would double-book the time."""
     prefs = PlannerPrefs.objects.filter(student=student).first()
     zone = _zone(prefs, student)
     low = datetime.combine(week_start, time(), tzinfo=zone)
+    high = datetime.combine(week_start + timedelta(days=7), time(), tzinfo=zone)
     events = events_between(student, low - timedelta(days=1), low + timedelta(days=8))
     busy = [planning.Busy(e.starts_at, e.ends_at, e.kind) for e in events]
     plan = planning.propose_week(week_start, zone, busy, prefs_for_planning(prefs))
-    return plan, events, zone
+    answers = {
+        (b.kind, b.proposed_start): b
+        for b in ProtectedBlock.objects.filter(
+            Q(proposed_start__gte=low - timedelta(days=1), proposed_start__lt=high)
+            | Q(
+                state=ProtectedBlock.State.ACCEPTED,
+                starts_at__lt=high + timedelta(days=1),
+                ends_at__gt=low - timedelta(days=1),
+            ),
+            student=student,
+        )
+    }
+    accepted = [b for b in answers.values() if b.state == ProtectedBlock.State.ACCEPTED]
+    plan.blocks = [
+        block
+        for block in plan.blocks
+        if (block.kind, block.start) in answers
+        or not any(_overlaps(block, other) for other in accepted)
+    ]
+    return plan, events, zone, answers
 
 
 def week_plan(student, week_start: date) -> planning.Plan:
+    """The week's proposal (see _plan: it never offers time an accepted block holds)."""
     return _plan(student, week_start)[0]
 
 
@@ -103,22 +136,21 @@ class Week:
 
 def week_view(student, week_start: date) -> Week:
     """The proposal for a week with the student's answers, day by day."""
-    plan, events, zone = _plan(student, week_start)
+    plan, events, zone, answers = _plan(student, week_start)
     low = datetime.combine(week_start, time(), tzinfo=zone)
     high = datetime.combine(week_start + timedelta(days=7), time(), tzinfo=zone)
-    answers = {
-        (b.kind, b.proposed_start): b
-        for b in ProtectedBlock.objects.filter(
-            student=student, proposed_start__gte=low - timedelta(days=1), proposed_start__lt=high
-        )
-    }
+    answers = dict(answers)
     items = []
     for block in plan.blocks:
         answer = answers.pop((block.kind, block.start), None)
         items.append(_item(block.kind, block.start, block.end, answer, zone))
     # Accepted blocks from an earlier plan (the schedule changed since) still count.
     for answer in answers.values():
-        if answer.state == ProtectedBlock.State.ACCEPTED and low <= answer.starts_at < high:
+        if (
+            answer.state == ProtectedBlock.State.ACCEPTED
+            and low <= answer.starts_at < high
+            and low - timedelta(days=1) <= answer.proposed_start < high
+        ):
             items.append(_item(answer.kind, answer.proposed_start, answer.ends_at, answer, zone))
     days = []
     for offset in range(7):
@@ -155,18 +187,20 @@ def block_of(student, block_id: int) -> ProtectedBlock | None:
 
 
 def in_quiet_hours(prefs: PlannerPrefs, start: datetime, end: datetime, zone: ZoneInfo) -> bool:
-    if prefs.quiet_start is None or prefs.quiet_end is None:
+    """Whether [start, end) overlaps the student's quiet hours on any local day (compared as
+    intervals: a 1-minute overlap counts)."""
+    if prefs.quiet_start is None or prefs.quiet_end is None or prefs.quiet_start == prefs.quiet_end:
         return False
-    moment = start.astimezone(zone)
-    while moment < end:
-        clock = moment.time()
-        if prefs.quiet_start < prefs.quiet_end:
-            inside = prefs.quiet_start <= clock < prefs.quiet_end
-        else:
-            inside = clock >= prefs.quiet_start or clock < prefs.quiet_end
-        if inside:
+    first = start.astimezone(zone).date() - timedelta(days=1)
+    last = end.astimezone(zone).date()
+    overnight = prefs.quiet_end <= prefs.quiet_start
+    day = first
+    while day <= last:
+        quiet_from = datetime.combine(day, prefs.quiet_start, tzinfo=zone)
+        quiet_to = datetime.combine(day + timedelta(days=overnight), prefs.quiet_end, tzinfo=zone)
+        if quiet_from < end and start < quiet_to:
             return True
-        moment += timedelta(minutes=5)
+        day += timedelta(days=1)
     return False
 
 

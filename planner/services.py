@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import secrets
 from collections.abc import Sequence
@@ -124,6 +125,31 @@ def _check_no_overlapping_shifts(
             latest = span
 
 
+def _drop_blocks_under(student, spans: Sequence[tuple[datetime, datetime]]) -> int:
+    """Delete the accepted blocks a new commitment now overlaps (that time is no longer
+    free; the next proposal plans around it). Returns how many, for the message."""
+    if not spans:
+        return 0
+    low = min(s for s, _ in spans)
+    high = max(e for _, e in spans)
+    blocks = ProtectedBlock.objects.filter(
+        student=student,
+        state=ProtectedBlock.State.ACCEPTED,
+        starts_at__lt=high,
+        ends_at__gt=low,
+    ).values_list("pk", "starts_at", "ends_at")
+    merged = planning.merge(spans)  # disjoint and sorted: their ends increase too
+    starts = [s for s, _ in merged]
+    doomed = []
+    for pk, starts_at, ends_at in blocks:
+        index = bisect.bisect_left(starts, ends_at)  # the spans starting before it ends
+        if index and merged[index - 1][1] > starts_at:
+            doomed.append(pk)
+    if doomed:
+        ProtectedBlock.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     if not selectors.plannable(starts_at.date()) or not selectors.plannable(ends_at.date()):
         raise ValidationError({"starts_at": "Choose a date within three years of today."})
@@ -145,7 +171,8 @@ def _check_kind(kind: str) -> None:
 def add_event(
     *, student, kind: str, starts_at: datetime, ends_at: datetime, all_day: bool = False
 ) -> ScheduleEvent:
-    """Enter one commitment by hand."""
+    """Enter one commitment by hand. Accepted blocks it overlaps are removed; how many is
+    left on the returned event as `removed_blocks` (not stored)."""
     enrollment = enrollment_for(student)
     zone = zone_of(student)
     _check_kind(kind)
@@ -155,7 +182,7 @@ def add_event(
         ends_at = ends_at.replace(tzinfo=zone)
     _check_times(starts_at, ends_at)
     _check_no_overlapping_shifts(student, [(kind, starts_at, ends_at)], zone)
-    return ScheduleEvent.objects.create(
+    event = ScheduleEvent.objects.create(
         student=student,
         school=enrollment.school,
         kind=kind,
@@ -163,11 +190,14 @@ def add_event(
         ends_at=ends_at,
         all_day=all_day,
     )
+    event.removed_blocks = _drop_blocks_under(student, [(starts_at, ends_at)])
+    return event
 
 
 @transaction.atomic
-def add_template(*, student, template: str, first_day: date, last_day: date) -> int:
-    """Generate a shift pattern over a date range. Returns how many entries were added."""
+def add_template(*, student, template: str, first_day: date, last_day: date) -> dict:
+    """Generate a shift pattern over a date range. Returns {"added": n, "removed_blocks": n}
+    (accepted blocks the new shifts overlap are removed)."""
     enrollment = enrollment_for(student)
     zone = zone_of(student)
     pattern = TEMPLATES_BY_SLUG.get(template)
@@ -201,15 +231,18 @@ def add_template(*, student, template: str, first_day: date, last_day: date) -> 
         )
         for kind, start, end in new
     )
-    return len(new)
+    removed = _drop_blocks_under(student, [(start, end) for _, start, end in new])
+    return {"added": len(new), "removed_blocks": removed}
 
 
 @transaction.atomic
 def import_calendar(*, student, data: bytes | str, today: date | None = None) -> dict:
     """Import an .ics export: every occurrence in the next 120 days, all or nothing.
 
-    Occurrences already imported (same UID and RECURRENCE-ID) are updated, not duplicated.
-    Returns {"added": n, "updated": n}."""
+    Occurrences already imported (same UID and RECURRENCE-ID) are updated, not duplicated;
+    occurrences of the file's UIDs imported before but gone from it now (an EXDATE added, an
+    occurrence deleted) are removed; accepted blocks the new times overlap are removed.
+    Returns {"added": n, "updated": n, "removed": n, "removed_blocks": n}."""
     enrollment = enrollment_for(student)
     zone = zone_of(student)
     today = today or timezone.localdate(timezone=zone)
@@ -230,10 +263,18 @@ def import_calendar(*, student, data: bytes | str, today: date | None = None) ->
         (e.uid, e.recurrence_id): e
         for e in ScheduleEvent.objects.filter(student=student, uid__in=uids)
     }
+    horizon_start = datetime.combine(today, time(), tzinfo=zone)
+    vanished = [
+        e.pk
+        for key, e in existing.items()
+        if key not in keyed
+        and e.source == ScheduleEvent.Source.IMPORT
+        and horizon_start <= e.starts_at < horizon_start + timedelta(days=ics.HORIZON_DAYS)
+    ]
     replacing = [e.pk for key, e in existing.items() if key in keyed]
     every = [*keyed.values(), *unkeyed]
     _check_no_overlapping_shifts(
-        student, [(o.kind, o.start, o.end) for o in every], zone, replacing=replacing
+        student, [(o.kind, o.start, o.end) for o in every], zone, replacing=[*replacing, *vanished]
     )
     added, updated = [], []
     for key, occurrence in keyed.items():
@@ -249,9 +290,16 @@ def import_calendar(*, student, data: bytes | str, today: date | None = None) ->
             )
             updated.append(event)
     added += [_event_from(o, student, enrollment.school) for o in unkeyed]
+    ScheduleEvent.objects.filter(pk__in=vanished).delete()
     ScheduleEvent.objects.bulk_create(added)
     ScheduleEvent.objects.bulk_update(updated, ["kind", "starts_at", "ends_at", "all_day"])
-    return {"added": len(added), "updated": len(updated)}
+    removed_blocks = _drop_blocks_under(student, [(o.start, o.end) for o in every])
+    return {
+        "added": len(added),
+        "updated": len(updated),
+        "removed": len(vanished),
+        "removed_blocks": removed_blocks,
+    }
 
 
 def _event_from(occurrence: ics.Occurrence, student, school) -> ScheduleEvent:
@@ -357,6 +405,24 @@ def decide_block(*, student, kind: str, proposed_start: datetime, accept: bool) 
     enrollment = enrollment_for(student)
     block = _proposed(student, kind, proposed_start)
     state = ProtectedBlock.State.ACCEPTED if accept else ProtectedBlock.State.REJECTED
+    if accept:
+        other = (
+            ProtectedBlock.objects.filter(
+                student=student,
+                state=ProtectedBlock.State.ACCEPTED,
+                starts_at__lt=block.end,
+                ends_at__gt=block.start,
+            )
+            .exclude(kind=kind, proposed_start=block.start)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "start": f"That time is already held by your accepted "
+                    f"{other.get_kind_display().lower()} block: move or reject that one first."
+                }
+            )
     answer, created = ProtectedBlock.objects.select_for_update().get_or_create(
         student=student,
         kind=kind,

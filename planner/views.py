@@ -127,7 +127,7 @@ def schedule(request):
     if request.method == "POST" and event_form.is_valid():
         data = event_form.cleaned_data
         try:
-            services.add_event(
+            added = services.add_event(
                 student=request.user,
                 kind=data["kind"],
                 # The form reads the wall clock the student typed; it is in their zone.
@@ -137,7 +137,9 @@ def schedule(request):
         except ValidationError as error:
             _add_errors(event_form, error)
         else:
-            messages.success(request, "Added to your schedule.")
+            messages.success(
+                request, "Added to your schedule." + _removed_note(added.removed_blocks)
+            )
             return redirect("planner_schedule")
     return _schedule_page(request, events, zone, event_form=event_form)
 
@@ -159,7 +161,7 @@ def schedule_template(request):
     form = TemplateForm(request.POST, prefix="pattern")
     if form.is_valid():
         try:
-            count = services.add_template(
+            result = services.add_template(
                 student=request.user,
                 template=form.cleaned_data["template"],
                 first_day=form.cleaned_data["first_day"],
@@ -168,7 +170,11 @@ def schedule_template(request):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"Added {count} entries from the pattern.")
+            messages.success(
+                request,
+                f"Added {result['added']} entries from the pattern."
+                + _removed_note(result["removed_blocks"]),
+            )
             return redirect("planner_schedule")
     zone = services.zone_of(request.user)
     return _schedule_page(request, _upcoming(request, zone), zone, template_form=form)
@@ -196,12 +202,22 @@ def schedule_import(request):
         else:
             messages.success(
                 request,
-                f"Imported: {result['added']} new, {result['updated']} updated. "
-                "Your proposal below takes them into account.",
+                f"Imported: {result['added']} new, {result['updated']} updated, "
+                f"{result['removed']} removed. Your proposal below takes them into account."
+                + _removed_note(result["removed_blocks"]),
             )
             return redirect("planner")
     zone = services.zone_of(request.user)
     return _schedule_page(request, _upcoming(request, zone), zone, import_form=form)
+
+
+def _removed_note(count: int) -> str:
+    if not count:
+        return ""
+    return (
+        f" {count} accepted block(s) it overlapped were removed from your protected time: "
+        "accept the new proposal for that week."
+    )
 
 
 def _upcoming(request, zone):

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('timezone', models.CharField(blank=True, max_length=64)),
                 ('email_reminders', models.BooleanField(default=False)),
                 ('reminders_per_day', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('weekly_nudge', models.BooleanField(default=True)),
+                ('weekly_nudge', models.BooleanField(default=False)),
                 ('feed_token_hash', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('feed_created_at', models.DateTimeField(blank=True, null=True)),
                 ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schools.school')),

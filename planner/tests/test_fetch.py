@@ -23,7 +23,20 @@ def test_only_https_links(url):
 
 @pytest.mark.parametrize(
     "address",
-    ["127.0.0.1", "10.1.2.3", "192.168.0.4", "169.254.169.254", "0.0.0.0", "::1"],  # noqa: S104
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.4",
+        "169.254.169.254",
+        "0.0.0.0",  # noqa: S104
+        "::1",
+        "::ffff:127.0.0.1",
+        "fd00::1",
+        "100.64.0.1",
+        "64:ff9b::a9fe:a9fe",  # NAT64 to 169.254.169.254
+        "2002:a9fe:a9fe::1",  # 6to4 around 169.254.169.254 (global for Python 3.11)
+        "2002:7f00:1::1",  # 6to4 around 127.0.0.1
+    ],
 )
 def test_private_loopback_and_link_local_addresses_are_refused(monkeypatch, address):
     resolving_to(monkeypatch, address)
@@ -37,12 +50,19 @@ def test_one_private_address_among_public_ones_is_enough_to_refuse(monkeypatch):
         fetch_calendar("https://calendar.example/c.ics")
 
 
+@pytest.mark.parametrize("port", ["8443", "22", "80", "0", "x"])
+def test_only_the_standard_https_port(port):
+    with pytest.raises(CalendarError, match="no port number"):
+        fetch_calendar(f"https://calendar.example:{port}/c.ics")
+
+
 class FakeResponse:
     def __init__(self, status, body=b""):
         self.status, self.body = status, body
 
     def read(self, limit):
-        return self.body[:limit]
+        chunk, self.body = self.body[:limit], self.body[limit:]
+        return chunk
 
 
 def fake_connection(monkeypatch, response):
@@ -80,3 +100,49 @@ def test_a_public_calendar_is_returned(monkeypatch):
     resolving_to(monkeypatch, "93.184.216.34")
     fake_connection(monkeypatch, FakeResponse(200, b"BEGIN:VCALENDAR"))
     assert fetch_calendar("https://calendar.example/c.ics") == b"BEGIN:VCALENDAR"
+
+
+def test_the_connection_goes_to_the_checked_address_not_a_second_lookup(monkeypatch):
+    """DNS rebinding: the name resolves to a public address when checked and to loopback
+    afterwards; the socket must be opened to the address that was checked."""
+    answers = iter([["93.184.216.34"], ["127.0.0.1"], ["127.0.0.1"]])
+
+    def getaddrinfo(*args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, 443)) for a in next(answers)]
+
+    connected = []
+
+    def create_connection(address, *args, **kwargs):
+        connected.append(address)
+        raise ConnectionRefusedError("stop before TLS")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+
+    with pytest.raises(CalendarError, match="could not be fetched"):
+        fetch_calendar("https://calendar.example/c.ics")
+    assert connected == [("93.184.216.34", 443)]
+
+
+class DrippingResponse:
+    """A server that sends one byte a second forever (slowloris)."""
+
+    status = 200
+
+    def __init__(self, clock):
+        self.clock = clock
+
+    def read(self, limit):
+        self.clock[0] += 1
+        return b"x"
+
+
+def test_a_server_dripping_bytes_is_cut_off_at_the_overall_deadline(monkeypatch):
+    clock = [0.0]
+    monkeypatch.setattr(ics, "monotonic", lambda: clock[0])
+    resolving_to(monkeypatch, "93.184.216.34")
+    fake_connection(monkeypatch, DrippingResponse(clock))
+
+    with pytest.raises(CalendarError, match="within 10 s"):
+        fetch_calendar("https://calendar.example/c.ics")
+    assert clock[0] <= ics.FETCH_DEADLINE + 1

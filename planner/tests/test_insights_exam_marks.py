@@ -56,3 +56,24 @@ def test_a_classmates_exams_never_mark_my_insights(client, student, classmate):
     html = client.get(reverse("insights")).content.decode()
 
     assert "chart-mark" not in html and "exam days from your planner" not in html
+
+
+def test_exam_days_are_in_the_students_own_planner_zone(client, student):
+    """An exam at 08:00 in Auckland is the day before in the school's New York: the mark is
+    on the student's own day."""
+    today = local_today(enrollment_for(student))
+    add_checkins(student, days=20)
+    services.update_prefs(student=student, timezone="Pacific/Auckland")
+    zone = services.zone_of(student)
+    exam_day = today - timedelta(days=5)
+    services.add_event(
+        student=student,
+        kind="exam",
+        starts_at=datetime.combine(exam_day, time(8), zone),
+        ends_at=datetime.combine(exam_day, time(12), zone),
+    )
+    client.force_login(student)
+
+    html = client.get(reverse("insights")).content.decode()
+
+    assert f"exam days from your planner: {exam_day.day} {exam_day:%b}" in html

@@ -3,6 +3,7 @@
 from datetime import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from habits.models import Habit
@@ -145,3 +146,89 @@ def test_the_week_page_reads_a_fixed_number_of_queries(
     client.force_login(student)
     with django_assert_max_num_queries(14):
         client.get(reverse("planner"), {"week": monday.isoformat()})
+
+
+def test_a_block_moved_onto_a_proposal_takes_it_out_and_it_cannot_be_accepted(client, student):
+    """Accept movement, move it onto the lunch slot, then try to accept lunch: refused, and
+    the feed never holds two blocks at once."""
+    monday = next_monday(student)
+    view = selectors.week_view(student, monday)
+    movement = next(b for b in view.days[0].blocks if b.kind == "movement")
+    lunch = next(b for b in view.days[0].blocks if b.kind == "meal")
+    services.decide_block(
+        student=student, kind="movement", proposed_start=movement.proposed_start, accept=True
+    )
+    moved = ProtectedBlock.objects.get(kind="movement")
+    services.move_block(student=student, block_id=moved.pk, starts_at=lunch.start)
+
+    with pytest.raises(ValidationError):
+        services.decide_block(
+            student=student, kind="meal", proposed_start=lunch.proposed_start, accept=True
+        )
+    services.accept_all(student=student, week_start=monday)
+
+    accepted = sorted(
+        ProtectedBlock.objects.filter(state="accepted").values_list("starts_at", "ends_at")
+    )
+    for (_, first_end), (second_start, _) in zip(accepted, accepted[1:], strict=False):
+        assert first_end <= second_start
+
+
+def test_a_rejected_proposal_under_a_moved_block_cannot_be_accepted_later(student):
+    monday = next_monday(student)
+    view = selectors.week_view(student, monday)
+    movement = next(b for b in view.days[0].blocks if b.kind == "movement")
+    lunch = next(b for b in view.days[0].blocks if b.kind == "meal")
+    services.decide_block(
+        student=student, kind="meal", proposed_start=lunch.proposed_start, accept=False
+    )
+    services.decide_block(
+        student=student, kind="movement", proposed_start=movement.proposed_start, accept=True
+    )
+    moved = ProtectedBlock.objects.get(kind="movement")
+    services.move_block(student=student, block_id=moved.pk, starts_at=lunch.start)
+
+    with pytest.raises(ValidationError, match="already held by your accepted movement"):
+        services.decide_block(
+            student=student, kind="meal", proposed_start=lunch.proposed_start, accept=True
+        )
+    assert ProtectedBlock.objects.get(kind="meal").state == "rejected"
+
+
+def test_a_new_commitment_removes_the_accepted_blocks_it_overlaps(client, student):
+    monday = next_monday(student)
+    services.accept_all(student=student, week_start=monday)
+    lunch = ProtectedBlock.objects.filter(kind="meal").order_by("starts_at").first()
+    client.force_login(student)
+
+    response = client.post(
+        reverse("planner_schedule"),
+        {
+            "event-kind": "class",
+            "event-starts_at": f"{monday} 11:00",
+            "event-ends_at": f"{monday} 15:00",
+        },
+        follow=True,
+    )
+
+    assert "1 accepted block(s) it overlapped were removed" in response.content.decode()
+    assert not ProtectedBlock.objects.filter(pk=lunch.pk).exists()
+    assert ProtectedBlock.objects.filter(kind="meal").exists()  # the others stay
+
+
+def test_a_move_overlapping_quiet_hours_by_one_minute_is_refused(student):
+    monday = next_monday(student)
+    services.update_prefs(student=student, quiet_start=time(16, 2), quiet_end=time(16, 30))
+    services.accept_all(student=student, week_start=monday)
+    meal = ProtectedBlock.objects.filter(kind="meal").order_by("starts_at").first()
+
+    with pytest.raises(ValidationError, match="quiet hours"):
+        services.move_block(
+            student=student, block_id=meal.pk, starts_at=at(student, monday, 1, time(15, 35))
+        )
+    assert selectors.in_quiet_hours(
+        services.prefs_of(student),
+        at(student, monday, 0, time(16, 1)),
+        at(student, monday, 0, time(16, 3)),
+        services.zone_of(student),
+    )

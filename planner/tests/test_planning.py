@@ -1,8 +1,9 @@
 """The pure planner: hand-made weeks, then hypothesis properties over random schedules."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -94,25 +95,112 @@ def test_quiet_hours_hold_no_block_but_sleep():
             assert time(8) <= block.start.time() and block.end.time() <= time(20)
 
 
-def test_daylight_saving_week_stays_exact():
-    spring = date(2026, 3, 9) - timedelta(days=1)  # the week of 8 March (DST starts)
-    monday = spring - timedelta(days=spring.weekday())
-    plan = propose_week(monday, ZONE, [])
-    for block in plan.blocks:
-        assert block.start.tzinfo is not None and block.end > block.start
+def _utc_minutes(block) -> int:
+    return int((block.end.astimezone(UTC) - block.start.astimezone(UTC)).total_seconds() // 60)
+
+
+@pytest.mark.parametrize(
+    "monday, changed",
+    [(date(2026, 3, 2), date(2026, 3, 8)), (date(2026, 10, 26), date(2026, 11, 1))],
+)
+def test_daylight_saving_week_stays_exact(monday, changed):
+    """The clocks change on Sunday: bedtimes stay at 23:00 on the wall, every night is the
+    full target in real minutes, and nothing overlaps across the change."""
+    plan = propose_week(monday, ZONE, [], Prefs(450))
+
+    sleeps = [b for b in plan.blocks if b.kind == SLEEP]
+    assert [b.start.date() for b in sleeps] == [monday + timedelta(days=d) for d in range(7)]
+    assert all(b.start.time() == time(23) for b in sleeps)
+    assert all(b.minutes == _utc_minutes(b) == 450 for b in sleeps)
+    saturday = next(b for b in sleeps if b.start.date() == changed - timedelta(days=1))
+    wall = datetime.combine(changed, time(6, 30))
+    assert saturday.end.replace(tzinfo=None) != wall  # an hour moved on the wall clock...
+    assert saturday.minutes == 450  # ...not in real sleep
+    blocks = sorted(plan.blocks, key=lambda b: b.start.astimezone(UTC))
+    for first, second in zip(blocks, blocks[1:], strict=False):
+        assert first.end.astimezone(UTC) <= second.start.astimezone(UTC), (first, second)
+    assert plan.warnings == []
+
+
+def test_an_empty_week_sleeps_every_night_including_sunday_into_monday():
+    plan = propose_week(MONDAY, ZONE, [], Prefs(450))
+
+    sleeps = [b for b in plan.blocks if b.kind == SLEEP]
+    assert len(sleeps) == 7 and all(b.minutes == 450 for b in sleeps)
+    assert sleeps[-1].start == at(6, 23) and sleeps[-1].end == at(7, 6, 30)
+
+
+def test_a_shift_ending_sunday_evening_gets_a_full_night_and_no_warning():
+    plan = propose_week(MONDAY, ZONE, [Busy(at(6, 9), at(6, 18), SHIFT)], Prefs(450))
+
+    sunday = [b for b in plan.blocks if b.kind == SLEEP and b.start.date() == at(6, 0).date()]
+    assert [(b.start, b.minutes) for b in sunday] == [(at(6, 22), 450)]
+    assert plan.warnings == []
+
+
+def test_a_monday_exam_gets_its_light_sunday_evening():
+    plan = propose_week(MONDAY, ZONE, [Busy(at(7, 8), at(7, 12), EXAM)])
+
+    eve = [b for b in plan.blocks if b.kind == EXAM_EVE]
+    assert len(eve) == 1 and eve[0].start.date() == at(6, 0).date()
+
+
+def test_the_sleep_spilling_in_from_last_week_keeps_monday_morning_free():
+    """9 h from Sunday 23:00 ends Monday 08:00: this week's Monday movement comes after it."""
+    plan = propose_week(MONDAY, ZONE, [], Prefs(9 * 60))
+
+    monday = [b for b in plan.blocks if b.start.date() == MONDAY and b.kind != SLEEP]
+    assert min(b.start for b in monday) >= at(0, 8)
+
+
+def test_a_long_sleep_target_is_not_cut_by_morning_movement():
+    plan = propose_week(MONDAY, ZONE, [], Prefs(9 * 60))
+
+    sleeps = [b for b in plan.blocks if b.kind == SLEEP]
+    assert len(sleeps) == 7 and all(b.minutes == 9 * 60 for b in sleeps)
+    assert plan.warnings == []
+
+
+def test_a_short_plain_night_is_warned_about():
+    plan = propose_week(MONDAY, ZONE, [Busy(at(1, 4), at(1, 12), "class")], Prefs(8 * 60))
+
+    monday_night = next(b for b in plan.blocks if b.kind == SLEEP and b.start == at(0, 23))
+    assert monday_night.minutes == 5 * 60
+    assert any("night of Mon 23 Nov" in w and "less than your 8 h" in w for w in plan.warnings)
+
+
+def test_a_commitment_running_far_past_a_shift_is_warned_about_not_skipped():
+    busy = [Busy(at(0, 6), at(0, 18), SHIFT), Busy(at(0, 18), at(1, 2), "other")]
+
+    plan = propose_week(MONDAY, ZONE, busy)
+
+    assert any("Mon 18:00" in w and "no sleep could be planned" in w for w in plan.warnings)
+
+
+def test_work_following_work_anchors_its_own_sleep_without_a_warning():
+    busy = [Busy(at(0, 6), at(0, 18), SHIFT), Busy(at(0, 18), at(1, 10), CALL)]
+
+    plan = propose_week(MONDAY, ZONE, busy)
+
+    assert not any("no sleep could be planned" in w for w in plan.warnings)
+    assert any(b.kind == SLEEP and b.start == at(1, 10, 45) for b in plan.blocks)
 
 
 # Properties
 
+MONDAYS = [MONDAY, date(2026, 3, 2), date(2026, 10, 26)]  # an ordinary week, both DST changes
+
 
 @st.composite
 def weeks(draw):
+    monday = draw(st.sampled_from(MONDAYS))
+    origin = datetime.combine(monday, time(), tzinfo=ZONE)
     events = []
     for _ in range(draw(st.integers(0, 40))):
-        start = draw(st.integers(-24 * 60, 8 * 24 * 60))
+        start = draw(st.integers(-24 * 60, 15 * 24 * 60))
         length = draw(st.integers(15, 30 * 60))
         kind = draw(st.sampled_from([SHIFT, CALL, "night_float", EXAM, "class", "other"]))
-        begins = at(0, 0) + timedelta(minutes=start)
+        begins = (origin.astimezone(UTC) + timedelta(minutes=start)).astimezone(ZONE)
         events.append(Busy(begins, begins + timedelta(minutes=length), kind))
     quiet = draw(st.one_of(st.none(), st.tuples(st.integers(0, 23), st.integers(0, 23))))
     prefs = Prefs(
@@ -120,7 +208,7 @@ def weeks(draw):
         time(quiet[0]) if quiet else None,
         time(quiet[1]) if quiet else None,
     )
-    return events, prefs
+    return monday, events, prefs
 
 
 def _in_quiet(moment: datetime, prefs: Prefs) -> bool:
@@ -132,16 +220,24 @@ def _in_quiet(moment: datetime, prefs: Prefs) -> bool:
     return clock >= prefs.quiet_start or clock < prefs.quiet_end
 
 
+def _utc(block):
+    return block.start.astimezone(UTC), block.end.astimezone(UTC)
+
+
 @settings(max_examples=150, deadline=None)
 @given(weeks())
 def test_blocks_never_overlap_busy_time_each_other_or_the_week_edges(week):
-    events, prefs = week
-    plan = propose_week(MONDAY, ZONE, events, prefs)
+    monday, events, prefs = week
+    plan = propose_week(monday, ZONE, events, prefs)
 
-    start, end = at(0, 0), at(7, 0)
-    blocks = sorted(plan.blocks)
+    start = datetime.combine(monday, time(), tzinfo=ZONE).astimezone(UTC)
+    end = datetime.combine(monday + timedelta(days=7), time(), tzinfo=ZONE).astimezone(UTC)
+    blocks = sorted(plan.blocks, key=_utc)
     for block in blocks:
-        assert start <= block.start < block.end <= end
+        begins, ends = _utc(block)
+        assert start <= begins < ends
+        # Only sleep may run past the week's end (Sunday night), and by less than a day.
+        assert ends <= (end + timedelta(days=1) if block.kind == SLEEP else end), block
         for busy in events:
             assert block.end <= busy.start or block.start >= busy.end, (block, busy)
         if block.kind != SLEEP:
@@ -150,13 +246,38 @@ def test_blocks_never_overlap_busy_time_each_other_or_the_week_edges(week):
                 assert not _in_quiet(probe, prefs), (block, prefs)
                 probe += timedelta(minutes=5)
     for first, second in zip(blocks, blocks[1:], strict=False):
-        assert first.end <= second.start, (first, second)
+        assert _utc(first)[1] <= _utc(second)[0], (first, second)
+
+
+@settings(max_examples=150, deadline=None)
+@given(weeks())
+def test_every_short_sleep_is_explained_by_a_warning(week):
+    monday, events, prefs = week
+    plan = propose_week(monday, ZONE, events, prefs)
+
+    sleeps = [b for b in plan.blocks if b.kind == SLEEP]
+    assert all(b.minutes == _utc_minutes(b) <= prefs.sleep_minutes for b in sleeps)
+    short = [b for b in sleeps if b.minutes < prefs.sleep_minutes]
+    explained = [w for w in plan.warnings if "less than your" in w]
+    assert len(short) <= len(explained), (short, plan.warnings)
+
+
+@settings(max_examples=100, deadline=None)
+@given(weeks())
+def test_two_consecutive_weeks_never_overlap_at_the_boundary(week):
+    monday, events, prefs = week
+    first = propose_week(monday, ZONE, events, prefs)
+    second = propose_week(monday + timedelta(days=7), ZONE, events, prefs)
+
+    blocks = sorted([*first.blocks, *second.blocks], key=_utc)
+    for a, b in zip(blocks, blocks[1:], strict=False):
+        assert _utc(a)[1] <= _utc(b)[0], (a, b)
 
 
 @settings(max_examples=50, deadline=None)
 @given(weeks())
 def test_planning_is_deterministic(week):
-    events, prefs = week
-    assert propose_week(MONDAY, ZONE, events, prefs) == propose_week(
-        MONDAY, ZONE, list(reversed(events)), prefs
+    monday, events, prefs = week
+    assert propose_week(monday, ZONE, events, prefs) == propose_week(
+        monday, ZONE, list(reversed(events)), prefs
     )

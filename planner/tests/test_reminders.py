@@ -6,7 +6,9 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from planner import reminders, services
 from planner.models import PlannerPrefs, ProtectedBlock, ReminderSent
@@ -83,19 +85,30 @@ def test_quiet_hours_hold_reminders(student):
     assert not ReminderSent.objects.exists()
 
 
-def test_the_weekly_nudge_goes_out_on_sunday_evening_once(student):
+def test_the_weekly_nudge_is_opt_in(student):
+    """Opening the planner creates the prefs row; that alone must not start emails."""
     services.prefs_of(student)
+    sunday = datetime(2026, 11, 29, 18, tzinfo=services.zone_of(student))
+    assert reminders.queue_due_reminders(sunday) == 0 and mail.outbox == []
+
+
+def test_the_weekly_nudge_goes_out_on_sunday_evening_once(student):
+    services.update_prefs(student=student, weekly_nudge=True)
     sunday = datetime(2026, 11, 29, 18, tzinfo=services.zone_of(student))
     assert reminders.queue_due_reminders(sunday) == 1
     assert reminders.queue_due_reminders(sunday + timedelta(hours=1)) == 0
     assert mail.outbox[0].subject == "Plan your week of protected time"
 
 
-def test_the_command_is_cron_friendly(student):
-    services.prefs_of(student)
+def test_the_command_is_cron_friendly(student, monkeypatch):
+    services.update_prefs(student=student, weekly_nudge=True)
+    sunday = datetime(2026, 11, 29, 18, tzinfo=services.zone_of(student))
+    monkeypatch.setattr(timezone, "now", lambda: sunday)  # the suite's way to fix the clock
+
     call_command("send_planner_reminders")
     call_command("send_planner_reminders")
-    assert ReminderSent.objects.count() <= 1
+
+    assert ReminderSent.objects.count() == 1 and len(mail.outbox) == 1
 
 
 def test_unsubscribe_get_confirms_and_post_unsubscribes_without_login(client, student):
@@ -117,3 +130,83 @@ def test_a_forged_unsubscribe_link_changes_nothing(client, student):
     response = client.post(reverse("planner_unsubscribe", args=[f"{student.pk}:forged"]))
     assert "not valid" in response.content.decode()
     assert PlannerPrefs.objects.get(student=student).email_reminders
+
+
+@pytest.fixture
+def deferred(monkeypatch):
+    """A queue that only records: the worker sends later, when things may have changed."""
+    from planner import tasks
+
+    queued = []
+
+    class Recorder:
+        def enqueue(self, reminder_id):
+            queued.append(reminder_id)
+
+    monkeypatch.setattr(tasks, "send_planner_email", Recorder())
+    return queued
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "unsubscribed",
+        "reminders_off",
+        "rejected",
+        "moved",
+        "quiet_hours",
+    ],
+)
+def test_nothing_is_sent_if_things_changed_before_the_worker_ran(student, deferred, change):
+    now = _noon(student)
+    _blocks_soon(student, 1, now)
+    services.update_prefs(student=student, email_reminders=True)
+    assert reminders.queue_due_reminders(now) == 1
+    block = ProtectedBlock.objects.get()
+    if change == "unsubscribed":
+        services.unsubscribe(student_id=student.pk)
+    elif change == "reminders_off":
+        services.update_prefs(student=student, email_reminders=False)
+    elif change == "rejected":
+        ProtectedBlock.objects.filter(pk=block.pk).update(state="rejected")
+    elif change == "moved":
+        later = block.starts_at + timedelta(hours=3)
+        ProtectedBlock.objects.filter(pk=block.pk).update(
+            starts_at=later, ends_at=later + timedelta(minutes=10)
+        )
+    else:
+        services.update_prefs(student=student, quiet_start=time(11), quiet_end=time(13))
+
+    sent = reminders.send_planner_email(reminder_id=deferred[0], now=now)
+
+    assert sent is False and mail.outbox == []
+    assert not ReminderSent.objects.exists()  # its place under the daily cap is free again
+
+
+def test_a_reminder_still_wanted_is_sent_by_the_worker(student, deferred):
+    now = _noon(student)
+    _blocks_soon(student, 1, now)
+    services.update_prefs(student=student, email_reminders=True)
+    reminders.queue_due_reminders(now)
+
+    assert reminders.send_planner_email(reminder_id=deferred[0], now=now) is True
+    assert len(mail.outbox) == 1
+
+
+def test_the_daily_cap_is_counted_under_a_lock_on_the_students_prefs(student, monkeypatch):
+    """Two overlapping cron runs must not both see room under the cap: the prefs row is
+    locked (SELECT ... FOR UPDATE on PostgreSQL) while counting and claiming."""
+    locked = []
+    original = QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        locked.append(self.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    now = _noon(student)
+    _blocks_soon(student, 1, now)
+    services.update_prefs(student=student, email_reminders=True)
+
+    assert reminders.queue_due_reminders(now) == 1
+    assert PlannerPrefs in locked
