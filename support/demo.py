@@ -9,7 +9,7 @@ from accounts.models import User
 from schools.models import School
 from vault.services import encrypt_text
 
-from .circles import match_waiting_students
+from .circles import match_waiting_students, report_circle_message
 from .models import (
     Availability,
     Category,
@@ -19,6 +19,7 @@ from .models import (
     GradingInvolvement,
     HelpResource,
     Interest,
+    ReportReason,
 )
 
 NEVER = GradingInvolvement.NEVER
@@ -203,3 +204,22 @@ def generate_demo_circles(demo) -> None:
                     )
                 )
         CircleMessage.objects.bulk_create(rows)
+        _report_one_demo_message(rows)
+
+
+def _report_one_demo_message(messages: list[CircleMessage]) -> None:
+    """One open report, so the wellness lead's review page has something to show."""
+    for message in messages:
+        reporter = (
+            CircleMembership.objects.filter(circle=message.circle)
+            .exclude(profile__student_id=message.author_id)
+            .select_related("profile__student")
+            .first()
+        )
+        if reporter is not None:
+            report_circle_message(
+                student=reporter.profile.student,
+                message_id=message.pk,
+                reason=ReportReason.OTHER,
+            )
+            return

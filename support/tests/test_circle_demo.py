@@ -26,3 +26,8 @@ def test_the_demo_has_circles_with_messages_and_the_demo_login_in_one():
     [summary, *_] = circles_of(login)
     assert summary.circle.kind == Circle.Kind.CIRCLE
     assert all(m.body for m in messages_for(login, summary.circle))
+    # One open report waits for the wellness lead, so the review page has something to show.
+    from support.models import MessageReport
+
+    [report] = MessageReport.objects.filter(school=demo.school)
+    assert report.reporter_id != report.message.author_id
