@@ -1,5 +1,4 @@
 import uuid
-from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -11,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 import instruments
 from schools.api_types import ErrorOut, IsoDate, require_student
 from schools.models import Enrollment
-from support.selectors import crisis_resources_for
+from support.api_types import CrisisOut, crisis_payload
 
 from . import selectors, services
 from .models import MAX_NOTE_CHARS, SafetyEvent
@@ -58,29 +57,6 @@ class CheckInOut(Schema):
     meditated: bool
     therapy: bool
     note: str
-
-
-class NationalLineOut(Schema):
-    name: str
-    phone: str
-    text_number: str
-    text_keyword: str
-    chat_url: str
-    hours: str
-    for_whom: str
-
-
-class SchoolContactOut(Schema):
-    name: str
-    phone: str
-    hours: str
-    how_to_book: str
-
-
-class CrisisOut(Schema):
-    message: str
-    national: list[NationalLineOut]
-    school_contacts: list[SchoolContactOut]
 
 
 class ScreeningIn(Schema):
@@ -134,18 +110,6 @@ class ScheduleOut(Schema):
 
 def student(request):
     return require_student(request, "Only students have check-ins and screenings.")
-
-
-def crisis_payload(school) -> dict:
-    resources = crisis_resources_for(school)
-    return {
-        "message": "You don't have to handle this alone. Nobody at your school is told.",
-        "national": [asdict(line) for line in resources.national],
-        "school_contacts": [
-            {"name": c.name, "phone": c.phone, "hours": c.hours, "how_to_book": c.how_to_book}
-            for c in resources.school_contacts
-        ],
-    }
 
 
 def checkin_out(checkin) -> dict:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 import instruments
 from habits.selectors import checkin_habit_context
 from schools.decorators import student_required
+from schools.form_errors import add_service_errors
 from support.selectors import crisis_resources_for, next_steps_for
 
 from . import selectors, services
@@ -15,14 +16,6 @@ from .models import SafetyEvent
 
 SCHEDULE_CHOICES = [(7, "every week"), (14, "every 2 weeks"), (30, "every month")]
 SCHEDULE_CHOICES += [(90, "every 3 months")]
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @student_required
@@ -36,7 +29,7 @@ def checkin(request):
         try:
             _, created = services.record_checkin(student=request.user, values=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -99,7 +92,7 @@ def screening_take(request, instrument_id: str):
                 submission_key=form.cleaned_data["submission_key"],
             )
         except services.ScreeningRejected as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             if error.show_crisis:
                 crisis = crisis_resources_for(request.enrollment.school)
         else:

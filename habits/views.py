@@ -9,18 +9,11 @@ from django.views.decorators.http import require_POST
 
 from checkins.services import local_today
 from schools.decorators import student_required
+from schools.form_errors import add_service_errors
 
 from . import selectors, services
 from .forms import HabitForm
 from .models import Habit
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _own(request, habit_id: int) -> Habit:
@@ -75,7 +68,7 @@ def habit_new(request):
                 target_hours=form.cleaned_data["target_hours"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"“{habit.name}” is on your list.")
             return redirect("habits")
@@ -96,7 +89,7 @@ def habit_edit(request, habit_id: int):
                 target_hours=form.cleaned_data["target_hours"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("habits")

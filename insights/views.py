@@ -6,17 +6,13 @@ from django.shortcuts import redirect, render
 from checkins.services import local_today
 from planner import selectors as planner_selectors
 from schools.decorators import student_required
+from schools.form_errors import add_service_errors
 
 from . import selectors, services
 from .forms import ReflectionForm
 from .prompts import prompt_of_the_day
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _own_reflection(request, reflection_id: int):
@@ -68,7 +64,7 @@ def reflection_new(request):
                 prompt=prompt if form.cleaned_data["use_prompt"] else "",
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Reflection saved. Only you can read it.")
             return redirect("journal")
@@ -89,7 +85,7 @@ def reflection_edit(request, reflection_id: int):
                 student=request.user, reflection=reflection, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Reflection updated.")
             return redirect("journal")

@@ -10,15 +10,11 @@ from django.views.decorators.http import require_POST
 
 from checkins.services import local_today
 from schools.decorators import student_required
+from schools.form_errors import add_service_errors
 from schools.selectors import staff_memberships_of
 
 from . import selectors, services
 from .forms import AssignTrackForm, LessonReflectionForm, SchoolLessonForm
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _lesson(request, slug: str):
@@ -80,7 +76,7 @@ def reflection(request, lesson_slug: str):
                 student=request.user, slug=lesson.slug, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Reflection saved. Only you can read it.")
             return redirect("learn_lesson", lesson_slug=lesson.slug)
@@ -139,7 +135,7 @@ def school_lesson_new(request, school):
         try:
             services.create_school_lesson(by=request.user, school=school, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Lesson published for your school's students.")
             return redirect("learn_school")
@@ -157,7 +153,7 @@ def school_lesson_edit(request, school, lesson_id: int):
         try:
             services.update_school_lesson(by=request.user, lesson=lesson, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Lesson saved.")
             return redirect("learn_school")

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from schools.decorators import student_required
+from schools.form_errors import add_service_errors
 
 from . import ics, reminders, selectors, services
 from .forms import EventForm, ImportForm, MoveForm, PrefsForm, TemplateForm
@@ -19,14 +20,6 @@ from .selectors import BLOCK_LABELS
 
 MAX_UPLOAD = ics.MAX_BYTES
 HORIZON = timedelta(days=ics.HORIZON_DAYS)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _week_start(request) -> date:
@@ -107,7 +100,7 @@ def block_move(request, block_id: int):
         try:
             services.move_block(student=request.user, block_id=block.pk, starts_at=starts_at)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Moved to {starts_at:%a %d %b %H:%M}.")
             return redirect(_planner_url(selectors.week_of(starts_at.date())))
@@ -135,7 +128,7 @@ def schedule(request):
                 ends_at=data["ends_at"].replace(tzinfo=zone),
             )
         except ValidationError as error:
-            _add_errors(event_form, error)
+            add_service_errors(event_form, error)
         else:
             messages.success(
                 request, "Added to your schedule." + _removed_note(added.removed_blocks)
@@ -168,7 +161,7 @@ def schedule_template(request):
                 last_day=form.cleaned_data["last_day"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -198,7 +191,7 @@ def schedule_import(request):
         except ics.CalendarError as error:
             form.add_error("file" if upload is not None else "url", str(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -245,7 +238,7 @@ def preferences(request):
                 **{name: form.cleaned_data[name] for name in PrefsForm.Meta.fields},
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Preferences saved.")
             return redirect("planner")

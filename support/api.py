@@ -8,9 +8,9 @@ from ninja import Field, Router, Schema, Status
 from schools.api_types import ErrorOut, require_student
 
 from . import circles
+from .api_types import CrisisOut, crisis_payload
 from .circles_content import TIME_ZONES
 from .models import MAX_MESSAGE_CHARS, Availability, Interest, ReportReason
-from .selectors import crisis_resources_for
 
 circles_router = Router(tags=["circles"])
 
@@ -78,29 +78,6 @@ class MessageOut(Schema):
     created_at: datetime
 
 
-class NationalLineOut(Schema):
-    name: str
-    phone: str
-    text_number: str
-    text_keyword: str
-    chat_url: str
-    hours: str
-    for_whom: str
-
-
-class SchoolContactOut(Schema):
-    name: str
-    phone: str
-    hours: str
-    how_to_book: str
-
-
-class CrisisOut(Schema):
-    message: str
-    national: list[NationalLineOut]
-    school_contacts: list[SchoolContactOut]
-
-
 class MessageRejectedOut(ErrorOut):
     crisis: CrisisOut | None = None
 
@@ -123,21 +100,6 @@ def _error(error: ValidationError) -> dict:
         first = next(iter(errors.values()))[0]
         return {"detail": first, "errors": errors}
     return {"detail": error.messages[0], "errors": {}}
-
-
-def _crisis(school) -> dict:
-    resources = crisis_resources_for(school)
-    return {
-        "message": "You don't have to handle this alone. Nobody at your school is told.",
-        "national": [
-            {k: v for k, v in asdict(line).items() if k in NationalLineOut.model_fields}
-            for line in resources.national
-        ],
-        "school_contacts": [
-            {"name": c.name, "phone": c.phone, "hours": c.hours, "how_to_book": c.how_to_book}
-            for c in resources.school_contacts
-        ],
-    }
 
 
 def _profile_out(profile) -> dict:
@@ -240,11 +202,11 @@ def post_message(request, circle_id: int, payload: MessageIn):
             {
                 "detail": check.messages[0],
                 "errors": {"body": check.messages},
-                "crisis": _crisis(request.enrollment.school),
+                "crisis": crisis_payload(request.enrollment.school),
             },
         )
     except circles.MessageRefused as refused:
-        crisis = _crisis(request.enrollment.school) if refused.crisis else None
+        crisis = crisis_payload(request.enrollment.school) if refused.crisis else None
         return Status(422, _error(refused) | {"crisis": crisis})
     except ValidationError as error:
         return Status(422, _error(error))

@@ -9,6 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schools.decorators import student_required
+from schools.form_errors import add_service_errors
 from schools.selectors import staff_memberships_of
 
 from . import circles
@@ -16,14 +17,6 @@ from .circle_forms import CircleProfileForm, MessageForm, ReportForm
 from .circles_content import GUIDELINES
 from .models import MessageReport
 from .selectors import crisis_resources_for
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _staff_with_second_factor(view, school_of, refusal: str):
@@ -99,7 +92,7 @@ def circle_profile(request):
         try:
             circles.save_circle_profile(student=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -158,7 +151,7 @@ def circle_page(request, circle_id: int):
             form = MessageForm(initial={"body": form.cleaned_data["body"], "post_anyway": True})
             form.crisis_note = check.messages[0]
         except circles.MessageRefused as refused:
-            _add_errors(form, refused)
+            add_service_errors(form, refused)
             if refused.crisis:
                 crisis = crisis_resources_for(request.enrollment.school)
                 form.crisis_note = (
@@ -221,7 +214,7 @@ def circle_report(request, message_id: int):
                 student=request.user, message_id=message_id, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
