@@ -1,17 +1,12 @@
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from checkins.services import local_today
-from schools.decorators import student_required
+from schools.decorators import school_staff_required, student_required
 from schools.form_errors import add_service_errors
-from schools.selectors import staff_memberships_of
 
 from . import selectors, services
 from .forms import AssignTrackForm, LessonReflectionForm, SchoolLessonForm
@@ -97,26 +92,13 @@ def reflection_delete(request, lesson_slug: str):
     return render(request, "learn/reflection_delete.html", {"lesson": lesson})
 
 
-def school_staff_required(view):
-    """Staff of a school with a second factor; passes the school; pages are never cached."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        memberships = staff_memberships_of(request.user)
-        if not memberships:
-            raise PermissionDenied("Only school staff can manage lessons.")
-        if not request.user.authenticator_set.filter(type="totp").exists():
-            messages.info(request, "Set up two-factor authentication to manage lessons.")
-            return redirect("mfa_activate_totp")
-        response = view(request, memberships[0].school, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-    return wrapper
+lesson_staff_only = school_staff_required(
+    refusal="Only school staff can manage lessons.",
+    mfa_message="Set up two-factor authentication to manage lessons.",
+)
 
 
-@school_staff_required
+@lesson_staff_only
 def school_home(request, school):
     context = {
         "school": school,
@@ -128,7 +110,7 @@ def school_home(request, school):
     return render(request, "learn/school_home.html", context)
 
 
-@school_staff_required
+@lesson_staff_only
 def school_lesson_new(request, school):
     form = SchoolLessonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +124,7 @@ def school_lesson_new(request, school):
     return render(request, "learn/school_lesson_form.html", {"form": form})
 
 
-@school_staff_required
+@lesson_staff_only
 def school_lesson_edit(request, school, lesson_id: int):
     lesson = selectors.school_lesson_of(school, lesson_id)
     if lesson is None:
@@ -160,7 +142,7 @@ def school_lesson_edit(request, school, lesson_id: int):
     return render(request, "learn/school_lesson_form.html", {"form": form, "lesson": lesson})
 
 
-@school_staff_required
+@lesson_staff_only
 @require_POST
 def school_assign(request, school):
     form = AssignTrackForm(request.POST, school=school)
@@ -178,7 +160,7 @@ def school_assign(request, school):
     return render(request, "learn/school_home.html", context, status=400)
 
 
-@school_staff_required
+@lesson_staff_only
 @require_POST
 def school_unassign(request, school, assignment_id: int):
     assignment = selectors.assignment_of(school, assignment_id)

@@ -1,16 +1,11 @@
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from schools.decorators import student_required
+from schools.decorators import school_staff_required, student_required
 from schools.form_errors import add_service_errors
-from schools.selectors import staff_memberships_of
 
 from . import circles
 from .circle_forms import CircleProfileForm, MessageForm, ReportForm
@@ -18,39 +13,15 @@ from .circles_content import GUIDELINES
 from .models import MessageReport
 from .selectors import crisis_resources_for
 
-
-def _staff_with_second_factor(view, school_of, refusal: str):
-    """Staff pages: a signed-in member of staff with an authenticator, like the dashboard."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        school = school_of(request.user)
-        if school is None:
-            raise PermissionDenied(refusal)
-        if not request.user.authenticator_set.filter(type="totp").exists():
-            messages.info(request, "Set up two-factor authentication to see this page.")
-            return redirect("mfa_activate_totp")
-        response = view(request, school, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-    return wrapper
-
-
-def _any_staff_school(user):
-    memberships = staff_memberships_of(user)
-    return memberships[0].school if memberships else None
-
-
-def school_staff_only(view):
-    return _staff_with_second_factor(view, _any_staff_school, "This page is for school staff.")
-
-
-def wellness_lead_only(view):
-    return _staff_with_second_factor(
-        view, circles.wellness_school, "Only your school's wellness lead reviews reports."
-    )
+school_staff_only = school_staff_required(
+    refusal="This page is for school staff.",
+    mfa_message="Set up two-factor authentication to see this page.",
+)
+wellness_lead_only = school_staff_required(
+    refusal="Only your school's wellness lead reviews reports.",
+    mfa_message="Set up two-factor authentication to see this page.",
+    school_of=circles.wellness_school,
+)
 
 
 # Students -------------------------------------------------------------------------------------
