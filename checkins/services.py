@@ -11,8 +11,9 @@ from django.utils import timezone
 
 import instruments
 from cohorts.campaigns import record_campaign_response
+from schools import sql
 from schools.models import Enrollment
-from schools.selectors import placement_on
+from schools.selectors import placement_on, rotation_id_on
 from vault.services import encrypt_text
 
 from . import rollups
@@ -43,22 +44,17 @@ def local_today(enrollment: Enrollment) -> date:
     return timezone.localdate(timezone=ZoneInfo(enrollment.school.timezone))
 
 
-@transaction.atomic
-def record_checkin(*, student, values: Mapping, day: date | None = None) -> tuple[CheckIn, bool]:
+def record_checkin(
+    *, student, values: Mapping, day: date | None = None, enrollment: Enrollment | None = None
+) -> tuple[CheckIn, bool]:
     """Create or update the student's check-in for today. Returns (check-in, created).
 
     Submitting twice (double tap, retry, a second device) updates the one row for the day.
+    Pass the student's `enrollment` if it is already loaded (the views have it).
     """
-    # Lock the student's enrollment first: every write of theirs queues here, so reading the
-    # day's previous answers (to take them out of the rollups) cannot race a second submit.
-    enrollment = (
-        Enrollment.objects.select_for_update(of=("self",))
-        .select_related("school")
-        .filter(student=student)
-        .first()
-    )
-    if enrollment is None:
-        raise ValidationError("Only a student who has joined a cohort can record this.")
+    # Everything that only reads or validates happens before the write transaction, so the
+    # lock (on SQLite, the whole database's) is held for the writes alone.
+    enrollment = enrollment or enrollment_for(student)
     today = local_today(enrollment)
     day = day or today
     if day > today:
@@ -68,41 +64,56 @@ def record_checkin(*, student, values: Mapping, day: date | None = None) -> tupl
     note = (values.get("note") or "").strip()
     if len(note) > MAX_NOTE_CHARS:
         raise ValidationError({"note": f"Keep the note under {MAX_NOTE_CHARS} characters."})
-
-    placement = placement_on(student, day)
     candidate = CheckIn(
         student=student,
         school=enrollment.school,
         day=day,
-        rotation=placement.rotation if placement else None,
+        rotation_id=rotation_id_on(student, day),
         sleep_hours=values.get("sleep_hours"),
         **{name: values.get(name) for name in SCALE_FIELDS},
         **{name: bool(values.get(name, False)) for name in SELF_CARE_FIELDS},
     )
-    # The related rows come from the locked enrollment and placement: no need to re-check
-    # that they exist.
+    # The related rows come from the enrollment and placement: no need to re-check that they
+    # exist.
     candidate.full_clean(
         exclude=["student", "school", "rotation"], validate_unique=False, validate_constraints=False
     )
     fields = {name: getattr(candidate, name) for name in [*SCALE_FIELDS, *SELF_CARE_FIELDS]}
     fields.update(
         sleep_hours=candidate.sleep_hours,
-        rotation=candidate.rotation,
+        rotation_id=candidate.rotation_id,
         note_encrypted=encrypt_text(student, note) if note else None,
     )
-    checkin = CheckIn.objects.filter(student=student, day=day).first()
-    if checkin is None:
-        checkin = CheckIn.objects.create(
-            student=student, day=day, school=enrollment.school, **fields
+    with transaction.atomic():
+        # Lock the student's enrollment first: every write of theirs queues here, so reading
+        # the day's previous answers (to take them out of the rollups) cannot race a second
+        # submit. The cohort is read again under the lock: it is where the rollups go.
+        # (Plain statements here, see schools/sql.py: this is the section every writer waits
+        # for, so it should not spend its time compiling ORM queries.)
+        locked = sql.rows(Enrollment, "student_id = %s", [student.pk], for_update=True)
+        if not locked or (locked[0].school_id, locked[0].cohort_id) != (
+            enrollment.school_id,
+            enrollment.cohort_id,
+        ):
+            raise ValidationError("Your cohort changed while this was being saved. Try again.")
+        cohort_id = enrollment.cohort_id
+        found = sql.rows(
+            CheckIn, "student_id = %s AND day = %s", [student.pk, sql.value(CheckIn, "day", day)]
         )
-        rollups.add(rollups.checkin_observations(checkin, enrollment.cohort_id))
-        return checkin, True
-    before = rollups.checkin_observations(checkin, enrollment.cohort_id)
-    for name, value in {**fields, "school": enrollment.school}.items():
-        setattr(checkin, name, value)
-    checkin.save(update_fields=[*fields, "school", "updated_at"])
-    rollups.replace(before, rollups.checkin_observations(checkin, enrollment.cohort_id))
-    return checkin, False
+        if not found:
+            checkin = CheckIn.objects.create(
+                student=student, day=day, school=enrollment.school, **fields
+            )
+            rollups.add(rollups.checkin_observations(checkin, cohort_id))
+            return checkin, True
+        checkin = found[0]
+        before = rollups.checkin_observations(checkin, cohort_id)
+        for name, value in {**fields, "school": enrollment.school}.items():
+            setattr(checkin, name, value)
+        CheckIn._meta.get_field("updated_at").pre_save(checkin, add=False)
+        sql.update(CheckIn, [checkin], [*fields, "school", "updated_at"])
+        rollups.replace(before, rollups.checkin_observations(checkin, cohort_id))
+        return checkin, False
 
 
 @transaction.atomic

@@ -20,24 +20,30 @@ SCHEDULE_CHOICES += [(90, "every 3 months")]
 
 @student_required
 def checkin(request):
-    existing = selectors.todays_checkin(request.user, request.enrollment)
-    # The saved note is only needed to show the form again, never to save it.
-    showing = existing is not None and request.method != "POST"
-    initial = {"note": selectors.checkin_note(existing)} if showing else {}
-    form = CheckInForm(request.POST or None, instance=existing, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, created = services.record_checkin(student=request.user, values=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                "Checked in. Thank you for taking a minute for yourself."
-                if created
-                else "Today's check-in is updated.",
-            )
-            return redirect("checkin")
+    if request.method == "POST":
+        # Saving needs only the answers: the service reads today's row itself, under its lock.
+        form = CheckInForm(request.POST)
+        if form.is_valid():
+            try:
+                _, created = services.record_checkin(
+                    student=request.user, values=form.cleaned_data, enrollment=request.enrollment
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    "Checked in. Thank you for taking a minute for yourself."
+                    if created
+                    else "Today's check-in is updated.",
+                )
+                return redirect("checkin")
+        existing = selectors.todays_checkin(request.user, request.enrollment)
+    else:
+        existing = selectors.todays_checkin(request.user, request.enrollment)
+        # The saved note is only needed to show the form again, never to save it.
+        initial = {"note": selectors.checkin_note(existing)} if existing is not None else {}
+        form = CheckInForm(instance=existing, initial=initial)
     context = {"form": form, "existing": existing, **checkin_habit_context(request.user)}
     return render(request, "checkins/checkin.html", context)
 

@@ -3,15 +3,16 @@ own transaction, so a check-in and its contribution to the aggregates commit (or
 together. Every function here is the exact inverse of another: add/remove, rebuild/purge.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils.crypto import salted_hmac
 
+from schools import sql
 from schools.models import Cohort
 
 from .measures import COUNT, MEASURES, NO, PROPORTION, YES
@@ -70,7 +71,8 @@ KEY_FIELDS = ["school_id", "cohort_id", "week", "measure", "scope", "rotation_id
 
 
 def _check_cohort(school_id: int, cohort_id: int) -> None:
-    if not Cohort.objects.filter(pk=cohort_id, school_id=school_id).exists():
+    # On every check-in's path: a plain statement, not an ORM query compiled each time.
+    if not sql.rows(Cohort, "id = %s AND school_id = %s", [cohort_id, school_id]):
         raise ValidationError({"cohort_id": "This cohort does not belong to this school."})
 
 
@@ -92,20 +94,24 @@ def _lock_cells(keys: list[dict], *, create: bool) -> dict[tuple, RollupCell]:
     def locked() -> dict[tuple, RollupCell]:
         found = {}
         for (school_id, cohort_id), group in groups.items():
-            query = (
-                RollupCell.objects.select_for_update()
-                .filter(
-                    school_id=school_id,
-                    cohort_id=cohort_id,
-                    week__in={key["week"] for key in group},
-                    measure__in={key["measure"] for key in group},
-                )
-                .filter(
-                    Q(rotation_id__isnull=True)
-                    | Q(rotation_id__in={key["rotation_id"] for key in group} - {None})
-                )
+            rotations = sorted({key["rotation_id"] for key in group} - {None})
+            weeks = sorted({key["week"] for key in group})
+            measures = sorted({key["measure"] for key in group})
+            rotation_clause = "rotation_id IS NULL"
+            if rotations:
+                rotation_clause += f" OR rotation_id IN ({sql.placeholders(rotations)})"
+            query = sql.rows(
+                RollupCell,
+                f"school_id = %s AND cohort_id = %s AND week IN ({sql.placeholders(weeks)})"
+                f" AND measure IN ({sql.placeholders(measures)}) AND ({rotation_clause})",
+                [school_id, cohort_id]
+                + [sql.value(RollupCell, "week", week) for week in weeks]
+                + measures
+                + rotations,
+                order_by="measure, scope, rotation_id, week",
+                for_update=True,
             )
-            for cell in query.order_by("measure", "scope", "rotation_id", "week"):
+            for cell in query:
                 frozen = _key_tuple({name: getattr(cell, name) for name in KEY_FIELDS})
                 if frozen in wanted:
                     found[frozen] = cell
@@ -118,22 +124,6 @@ def _lock_cells(keys: list[dict], *, create: bool) -> dict[tuple, RollupCell]:
         RollupCell.objects.bulk_create(missing, ignore_conflicts=True)
         cells = locked()
     return cells
-
-
-def _save(model, objects: list, fields: list[str]) -> None:
-    """UPDATE each row's `fields` with one prepared statement (the ORM's bulk_update builds a
-    CASE expression per field and row, which costs more CPU than the check-in itself)."""
-    if not objects:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = [model._meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in columns)
-    rows = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk]
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608  # nosec B608
 
 
 def apply_observations(observations: Sequence[Observation], *, sign: int) -> None:
@@ -159,7 +149,15 @@ def apply_changes(
     many measures a check-in carries, and only the cells and members whose figures really
     change are written (a resubmitted check-in that changes one answer touches two cells).
     Must run inside the caller's transaction."""
-    signed = [(obs, -1) for obs in removed] + [(obs, 1) for obs in added]
+    for obs in [*removed, *added]:
+        _band_label(obs.measure, float(obs.value), obs.band)
+    # An observation taken back and counted again leaves every figure as it was: cancel such
+    # pairs first, so a resubmitted check-in that changes one answer reads and writes only
+    # that answer's cells.
+    net = Counter(added)
+    net.subtract(Counter(removed))
+    signed = [(obs, -1) for obs, k in net.items() if k < 0 for _ in range(-k)]
+    signed += [(obs, 1) for obs, k in net.items() if k > 0 for _ in range(k)]
     if not signed:
         return
     prepared = []
@@ -181,11 +179,20 @@ def apply_changes(
             measure=obs.measure,
         ):
             keyed.append((key, sign, hashes[obs.student_id], value, label))
-    cells = _lock_cells([key for key, *_ in keyed], create=bool(added))
+    cells = _lock_cells([key for key, *_ in keyed], create=any(sign > 0 for _, sign in signed))
+    cell_ids = sorted(cell.pk for cell in cells.values())
+    member_keys = sorted(set(hashes.values()))
     members = {
         (m.cell_id, m.member): m
-        for m in CellMember.objects.filter(
-            cell_id__in=[cell.pk for cell in cells.values()], member__in=set(hashes.values())
+        for m in (
+            sql.rows(
+                CellMember,
+                f"cell_id IN ({sql.placeholders(cell_ids)})"
+                f" AND member IN ({sql.placeholders(member_keys)})",
+                cell_ids + member_keys,
+            )
+            if cell_ids
+            else []
         )
     }
     cells_before = {cell.pk: _state(cell, CELL_FIELDS) for cell in cells.values()}
@@ -211,12 +218,15 @@ def apply_changes(
         for key, m in members.items()
         if m.pk and m.observations > 0 and _state(m, MEMBER_FIELDS) != members_before[key]
     ]
-    CellMember.objects.filter(pk__in=gone).delete()
-    _save(CellMember, changed, MEMBER_FIELDS)
-    CellMember.objects.bulk_create([m for m in members.values() if not m.pk and m.observations > 0])
+    if gone:
+        CellMember.objects.filter(pk__in=gone).delete()
+    sql.update(CellMember, changed, MEMBER_FIELDS)
+    if new_members := [m for m in members.values() if not m.pk and m.observations > 0]:
+        CellMember.objects.bulk_create(new_members)
     # An empty cell is deleted, so the incremental state equals a rebuild's exactly.
-    RollupCell.objects.filter(pk__in=[c.pk for c in cells.values() if c.n_obs <= 0]).delete()
-    _save(
+    if empty := [c.pk for c in cells.values() if c.n_obs <= 0]:
+        RollupCell.objects.filter(pk__in=empty).delete()
+    sql.update(
         RollupCell,
         [c for c in cells.values() if c.n_obs > 0 and _state(c, CELL_FIELDS) != cells_before[c.pk]],
         CELL_FIELDS,

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from . import sql
 from .models import Enrollment, Placement, StaffMembership
 
 
@@ -33,6 +34,18 @@ def placement_on(student, day: date | None = None) -> Placement | None:
         .filter(student=student, starts_on__lte=day, ends_on__gte=day)
         .first()
     )
+
+
+def rotation_id_on(student, day: date) -> int | None:
+    """The id of the rotation `student` is on on `day`, or None: what a check-in records, read
+    with one plain statement because it is on every check-in's path (see schools/sql.py)."""
+    found = sql.rows(
+        Placement,
+        "student_id = %s AND starts_on <= %s AND ends_on >= %s",
+        [student.pk, *[sql.value(Placement, "starts_on", day)] * 2],
+        order_by="starts_on",
+    )
+    return found[0].rotation_id if found else None
 
 
 def placements_of(student) -> list[Placement]:

@@ -1,15 +1,19 @@
 """Every check-in and screening write moves the anonymous rollups in the same transaction."""
 
+import re
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
 from checkins.models import CheckIn
 from checkins.rollups import rebuild_rollups
-from checkins.services import delete_checkin, record_checkin, record_screening
+from checkins.services import delete_checkin, enrollment_for, record_checkin, record_screening
 from cohorts.models import Campaign, CampaignResponse, CellMember, RollupCell
 from cohorts.services import member_key
+from conftest import make_cohort
+from schools.models import Enrollment
 
 VALUES = {
     "mood": 4, "stress": 2, "energy": 3, "sleep_hours": "6.5", "sleep_quality": 3,
@@ -52,12 +56,16 @@ def test_a_resubmit_that_changes_one_answer_writes_only_that_answers_cells(stude
     with CaptureQueriesContext(connection) as queries:
         record_checkin(student=student, values={**VALUES, "stress": 5})
 
-    cell_updates = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "2 times: UPDATE"))]
-    assert [sql.split(" SET")[0] for sql in cell_updates] == [
-        'UPDATE "checkins_checkin"',
+    statements = [q["sql"] for q in queries]
+    updates = [sql.split(" SET")[0] for sql in statements if re.match(r"(\d+ times: )?UPDATE", sql)]
+    assert updates == [
+        '1 times: UPDATE "checkins_checkin"',
         '2 times: UPDATE "cohorts_cellmember"',  # the stress cells of the cohort and rotation
         '2 times: UPDATE "cohorts_rollupcell"',
     ]
+    # Unchanged answers cancel out before anything is read: only the stress cells are.
+    [cells_read] = [sql for sql in statements if 'FROM "cohorts_rollupcell"' in sql]
+    assert "measure IN ('stress')" in cells_read
     assert (cell("stress").total, cell("mood").total) == (7.0, 8.0)
     before = snapshot()
     rebuild_rollups()
@@ -147,3 +155,17 @@ def test_fifty_concurrent_identical_checkins_make_one_row_and_consistent_rollups
     incremental = snapshot()
     rebuild_rollups()
     assert snapshot() == incremental
+
+
+@pytest.mark.django_db
+def test_a_cohort_change_between_reading_and_locking_saves_nothing(student, cohort):
+    """The service reads the enrollment before its lock and checks it again under the lock: if
+    the student moved cohort in between, nothing is written to either cohort's rollups."""
+    stale = enrollment_for(student)
+    Enrollment.objects.filter(pk=stale.pk).update(cohort=make_cohort(cohort.school, year=2029))
+
+    with pytest.raises(ValidationError, match="cohort changed"):
+        record_checkin(student=student, values=VALUES, enrollment=stale)
+
+    assert not CheckIn.objects.exists()
+    assert not RollupCell.objects.exists()
