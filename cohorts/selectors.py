@@ -110,7 +110,8 @@ def _rotation_groups() -> tuple[list[Rotation], tuple[Group, ...]]:
     return rotations, (*groups, Group(UNPLACED_KEY, "No rotation on record"))
 
 
-def _cell(entry: Measure, rollup: RollupCell | None) -> Cell:
+def _cell(entry: Measure, rollup) -> Cell:
+    """One cell's figure from a row of `_rollups` (or None: nothing counted)."""
     if rollup is None or rollup.n_obs == 0:
         return Cell(n=0)
     n = rollup.n_students
@@ -136,11 +137,13 @@ def _not_over_row(week: date, width: int) -> WeekRow:
     return WeekRow(week, tuple(Hidden(NOT_OVER) for _ in range(width)), Hidden(NOT_OVER))
 
 
-def _rollups(cohort: Cohort, measure_key: str, weeks: list[date]) -> list[RollupCell]:
+def _rollups(cohort: Cohort, measure_key: str, weeks: list[date]) -> list:
+    """The cells' figures as named tuples (a year of a cohort's cells is hundreds of rows:
+    model instances would cost more than the query)."""
     return list(
-        RollupCell.objects.filter(cohort=cohort, measure=measure_key, week__in=weeks).only(
+        RollupCell.objects.filter(cohort=cohort, measure=measure_key, week__in=weeks).values_list(
             "scope", "rotation_id", "week", "n_students", "n_obs", "total", "total_sq",
-            "band_counts",
+            "band_counts", named=True,
         )
     )  # fmt: skip
 
@@ -160,9 +163,7 @@ def rotation_table(
     today = today or school_today(cohort.school)
     mondays = complete_weeks(cohort.school, count=weeks, today=today)
     rotations, groups = _rotation_groups()
-    found: dict[tuple, RollupCell] = {
-        (r.week, r.scope, r.rotation_id): r for r in _rollups(cohort, measure_key, mondays)
-    }
+    found = {(r.week, r.scope, r.rotation_id): r for r in _rollups(cohort, measure_key, mondays)}
     rows = [
         Row(
             (
