@@ -16,6 +16,7 @@ from schools.selectors import staff_memberships_of
 
 from . import campaigns, reports, selectors
 from .measures import CHARTED_MEASURES, SCREENING_MEASURES
+from .signals import announce_read
 from .suppression import Cell
 
 router = Router(tags=["cohorts"])
@@ -119,6 +120,12 @@ def _weeks(table) -> list[dict]:
     ]
 
 
+def _answered(request, school_id: int, payload):
+    """Audit a read that is about to be answered (never a refused one), then answer it."""
+    announce_read(request, kind="staff_api_read", school_id=school_id)
+    return payload
+
+
 def _measure(key: str, allowed) -> str:
     if key not in {m.key for m in allowed}:
         raise ValidationError({"measure": [f"Choose one of: {', '.join(m.key for m in allowed)}."]})
@@ -156,7 +163,8 @@ def cohort_trend(request, cohort_id: int, measure: str = "mood", weeks: Weeks = 
     cohort = _cohort(request, cohort_id)
     key = _measure(measure, CHARTED_MEASURES)
     table = selectors.rotation_table(cohort, measure_key=key, weeks=weeks)
-    return {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
+    payload = {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
+    return _answered(request, cohort.school_id, payload)
 
 
 @router.get("/cohorts/{cohort_id}/bands", response={200: TableOut, **ERRORS})
@@ -165,7 +173,8 @@ def cohort_bands(request, cohort_id: int, measure: str, weeks: Weeks = 8):
     cohort = _cohort(request, cohort_id)
     key = _measure(measure, [m for m in SCREENING_MEASURES if m.bands])
     table = selectors.band_table(cohort, measure_key=key, weeks=weeks)
-    return {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
+    payload = {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
+    return _answered(request, cohort.school_id, payload)
 
 
 @router.get("/cohorts/{cohort_id}/participation", response={200: ParticipationOut, **ERRORS})
@@ -173,7 +182,7 @@ def cohort_participation(request, cohort_id: int, weeks: Weeks = 8):
     """Students who checked in at least once each week (`students`) and the rate (`value`)."""
     cohort = _cohort(request, cohort_id)
     table = selectors.participation_table(cohort, weeks=weeks)
-    return {
+    payload = {
         "cohort": cohort.pk,
         "k": table.k,
         "enrolled": table.enrolled,
@@ -182,6 +191,7 @@ def cohort_participation(request, cohort_id: int, weeks: Weeks = 8):
             for row in table.rows
         ],
     }
+    return _answered(request, cohort.school_id, payload)
 
 
 class CampaignOut(Schema):
@@ -224,7 +234,11 @@ def _campaign(summary: reports.CampaignSummary) -> dict:
 def list_campaigns(request):
     """The school's campaigns with response rates (`responses.value` is the share)."""
     _require_staff(request)
-    return [_campaign(reports.campaign_summary(c)) for c in campaigns.staff_campaigns(request.user)]
+    school_id = staff_memberships_of(request.user)[0].school_id
+    found = [
+        _campaign(reports.campaign_summary(c)) for c in campaigns.staff_campaigns(request.user)
+    ]
+    return _answered(request, school_id, found)
 
 
 @router.get("/campaigns/{campaign_id}", response={200: CampaignDetailOut, **ERRORS})
@@ -239,4 +253,4 @@ def campaign_detail(request, campaign_id: int):
     if summary.closed:
         out["mean"] = _figure("mean", summary.mean)
         out["bands"] = [_figure(label, cell) for label, cell in summary.bands]
-    return out
+    return _answered(request, campaign.school_id, out)

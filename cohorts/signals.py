@@ -6,7 +6,8 @@ so it only announces; `wellrounded.apps` connects the announcement to the audit 
 
 from django.dispatch import Signal
 
-# Sent with kind ("staff_dashboard_viewed" or "staff_export_downloaded"), actor_id, school_id.
+# Sent with kind ("staff_dashboard_viewed", "staff_export_downloaded" or "staff_api_read"),
+# actor_id and school_id.
 aggregates_read = Signal()
 
 

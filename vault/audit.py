@@ -23,6 +23,7 @@ KINDS = {
     "account_deleted",
     "staff_dashboard_viewed",
     "staff_export_downloaded",
+    "staff_api_read",
     "help_directory_changed",
     "school_lesson_changed",
     "track_assigned",

@@ -27,3 +27,18 @@ def test_each_dashboard_view_and_export_is_audited_without_content(
 def test_a_refused_request_is_not_recorded_as_a_view(staff_client, busy_cohort):
     assert staff_client.get(DASHBOARD, {"cohort": busy_cohort.pk, "sneaky": 1}).status_code == 404
     assert not AuditEvent.objects.exists()
+
+
+def test_each_dashboard_api_answer_is_audited_and_a_refusal_is_not(
+    staff_client, staff, busy_cohort
+):
+    api = f"/api/school/cohorts/{busy_cohort.pk}"
+    assert staff_client.get(f"{api}/trend", {"measure": "stress"}).status_code == 200
+    assert staff_client.get(f"{api}/bands", {"measure": "screen:phq9"}).status_code == 200
+    assert staff_client.get(f"{api}/participation").status_code == 200
+    assert staff_client.get("/api/school/campaigns").status_code == 200
+    assert staff_client.get(f"{api}/trend", {"measure": "nonsense"}).status_code == 422
+    assert staff_client.get("/api/school/cohorts/999999/trend").status_code == 404
+
+    events = list(AuditEvent.objects.order_by("pk").values_list("kind", "actor", "school_id"))
+    assert events == [("staff_api_read", actor_ref(staff.pk), busy_cohort.school_id)] * 4
