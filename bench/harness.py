@@ -110,6 +110,7 @@ class Client:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, str] = {}
+        self.location: str | None = None  # of the last answer
 
     def request(
         self, method: str, path: str, form: dict | None = None, json_body: str | None = None
@@ -135,6 +136,7 @@ class Client:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             raise
         content = response.read()
+        self.location = response.getheader("Location")
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie = SimpleCookie(header)
             for key, morsel in cookie.items():
@@ -208,3 +210,31 @@ def percentile(values: list[float], q: float) -> float:
 
 def student_email(i: int) -> str:
     return "student@northbrook.example" if i == 0 else f"student{i + 1:06d}@northbrook.example"
+
+
+SESSIONS_FOR_FRESH_STUDENTS = """
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from checkins.models import CheckIn
+from checkins.services import local_today
+from schools.models import Enrollment
+for enrollment in Enrollment.objects.select_related("student", "school").order_by("pk"):
+    student = enrollment.student
+    if CheckIn.objects.filter(student=student, day=local_today(enrollment)).exists():
+        continue
+    session = SessionStore()
+    session[SESSION_KEY] = str(student.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = student.get_session_auth_hash()
+    session.create()
+    print(session.session_key)
+"""
+
+
+def sessions_of_students_without_a_checkin(env: dict[str, str]) -> list[str]:
+    """A signed-in session for every student who has not checked in today (the school's
+    today), made the way Django's own login makes one, without a password round each: the
+    benchmark measures check-ins, not sign-ins."""
+    out = manage(env, "shell", "--no-imports", "-v", "0", "-c", SESSIONS_FOR_FRESH_STUDENTS)
+    return [line for line in out.splitlines() if re.fullmatch(r"[a-z0-9]{32}", line)]

@@ -221,8 +221,11 @@ def apply_changes(
     if gone:
         CellMember.objects.filter(pk__in=gone).delete()
     sql.update(CellMember, changed, MEMBER_FIELDS)
-    if new_members := [m for m in members.values() if not m.pk and m.observations > 0]:
-        CellMember.objects.bulk_create(new_members)
+    sql.insert(
+        CellMember,
+        [m for m in members.values() if not m.pk and m.observations > 0],
+        ["cell", *MEMBER_FIELDS, "member"],
+    )
     # An empty cell is deleted, so the incremental state equals a rebuild's exactly.
     if empty := [c.pk for c in cells.values() if c.n_obs <= 0]:
         RollupCell.objects.filter(pk__in=empty).delete()

@@ -68,3 +68,22 @@ def update(model: type[models.Model], objects: Iterable[models.Model], fields: l
             f"UPDATE {table(model)} SET {assignments} WHERE {pk} = %s",  # noqa: S608  # nosec B608
             params,
         )
+
+
+def insert(model: type[models.Model], objects: Iterable[models.Model], fields: list[str]) -> None:
+    """INSERT the objects' `fields` with one prepared statement. Their primary keys are not
+    read back: for rows the caller does not use again in this transaction."""
+    objects = list(objects)
+    if not objects:
+        return
+    columns = [model._meta.get_field(name) for name in fields]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    params = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table(model)} ({names}) VALUES ({placeholders(columns)})",  # noqa: S608  # nosec B608
+            params,
+        )
