@@ -1,0 +1,73 @@
+"""The plain statements of the check-in's hot path read and write what the ORM would."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from checkins.models import CheckIn
+from schools import sql
+from schools.models import Placement, Rotation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_come_back_as_model_instances_with_python_values(student):
+    day = date(2026, 3, 2)
+    CheckIn.objects.create(
+        student=student, school_id=student.enrollment.school_id, day=day, mood=4, stress=2,
+        energy=3, sleep_hours=Decimal("6.5"), sleep_quality=3, loneliness=1, purpose=5,
+        moved=True,
+    )  # fmt: skip
+
+    [row] = sql.rows(
+        CheckIn, "student_id = %s AND day = %s", [student.pk, sql.value(CheckIn, "day", day)]
+    )
+
+    assert (row.day, row.sleep_hours, row.moved, row.ate_well) == (day, Decimal("6.5"), True, False)
+    assert sql.rows(CheckIn, "student_id = %s", [student.pk + 1000]) == []
+
+
+def test_update_and_insert_write_what_the_orm_reads_back(student):
+    checkin = CheckIn.objects.create(
+        student=student, school_id=student.enrollment.school_id, day=date(2026, 3, 2), mood=4,
+        stress=2, energy=3, sleep_hours=Decimal("6.5"), sleep_quality=3, loneliness=1, purpose=5,
+    )  # fmt: skip
+    checkin.mood, checkin.sleep_hours, checkin.therapy = 1, Decimal("7.5"), True
+
+    sql.update(CheckIn, [checkin], ["mood", "sleep_hours", "therapy"])
+
+    saved = CheckIn.objects.get(pk=checkin.pk)
+    assert (saved.mood, saved.sleep_hours, saved.therapy) == (1, Decimal("7.5"), True)
+
+    surgery = Rotation.objects.get(slug="surgery")
+    placements = [
+        Placement(student=student, school_id=student.enrollment.school_id, rotation=surgery,
+                  starts_on=date(2027, 1, week * 7 + 1), ends_on=date(2027, 1, week * 7 + 6))
+        for week in range(3)
+    ]  # fmt: skip
+    fields = ["student", "school", "rotation", "site", "starts_on", "ends_on"]
+    sql.insert(Placement, placements, fields)
+    assert Placement.objects.filter(student=student, starts_on__year=2027).count() == 3
+
+
+def test_values_are_always_parameters_never_spliced_into_the_statement():
+    hostile = "x' OR '1'='1"
+
+    # Spliced in, this would match every rotation; as a parameter it is one odd string.
+    assert sql.rows(Rotation, "slug = %s", [hostile]) == []
+    assert [r.slug for r in sql.rows(Rotation, "slug = %s", ["surgery"])] == ["surgery"]
+
+
+def test_a_lock_is_asked_for_only_where_the_database_has_row_locks(student):
+    with CaptureQueriesContext(connection) as queries:
+        sql.rows(CheckIn, "student_id = %s", [student.pk], for_update=True)
+    asked = queries[0]["sql"].endswith("FOR UPDATE")
+    assert asked == connection.features.has_select_for_update
+
+
+def test_an_empty_in_list_is_refused_rather_than_sent():
+    with pytest.raises(ValueError, match="at least one value"):
+        sql.placeholders([])
