@@ -1,4 +1,4 @@
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from . import envelope
 from .keys import current_master_key, master_keys
@@ -15,8 +15,14 @@ def _data_key(user) -> bytes:
         key_id, master = current_master_key()
         key = envelope.new_data_key()
         wrapped = envelope.seal(master, key, context=_context(user.pk))
-        DataKey.objects.create(user=user, master_key_id=key_id, wrapped_key=wrapped)
-        return key
+        try:
+            with transaction.atomic():
+                DataKey.objects.create(user=user, master_key_id=key_id, wrapped_key=wrapped)
+            return key
+        except IntegrityError:
+            # Two first uses at once (a double tap on a first note): the other one's key was
+            # stored first, and it is the one to use.
+            record = DataKey.objects.get(user=user)
     master = master_keys().get(record.master_key_id)
     if master is None:
         raise envelope.DecryptionError(f"Master key {record.master_key_id!r} is not configured.")

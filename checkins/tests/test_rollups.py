@@ -9,11 +9,13 @@ from django.db import close_old_connections, connection
 
 from checkins.models import CheckIn
 from checkins.rollups import rebuild_rollups
+from checkins.selectors import checkin_note
 from checkins.services import delete_checkin, enrollment_for, record_checkin, record_screening
 from cohorts.models import Campaign, CampaignResponse, CellMember, RollupCell
 from cohorts.services import member_key
 from conftest import make_cohort
 from schools.models import Enrollment
+from vault.models import DataKey
 
 VALUES = {
     "mood": 4, "stress": 2, "energy": 3, "sleep_hours": "6.5", "sleep_quality": 3,
@@ -155,6 +157,34 @@ def test_fifty_concurrent_identical_checkins_make_one_row_and_consistent_rollups
     incremental = snapshot()
     rebuild_rollups()
     assert snapshot() == incremental
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_on_a_first_ever_note_saves_once_and_both_answers_succeed(student):
+    """The note is encrypted before the write lock, so both taps may create the student's data
+    key at once: the second must use the first's key, not fail."""
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def submit():
+        try:
+            barrier.wait()
+            record_checkin(student=student, values={**VALUES, "note": "long day"})
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert DataKey.objects.filter(user=student).count() == 1
+    assert checkin_note(CheckIn.objects.get(student=student)) == "long day"
 
 
 @pytest.mark.django_db
