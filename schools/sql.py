@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.transaction import TransactionManagementError
 
 
 def table(model: type[models.Model]) -> str:
@@ -45,8 +46,12 @@ def rows(
     sql = f"SELECT * FROM {table(model)} WHERE {where}"  # noqa: S608  # nosec B608
     if order_by:
         sql += f" ORDER BY {order_by}"
-    if for_update and connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
+    if for_update:
+        if not connection.in_atomic_block:
+            # As the ORM's select_for_update: outside a transaction the lock would end at once.
+            raise TransactionManagementError("A locking read needs a transaction.")
+        if connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
     return list(model.objects.raw(sql, params))
 
 

@@ -4,7 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from checkins.models import CheckIn
@@ -61,11 +62,14 @@ def test_values_are_always_parameters_never_spliced_into_the_statement():
     assert [r.slug for r in sql.rows(Rotation, "slug = %s", ["surgery"])] == ["surgery"]
 
 
-def test_a_lock_is_asked_for_only_where_the_database_has_row_locks(student):
-    with CaptureQueriesContext(connection) as queries:
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_is_asked_for_inside_a_transaction_only_where_the_database_has_row_locks(student):
+    with pytest.raises(TransactionManagementError):
         sql.rows(CheckIn, "student_id = %s", [student.pk], for_update=True)
-    asked = queries[0]["sql"].endswith("FOR UPDATE")
-    assert asked == connection.features.has_select_for_update
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        sql.rows(CheckIn, "student_id = %s", [student.pk], for_update=True)
+    [locking] = [q["sql"] for q in queries if "checkins_checkin" in q["sql"]]
+    assert locking.endswith("FOR UPDATE") == connection.features.has_select_for_update
 
 
 def test_an_empty_in_list_is_refused_rather_than_sent():
