@@ -120,9 +120,11 @@ def _weeks(table) -> list[dict]:
     ]
 
 
-def _answered(request, school_id: int, payload):
-    """Audit a read that is about to be answered (never a refused one), then answer it."""
-    announce_read(request, kind="staff_api_read", school_id=school_id)
+def _answered(request, school_ids, payload):
+    """Audit a read that is about to be answered (never a refused one) in the trail of each
+    school whose figures it holds, then answer it."""
+    for school_id in sorted({school_ids} if isinstance(school_ids, int) else set(school_ids)):
+        announce_read(request, kind="staff_api_read", school_id=school_id)
     return payload
 
 
@@ -234,11 +236,11 @@ def _campaign(summary: reports.CampaignSummary) -> dict:
 def list_campaigns(request):
     """The school's campaigns with response rates (`responses.value` is the share)."""
     _require_staff(request)
-    school_id = staff_memberships_of(request.user)[0].school_id
+    schools = [m.school_id for m in staff_memberships_of(request.user)]
     found = [
         _campaign(reports.campaign_summary(c)) for c in campaigns.staff_campaigns(request.user)
     ]
-    return _answered(request, school_id, found)
+    return _answered(request, schools, found)  # every school whose campaigns it lists
 
 
 @router.get("/campaigns/{campaign_id}", response={200: CampaignDetailOut, **ERRORS})

@@ -148,7 +148,11 @@ def apply_changes(
     """Take back `removed`, then count `added`, in one pass: a handful of queries however
     many measures a check-in carries, and only the cells and members whose figures really
     change are written (a resubmitted check-in that changes one answer touches two cells).
-    Must run inside the caller's transaction."""
+    Must run inside the caller's transaction.
+
+    `removed` must be what was counted before, as it is for every row these services wrote:
+    an observation in both lists is skipped, not counted afresh. After a change made outside
+    them (a cohort moved by hand, rollups wiped), run `rebuild_rollups`."""
     for obs in [*removed, *added]:
         _band_label(obs.measure, float(obs.value), obs.band)
     # An observation taken back and counted again leaves every figure as it was: cancel such

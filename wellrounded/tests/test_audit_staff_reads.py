@@ -1,6 +1,7 @@
 """Staff reads of aggregates reach the audit trail (cohorts announces, the project records)."""
 
 from cohorts.tests import test_dashboard as dashboard
+from schools.models import StaffMembership, StaffRole
 from vault.audit import actor_ref
 from vault.models import AuditEvent
 
@@ -42,3 +43,14 @@ def test_each_dashboard_api_answer_is_audited_and_a_refusal_is_not(
 
     events = list(AuditEvent.objects.order_by("pk").values_list("kind", "actor", "school_id"))
     assert events == [("staff_api_read", actor_ref(staff.pk), busy_cohort.school_id)] * 4
+
+
+def test_a_campaign_list_spanning_two_schools_is_in_both_schools_trails(
+    staff_client, staff, school, other_school
+):
+    StaffMembership.objects.create(user=staff, school=other_school, role=StaffRole.EDUCATOR)
+
+    assert staff_client.get("/api/school/campaigns").status_code == 200
+
+    events = set(AuditEvent.objects.values_list("kind", "school_id"))
+    assert events == {("staff_api_read", school.pk), ("staff_api_read", other_school.pk)}
