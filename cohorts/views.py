@@ -153,7 +153,10 @@ def export_xlsx(request):
 @staff_required
 def campaign_list(request):
     rows = [reports.campaign_summary(c) for c in campaigns.staff_campaigns(request.user)]
-    return render(request, "cohorts/campaign_list.html", {"rows": rows})
+    response = render(request, "cohorts/campaign_list.html", {"rows": rows})
+    for school_id in sorted({m.school_id for m in staff_memberships_of(request.user)}):
+        announce_read(request, kind="staff_dashboard_viewed", school_id=school_id)
+    return response
 
 
 @staff_required
@@ -193,7 +196,9 @@ def campaign_detail(request, campaign_id: int):
     if campaign is None:
         raise Http404("No such campaign in your school.")
     summary = reports.campaign_summary(campaign)
-    return render(request, "cohorts/campaign_detail.html", {"s": summary, "campaign": campaign})
+    response = render(request, "cohorts/campaign_detail.html", {"s": summary, "campaign": campaign})
+    announce_read(request, kind="staff_dashboard_viewed", school_id=campaign.school_id)
+    return response
 
 
 def _report_choice(request):
@@ -220,7 +225,10 @@ def report(request):
             context["report"] = reports.before_after_report(before, after)
         except reports.ReportProblem as problem:
             context["problem"] = str(problem)
-    return render(request, "cohorts/report.html", context)
+    response = render(request, "cohorts/report.html", context)
+    if context["report"] is not None:  # figures were shown, not just the choice of campaigns
+        announce_read(request, kind="staff_dashboard_viewed", school_id=before.school_id)
+    return response
 
 
 @staff_required

@@ -1,6 +1,7 @@
 """Staff reads of aggregates reach the audit trail (cohorts announces, the project records)."""
 
 from cohorts.tests import test_dashboard as dashboard
+from cohorts.tests import test_reports as reports
 from schools.models import StaffMembership, StaffRole
 from vault.audit import actor_ref
 from vault.models import AuditEvent
@@ -54,3 +55,16 @@ def test_a_campaign_list_spanning_two_schools_is_in_both_schools_trails(
 
     events = set(AuditEvent.objects.values_list("kind", "school_id"))
     assert events == {("staff_api_read", school.pk), ("staff_api_read", other_school.pk)}
+
+
+def test_campaign_and_report_pages_are_audited_once_they_show_figures(staff_client, staff, cohort):
+    before, after, _ = reports.study(cohort)
+
+    assert staff_client.get("/school/campaigns/").status_code == 200
+    assert staff_client.get(f"/school/campaigns/{after.pk}/").status_code == 200
+    assert staff_client.get("/school/reports/").status_code == 200  # the choice only: no figures
+    report = staff_client.get("/school/reports/", {"before": before.pk, "after": after.pk})
+    assert report.status_code == 200
+
+    events = list(AuditEvent.objects.order_by("pk").values_list("kind", "actor", "school_id"))
+    assert events == [("staff_dashboard_viewed", actor_ref(staff.pk), cohort.school_id)] * 3
