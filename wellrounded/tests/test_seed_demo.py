@@ -1,9 +1,10 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from accounts.models import User
 from schools.models import Enrollment, Placement, School, StaffMembership
@@ -70,3 +71,13 @@ def test_a_second_run_refuses_or_with_if_empty_only_prints_the_logins():
 def test_nonsense_sizes_are_refused():
     with pytest.raises(CommandError, match="at least 1"):
         seed(students=0)
+
+
+def test_without_a_date_the_demo_runs_to_the_schools_today_not_utcs(monkeypatch):
+    # 02:00 UTC on 25 November is still the evening of the 24th in New York.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
+    out = StringIO()
+
+    call_command("seed_demo", students=4, days=2, stdout=out)
+
+    assert "to 2026-11-24." in out.getvalue()

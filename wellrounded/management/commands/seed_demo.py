@@ -1,4 +1,5 @@
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -53,7 +54,10 @@ class Command(BaseCommand):
                 )
             self.print_logins(demo_logins(), [])
             return
-        today = today or timezone.localdate()
+        # The demo school's own today (it keeps the default time zone): from midnight UTC to
+        # midnight in New York, UTC's date is already tomorrow there.
+        zone = ZoneInfo(School._meta.get_field("timezone").default)
+        today = today or timezone.localdate(timezone=zone)
         with transaction.atomic():
             demo, checkins = self.generate(students, days, seed, today)
         self.stdout.write(
