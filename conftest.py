@@ -3,7 +3,9 @@ staff of another school and an operator, plus factories for more."""
 
 import importlib
 import os
+import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -17,6 +19,7 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.apps import apps as django_apps
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
@@ -56,6 +59,30 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def run_at_once(calls: list[Callable[[], object]]) -> list[BaseException]:
+    """Run each call in its own thread, all released together, each closing its own database
+    connection; return what they raised (for a test with transaction=True)."""
+    barrier = threading.Barrier(len(calls))
+    errors: list[BaseException] = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+        except BaseException as error:  # noqa: BLE001 - collected and returned
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 def make_school(slug: str = "riverside", name: str = "Riverside Medical School") -> School:

@@ -1,11 +1,10 @@
 """Every check-in and screening write moves the anonymous rollups in the same transaction."""
 
 import re
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from checkins.models import CheckIn
 from checkins.rollups import rebuild_rollups
@@ -13,7 +12,7 @@ from checkins.selectors import checkin_note
 from checkins.services import delete_checkin, enrollment_for, record_checkin, record_screening
 from cohorts.models import Campaign, CampaignResponse, CellMember, RollupCell
 from cohorts.services import member_key
-from conftest import make_cohort
+from conftest import make_cohort, run_at_once
 from schools.models import Enrollment
 from vault.models import DataKey
 
@@ -131,24 +130,7 @@ def test_deleting_an_account_takes_its_values_out_of_the_rollups(student, classm
 
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_identical_checkins_make_one_row_and_consistent_rollups(student):
-    barrier = threading.Barrier(50)
-    errors: list[BaseException] = []
-
-    def submit():
-        try:
-            barrier.wait()
-            record_checkin(student=student, values=VALUES)
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_at_once([lambda: record_checkin(student=student, values=VALUES)] * 50)
 
     assert errors == []
     assert CheckIn.objects.filter(student=student).count() == 1
@@ -163,24 +145,8 @@ def test_fifty_concurrent_identical_checkins_make_one_row_and_consistent_rollups
 def test_a_double_tap_on_a_first_ever_note_saves_once_and_both_answers_succeed(student):
     """The note is encrypted before the write lock, so both taps may create the student's data
     key at once: the second must use the first's key, not fail."""
-    barrier = threading.Barrier(8)
-    errors: list[BaseException] = []
-
-    def submit():
-        try:
-            barrier.wait()
-            record_checkin(student=student, values={**VALUES, "note": "long day"})
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    noted = {**VALUES, "note": "long day"}
+    errors = run_at_once([lambda: record_checkin(student=student, values=noted)] * 8)
 
     assert errors == []
     assert DataKey.objects.filter(user=student).count() == 1

@@ -1,13 +1,12 @@
 """Opt-ins at the same moment must not place one student in two circles (run on PostgreSQL too)."""
 
-import threading
+from functools import partial
 
 import pytest
-from django.db import close_old_connections, connection
 from django.db.models import Count
 from django.utils import timezone
 
-from conftest import make_student
+from conftest import make_student, run_at_once
 from support.circles import save_circle_profile
 from support.models import CircleMembership, CircleProfile
 
@@ -25,27 +24,13 @@ def test_concurrent_opt_ins_never_put_a_student_in_two_circles(cohort):
             guidelines_accepted_at=timezone.now(),
         )
     joiners = [make_student(cohort, f"new{i}@riverside.example", rotation=None) for i in range(6)]
-    barrier = threading.Barrier(len(joiners))
-    errors: list[BaseException] = []
-
-    def opt_in(user, name):
-        try:
-            barrier.wait()
-            save_circle_profile(student=user, pseudonym=name, accept_guidelines=True)
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [
-        threading.Thread(target=opt_in, args=(user, f"Joiner {i}"))
-        for i, user in enumerate(joiners)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_at_once(
+        [
+            partial(save_circle_profile, student=user, pseudonym=f"Joiner {i}",
+                    accept_guidelines=True)
+            for i, user in enumerate(joiners)
+        ]
+    )  # fmt: skip
 
     assert errors == []
     twice = (
