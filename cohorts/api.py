@@ -3,6 +3,7 @@
 A hidden cell is `{"shown": false, "reason": "..."}` and carries no number at all.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Literal
 
@@ -120,10 +121,10 @@ def _weeks(table) -> list[dict]:
     ]
 
 
-def _answered(request, school_ids, payload):
+def _answered(request, school_ids: Iterable[int], payload):
     """Audit a read that is about to be answered (never a refused one) in the trail of each
     school whose figures it holds, then answer it."""
-    for school_id in sorted({school_ids} if isinstance(school_ids, int) else set(school_ids)):
+    for school_id in sorted(set(school_ids)):
         announce_read(request, kind="staff_api_read", school_id=school_id)
     return payload
 
@@ -166,7 +167,7 @@ def cohort_trend(request, cohort_id: int, measure: str = "mood", weeks: Weeks = 
     key = _measure(measure, CHARTED_MEASURES)
     table = selectors.rotation_table(cohort, measure_key=key, weeks=weeks)
     payload = {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
-    return _answered(request, cohort.school_id, payload)
+    return _answered(request, [cohort.school_id], payload)
 
 
 @router.get("/cohorts/{cohort_id}/bands", response={200: TableOut, **ERRORS})
@@ -176,7 +177,7 @@ def cohort_bands(request, cohort_id: int, measure: str, weeks: Weeks = 8):
     key = _measure(measure, [m for m in SCREENING_MEASURES if m.bands])
     table = selectors.band_table(cohort, measure_key=key, weeks=weeks)
     payload = {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
-    return _answered(request, cohort.school_id, payload)
+    return _answered(request, [cohort.school_id], payload)
 
 
 @router.get("/cohorts/{cohort_id}/participation", response={200: ParticipationOut, **ERRORS})
@@ -193,7 +194,7 @@ def cohort_participation(request, cohort_id: int, weeks: Weeks = 8):
             for row in table.rows
         ],
     }
-    return _answered(request, cohort.school_id, payload)
+    return _answered(request, [cohort.school_id], payload)
 
 
 class CampaignOut(Schema):
@@ -255,4 +256,4 @@ def campaign_detail(request, campaign_id: int):
     if summary.closed:
         out["mean"] = _figure("mean", summary.mean)
         out["bands"] = [_figure(label, cell) for label, cell in summary.bands]
-    return _answered(request, campaign.school_id, out)
+    return _answered(request, [campaign.school_id], out)

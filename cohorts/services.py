@@ -153,8 +153,9 @@ def apply_changes(
     `removed` must be what was counted before, as it is for every row these services wrote:
     an observation in both lists is skipped, not counted afresh. After a change made outside
     them (a cohort moved by hand, rollups wiped), run `rebuild_rollups`."""
-    for obs in [*removed, *added]:
-        _band_label(obs.measure, float(obs.value), obs.band)
+    # Every observation is validated (and its band found) once, cancelled or not.
+    labels = {obs: _band_label(obs.measure, float(obs.value), obs.band) for obs in removed}
+    labels.update({obs: _band_label(obs.measure, float(obs.value), obs.band) for obs in added})
     # An observation taken back and counted again leaves every figure as it was: cancel such
     # pairs first, so a resubmitted check-in that changes one answer reads and writes only
     # that answer's cells.
@@ -166,8 +167,7 @@ def apply_changes(
         return
     prepared = []
     for obs, sign in signed:
-        value = float(obs.value)
-        prepared.append((obs, sign, value, _band_label(obs.measure, value, obs.band)))
+        prepared.append((obs, sign, float(obs.value), labels[obs]))
     for school_id, cohort_id in {(obs.school_id, obs.cohort_id) for obs, _ in signed}:
         _check_cohort(school_id, cohort_id)
     hashes = {
