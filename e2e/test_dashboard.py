@@ -50,5 +50,6 @@ def test_staff_open_the_cohort_dashboard_and_read_a_chart_and_its_table(
     expect(region).to_have_attribute("tabindex", "0")
     region.focus()
     page.keyboard.press("ArrowRight")
-    assert region.evaluate("r => r.scrollLeft > 0")
+    # Chromium may scroll smoothly: wait for the region to have moved, not for one frame.
+    page.wait_for_function("r => r.scrollLeft > 0", arg=region.element_handle(), timeout=5000)
     screenshot("cohort-dashboard")

@@ -33,6 +33,19 @@ def placeholders(values: Sequence) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+def _select(model, what: str, where: str, order_by: str, for_update: bool) -> str:
+    statement = f"SELECT {what} FROM {table(model)} WHERE {where}"  # noqa: S608  # nosec B608
+    if order_by:
+        statement += f" ORDER BY {order_by}"
+    if for_update:
+        if not connection.in_atomic_block:
+            # As the ORM's select_for_update: outside a transaction the lock would end at once.
+            raise TransactionManagementError("A locking read needs a transaction.")
+        if connection.features.has_select_for_update:
+            statement += " FOR UPDATE"
+    return statement
+
+
 def rows(
     model: type[models.Model],
     where: str,
@@ -43,31 +56,48 @@ def rows(
 ) -> list:
     """Instances of `model` matching `where` (columns named as in the table), optionally
     locked for the rest of the transaction where the database has row locks."""
-    sql = f"SELECT * FROM {table(model)} WHERE {where}"  # noqa: S608  # nosec B608
-    if order_by:
-        sql += f" ORDER BY {order_by}"
-    if for_update:
-        if not connection.in_atomic_block:
-            # As the ORM's select_for_update: outside a transaction the lock would end at once.
-            raise TransactionManagementError("A locking read needs a transaction.")
-        if connection.features.has_select_for_update:
-            sql += " FOR UPDATE"
-    return list(model.objects.raw(sql, params))
+    return list(model.objects.raw(_select(model, "*", where, order_by, for_update), params))
+
+
+def tuples(
+    model: type[models.Model],
+    fields: Sequence[str],
+    where: str,
+    params: Sequence,
+    *,
+    order_by: str = "",
+    for_update: bool = False,
+) -> list[tuple]:
+    """The database's own values of `fields` for the rows matching `where`, as plain tuples:
+    no model instance is built, and no converter runs (JSON comes back as text, as the driver
+    gives it). For rows read by the dozen on the hot path."""
+    what = ", ".join(column(model, name) for name in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(_select(model, what, where, order_by, for_update), params)
+        return cursor.fetchall()
 
 
 def update(model: type[models.Model], objects: Iterable[models.Model], fields: list[str]) -> None:
     """UPDATE each object's `fields` with one prepared statement. (The ORM's bulk_update builds a
     CASE expression per field and row, which costs more than the check-in itself.)"""
-    objects = list(objects)
-    if not objects:
-        return
     columns = [model._meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in columns)
+    update_values(
+        model,
+        fields,
+        [
+            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk]
+            for obj in objects
+        ],
+    )
+
+
+def update_values(model: type[models.Model], fields: list[str], params: list[Sequence]) -> None:
+    """UPDATE `fields` of many rows with one prepared statement. Each entry of `params` holds
+    the database values of `fields`, in order, then the row's primary key."""
+    if not params:
+        return
+    assignments = ", ".join(f"{column(model, name)} = %s" for name in fields)
     pk = connection.ops.quote_name(model._meta.pk.column)
-    params = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk]
-        for obj in objects
-    ]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table(model)} SET {assignments} WHERE {pk} = %s",  # noqa: S608  # nosec B608
@@ -78,17 +108,25 @@ def update(model: type[models.Model], objects: Iterable[models.Model], fields: l
 def insert(model: type[models.Model], objects: Iterable[models.Model], fields: list[str]) -> None:
     """INSERT the objects' `fields` with one prepared statement. Their primary keys are not
     read back: for rows the caller does not use again in this transaction."""
-    objects = list(objects)
-    if not objects:
-        return
     columns = [model._meta.get_field(name) for name in fields]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
-    params = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
-        for obj in objects
-    ]
+    insert_values(
+        model,
+        fields,
+        [
+            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
+            for obj in objects
+        ],
+    )
+
+
+def insert_values(model: type[models.Model], fields: list[str], params: list[Sequence]) -> None:
+    """INSERT many rows with one prepared statement; each entry of `params` holds the database
+    values of `fields`, in order. Primary keys are not read back."""
+    if not params:
+        return
+    names = ", ".join(column(model, name) for name in fields)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table(model)} ({names}) VALUES ({placeholders(columns)})",  # noqa: S608  # nosec B608
+            f"INSERT INTO {table(model)} ({names}) VALUES ({placeholders(fields)})",  # noqa: S608  # nosec B608
             params,
         )
