@@ -75,3 +75,29 @@ def test_a_lock_is_asked_for_inside_a_transaction_only_where_the_database_has_ro
 def test_an_empty_in_list_is_refused_rather_than_sent():
     with pytest.raises(ValueError, match="at least one value"):
         sql.placeholders([])
+
+
+def test_tuples_and_value_writes_round_trip_without_model_instances(student):
+    school_id = student.enrollment.school_id
+    surgery, medicine = (
+        Rotation.objects.get(slug="surgery"),
+        Rotation.objects.get(slug="psychiatry"),
+    )
+    starts, ends = date(2027, 1, 4), date(2027, 1, 29)
+    fields = ["student", "school", "rotation", "site", "starts_on", "ends_on"]
+    dates = [sql.value(Placement, "starts_on", starts), sql.value(Placement, "ends_on", ends)]
+    row = [student.pk, school_id, surgery.pk, "North", *dates]
+    sql.insert_values(Placement, fields, [row])
+    [(pk, rotation_id, stored_start)] = sql.tuples(
+        Placement,
+        ["id", "rotation", "starts_on"],
+        "student_id = %s AND starts_on = %s",
+        [student.pk, sql.value(Placement, "starts_on", starts)],
+    )
+    assert (rotation_id, stored_start) == (surgery.pk, starts)
+
+    sql.update_values(Placement, ["rotation", "site"], [[medicine.pk, "South", pk]])
+
+    saved = Placement.objects.get(pk=pk)
+    assert (saved.rotation, saved.site, saved.ends_on) == (medicine, "South", ends)
+    assert sql.tuples(Placement, ["id"], "student_id = %s", [student.pk + 1000]) == []
