@@ -49,12 +49,17 @@ def backup(path: Path) -> Path:
     return path
 
 
+def is_sqlite(config: dict) -> bool:
+    # dj_database_url names Django's SQLite backend; settings.py names ours, which extends it.
+    return config["ENGINE"] in ("django.db.backends.sqlite3", "wellrounded.sqlite_queued")
+
+
 def restore(path: Path, *, into: str | None = None) -> None:
     """Restore a backup into the configured database, or the database at URL `into`."""
     if not path.exists():
         raise BackupError(f"No backup at {path}.")
     config = dj_database_url.parse(into) if into else connection.settings_dict
-    if config["ENGINE"].endswith("sqlite3"):
+    if is_sqlite(config):
         target_name = config["NAME"]
         with sqlite3.connect(path) as source, sqlite3.connect(target_name) as target:
             source.backup(target)

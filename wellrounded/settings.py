@@ -140,9 +140,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with writing transactions queued on a lock file rather than
+    # left to SQLite's sleeping busy handler (see wellrounded/sqlite_queued/base.py).
+    DATABASES["default"]["ENGINE"] = "wellrounded.sqlite_queued"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run while one writer commits; IMMEDIATE takes the write lock at
-        # BEGIN so concurrent writers queue (busy timeout) instead of failing mid-transaction.
+        # BEGIN so concurrent writers queue instead of failing mid-transaction.
         "init_command": (
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000"
         ),

@@ -2,11 +2,13 @@ import sqlite3
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from checkins.services import record_checkin, record_screening
 from conftest import make_student
+from wellrounded.backups import is_sqlite
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CHECKIN = {
@@ -71,3 +73,12 @@ def test_restore_refuses_a_missing_file(tmp_path):
 
     with pytest.raises(CommandError, match="No backup"):
         call_command("restore", str(tmp_path / "nope.db"))
+
+
+def test_the_configured_sqlite_database_is_restored_as_sqlite_whichever_backend_names_it():
+    assert is_sqlite({"ENGINE": "django.db.backends.sqlite3"})  # a URL given to --into
+    assert is_sqlite({"ENGINE": "wellrounded.sqlite_queued"})  # settings.py's own
+    assert not is_sqlite({"ENGINE": "django.db.backends.postgresql"})
+    assert is_sqlite(settings.DATABASES["default"]) == (
+        settings.DATABASES["default"]["NAME"].endswith(".sqlite3")
+    )
