@@ -13,7 +13,7 @@ through session auth, CSRF, the form, the service and the rollups. Measured, in 
 Prints each rate and its ratio to the bare view (target: check-ins >= 15% of it).
 
     .venv/bin/python bench/throughput.py [--seconds 15] [--clients 8] [--database-url URL]
-        [--first-checkins-per-client 600]
+        [--first-checkins-per-client 1000]
 """
 
 import argparse
@@ -117,7 +117,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument("--first-checkins-per-client", type=int, default=600)
+    parser.add_argument("--first-checkins-per-client", type=int, default=1000)
     args = parser.parse_args()
 
     # Enough students for every client to submit first check-ins for the whole run.
