@@ -47,7 +47,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         path = self._lock_path()
         if path is None or self._write_lock is not None:
             return
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, self._lock_mode())
         try:
             wait, deadline = FIRST_WAIT, time.monotonic() + self._lock_timeout
             while True:
@@ -63,6 +63,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
             os.close(fd)
             raise
         self._write_lock = fd
+
+    def _lock_mode(self) -> int:
+        # Whoever may write the database may queue for it: SQLite gives its -wal and -shm
+        # files the database file's permissions, and so does this.
+        try:
+            return os.stat(self.settings_dict["NAME"]).st_mode & 0o666
+        except OSError:
+            return 0o600
 
     def _release_write_lock(self) -> None:
         fd, self._write_lock = self._write_lock, None

@@ -5,6 +5,7 @@ These open their own SQLite databases, so they run the same whichever database t
 DATABASE_URL points at.
 """
 
+import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -188,3 +189,19 @@ def test_an_in_memory_database_needs_no_queue(tmp_path):
         assert connection._write_lock is None
     connection.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_lock_file_is_as_shared_as_the_database_file(db_file):
+    db_file.chmod(0o660)
+    connection = handler(db_file)["default"]
+    Path(f"{db_file}.writelock").unlink(missing_ok=True)
+    with writing(connection):
+        pass
+    connection.close()
+    assert Path(f"{db_file}.writelock").stat().st_mode & 0o777 == 0o660 & ~current_umask()
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
