@@ -154,9 +154,10 @@ def roll_up_weeks(first: date, last: date) -> int:
     """RollupCell rows for the weeks from `first` to `last`, in three set-based passes.
 
     Each student's week on each rotation is reduced to one row of sums first (a seventh of the
-    rows, no unpivot yet); the rotation cells and, after merging a student's rotations within
-    the week, the cohort cells are then grouped from those rows, so a cell's distinct
-    students is a plain count. `--verify` checks the result against `rebuild_rollups`."""
+    rows); the rotation cells and, after merging a student's rotations within the week, the
+    cohort cells are then grouped from those rows, so a measure's distinct students is a plain
+    count. Every measure of a check-in goes into its group's one row (source "checkin").
+    `--verify` checks the result against `rebuild_rollups`."""
     from django.db import connection
 
     measures = [(m, f"c.{m}::float8") for m in SCALE] + [("sleep_hours", "c.sleep_hours::float8")]
@@ -164,25 +165,36 @@ def roll_up_weeks(first: date, last: date) -> int:
     sums = ", ".join(
         f"sum({expr}) AS s_{name}, sum({expr} * {expr}) AS q_{name}" for name, expr in measures
     )
-    unpivot = ", ".join(
-        [f"('{name}', s_{name}, q_{name})" for name, _ in measures] + ["('checkin', n, n)"]
-    )
     merged = ", ".join(
         [f"sum(s_{name}) AS s_{name}, sum(q_{name}) AS q_{name}" for name, _ in measures]
         + ["sum(n) AS n"]
     )
-    proportions = ", ".join(f"'{m}'" for m in SELF_CARE)
+
+    def bands(name: str) -> str:
+        if name not in SELF_CARE:
+            return "'{}'::jsonb"
+        # Students with at least one "yes" (and one "no") this week, as the incremental path.
+        return (
+            "jsonb_strip_nulls(jsonb_build_object("
+            f"'yes', NULLIF(count(*) FILTER (WHERE s_{name} > 0), 0), "
+            f"'no', NULLIF(count(*) FILTER (WHERE s_{name} < n), 0)))"
+        )
+
+    figures = ", ".join(
+        [
+            f"'{name}', jsonb_build_array(count(*), sum(n), sum(s_{name}), sum(q_{name}), "
+            f"{bands(name)})"
+            for name, _ in measures
+        ]
+        + ["'checkin', jsonb_build_array(count(*), sum(n), sum(n), sum(n), '{}'::jsonb)"]
+    )
     cells = """
-        INSERT INTO cohorts_rollupcell (school_id, cohort_id, scope, rotation_id, week, measure,
-            n_students, n_obs, total, total_sq, band_counts)
-        SELECT school_id, cohort_id, {scope}, {rotation}, week, m.measure,
-            count(*), sum(n), sum(m.total), sum(m.total_sq),
-            CASE WHEN m.measure IN ({proportions}) THEN jsonb_strip_nulls(jsonb_build_object(
-                'yes', NULLIF(count(*) FILTER (WHERE m.total > 0), 0),
-                'no', NULLIF(count(*) FILTER (WHERE m.total < n), 0)))
-            ELSE '{{}}'::jsonb END
-        FROM {source} CROSS JOIN LATERAL (VALUES {unpivot}) AS m(measure, total, total_sq)
-        GROUP BY school_id, cohort_id, {rotation}, week, m.measure
+        INSERT INTO cohorts_rollupcell (school_id, cohort_id, scope, rotation_id, week, source,
+            figures)
+        SELECT school_id, cohort_id, {scope}, {rotation}, week, 'checkin',
+            jsonb_build_object({figures})
+        FROM {source}
+        GROUP BY school_id, cohort_id, {rotation}, week
     """
     created = 0
     with connection.cursor() as cursor:
@@ -207,13 +219,7 @@ def roll_up_weeks(first: date, last: date) -> int:
             if "WHERE" in source:
                 source = f"(SELECT * FROM {source}) AS placed"  # noqa: S608  # nosec B608
             cursor.execute(
-                cells.format(
-                    scope=scope,
-                    rotation=rotation,
-                    source=source,
-                    unpivot=unpivot,
-                    proportions=proportions,
-                )
+                cells.format(scope=scope, rotation=rotation, source=source, figures=figures)
             )
             created += cursor.rowcount
         cursor.execute("DROP TABLE student_weeks")
@@ -228,17 +234,21 @@ def verify_against_rebuild() -> None:
     from cohorts.models import RollupCell
 
     def cells():
-        rows = RollupCell.objects.values_list(
-            "cohort_id", "scope", "rotation_id", "week", "measure", "n_students", "n_obs",
-            "total", "total_sq", "band_counts",
+        return sorted(
+            (
+                c.cohort_id, c.scope, c.rotation_id, c.week, c.source, measure,
+                figures.n_students, figures.n_obs, round(figures.total, 6),
+                round(figures.total_sq, 6), sorted(figures.band_counts.items()),
+            )
+            for c in RollupCell.objects.all()
+            for measure, figures in c.measures()
         )  # fmt: skip
-        return sorted((*r[:7], round(r[7], 6), round(r[8], 6), sorted(r[9].items())) for r in rows)
 
     from_sql = cells()
     rebuild_rollups()
     from_python = cells()
     same = from_sql == from_python
-    print(f"verify: {len(from_sql):,} cells from SQL; equal to rebuild_rollups: {same}")
+    print(f"verify: {len(from_sql):,} measures' figures from SQL; equal to rebuild_rollups: {same}")
     if not same:
         raise SystemExit("the SQL roll-up differs from rebuild_rollups")
 

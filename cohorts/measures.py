@@ -15,6 +15,9 @@ PROPORTION = "proportion"
 COUNT = "count"
 SCREEN_PREFIX = "screen:"
 PARTICIPATION = "checkin"
+# Every measure a check-in carries is kept in one rollup row per group and week, under this
+# source; each screening instrument has rows of its own (see `Measure.source`).
+CHECKIN_SOURCE = "checkin"
 YES, NO = "yes", "no"
 
 
@@ -32,6 +35,12 @@ class Measure:
     @property
     def is_screening(self) -> bool:
         return self.key.startswith(SCREEN_PREFIX)
+
+    @property
+    def source(self) -> str:
+        """The rollup row this measure is counted in: a check-in's measures arrive together,
+        so they share one row per group and week; a screening has rows of its own."""
+        return self.key if self.is_screening else CHECKIN_SOURCE
 
 
 def _scale(key: str, label: str, better: str, description: str) -> Measure:

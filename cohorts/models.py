@@ -1,10 +1,14 @@
 """Anonymous rollups: the only data staff pages ever read.
 
-A `RollupCell` sums every observation of one measure for one group (school x cohort x
-rotation, or the whole cohort, or the students with no rotation on record) in one ISO week.
-`CellMember` exists only so `n_students` counts *distinct* students incrementally: it holds a
-keyed hash of the student id, never a foreign key, and is never shown to anyone.
+A `RollupCell` sums every observation of one group (school x cohort x rotation, or the whole
+cohort, or the students with no rotation on record) in one ISO week, for every measure of one
+source: a check-in's fourteen measures share one row, and each screening instrument has its
+own. `CellMember` exists only so the counts of *distinct* students stay exact incrementally: it
+holds a keyed hash of the student id, never a foreign key, and is never shown to anyone.
 """
+
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -19,17 +23,33 @@ class Scope(models.TextChoices):
     UNPLACED = "unplaced", "No rotation on record"
 
 
+class Figures(NamedTuple):
+    """One measure's figures in one cell."""
+
+    n_students: int
+    n_obs: int
+    total: float
+    total_sq: float
+    band_counts: dict[str, int]
+
+
 class RollupCell(models.Model):
-    """One group x ISO week x measure: n, sum, sum of squares and students per band.
+    """One group x ISO week x source: for each of the source's measures, its distinct
+    students, observations, sum, sum of squares and students per band.
+
+    `figures` maps a measure key to `[n_students, n_obs, total, total_sq, {band: students}]`
+    (see `Figures`); a measure with no observation is absent, and a cell with none is deleted.
+    One row per source rather than per measure: a first check-in of the week then adds one
+    member to two rows (its cohort's and its rotation's) instead of to twenty-eight.
 
     Every observation lands in two cells: its cohort's (scope COHORT) and either its rotation's
     or the "no rotation on record" cell. The rotation and unplaced cells of a week partition its
     observations, so their sums add up to the cohort cell's; a student who changed rotation
     mid-week counts in two of them, which is why the cohort cell keeps its own distinct count.
 
-    `band_counts` maps a band label to the number of distinct students with at least one
-    observation in that band this week (screenings: the instrument's bands; self-care: "yes"
-    and "no"). A student whose band changed within the week counts in both.
+    A band count is the number of distinct students with at least one observation in that band
+    this week (screenings: the instrument's bands; self-care: "yes" and "no"). A student whose
+    band changed within the week counts in both.
     """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
@@ -39,24 +59,22 @@ class RollupCell(models.Model):
         Rotation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     week = models.DateField(help_text="The Monday of the ISO week.")
-    measure = models.CharField(max_length=60)
-    n_students = models.PositiveIntegerField(default=0)
-    n_obs = models.PositiveIntegerField(default=0)
-    total = models.FloatField(default=0)
-    total_sq = models.FloatField(default=0)
-    band_counts = models.JSONField(default=dict)
+    source = models.CharField(
+        max_length=60, help_text='"checkin", or "screen:<instrument>" for a screening.'
+    )
+    figures = models.JSONField(default=dict)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "cohort", "rotation", "week", "measure"],
+                fields=["school", "cohort", "rotation", "week", "source"],
                 condition=Q(rotation__isnull=False),
                 name="one_rollup_per_rotation_week",
             ),
             # NULLs are distinct in a plain unique index: the groups without a rotation need
             # their own partial index so two racing writers cannot create twin cells.
             models.UniqueConstraint(
-                fields=["school", "cohort", "scope", "week", "measure"],
+                fields=["school", "cohort", "scope", "week", "source"],
                 condition=Q(rotation__isnull=True),
                 name="one_rollup_per_group_week",
             ),
@@ -66,25 +84,28 @@ class RollupCell(models.Model):
                 name="rollup_rotation_matches_scope",
             ),
         ]
-        indexes = [models.Index(fields=["cohort", "measure", "week"], name="rollup_dashboard")]
+        indexes = [models.Index(fields=["cohort", "source", "week"], name="rollup_dashboard")]
 
     def __str__(self) -> str:
-        return f"{self.measure} {self.week} ({self.scope})"
+        return f"{self.source} {self.week} ({self.scope})"
+
+    def measures(self) -> Iterator[tuple[str, Figures]]:
+        """Each measure counted in this cell, with its figures."""
+        for key, (n_students, n_obs, total, total_sq, bands) in self.figures.items():
+            yield key, Figures(n_students, n_obs, total, total_sq, bands)
 
 
 class CellMember(models.Model):
     """A student's presence in a cell, under a keyed hash (see `services.member_key`).
 
-    Keeps the student's own count, sums and bands in the cell so that removing one
-    observation, or purging the student, reverses exactly what they added.
+    `figures` maps each measure the student was counted in to `[observations, total,
+    total_sq, {band: observations}]`: the student's own share of the cell, so that removing
+    one observation, or purging the student, reverses exactly what they added.
     """
 
     cell = models.ForeignKey(RollupCell, on_delete=models.CASCADE, related_name="members")
     member = models.CharField(max_length=64)
-    observations = models.PositiveIntegerField(default=0)
-    total = models.FloatField(default=0)
-    total_sq = models.FloatField(default=0)
-    bands = models.JSONField(default=dict)
+    figures = models.JSONField(default=dict)
 
     class Meta:
         constraints = [

@@ -5,10 +5,13 @@ Groups are pre-declared: a cohort; within it, each rotation of the shared catalo
 "the last N complete weeks", so no two requests can overlap in a way that isolates a student.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from schools.models import MIN_CELL_SIZE, Cohort, Enrollment, Rotation, School
@@ -137,15 +140,35 @@ def _not_over_row(week: date, width: int) -> WeekRow:
     return WeekRow(week, tuple(Hidden(NOT_OVER) for _ in range(width)), Hidden(NOT_OVER))
 
 
-def _rollups(cohort: Cohort, measure_key: str, weeks: list[date]) -> list:
-    """The cells' figures as named tuples (a year of a cohort's cells is hundreds of rows:
-    model instances would cost more than the query)."""
-    return list(
-        RollupCell.objects.filter(cohort=cohort, measure=measure_key, week__in=weeks).values_list(
-            "scope", "rotation_id", "week", "n_students", "n_obs", "total", "total_sq",
-            "band_counts", named=True,
-        )
-    )  # fmt: skip
+class _Rollup(NamedTuple):
+    scope: str
+    rotation_id: int | None
+    week: date
+    n_students: int
+    n_obs: int
+    total: float
+    total_sq: float
+    band_counts: dict[str, int]
+
+
+def _rollups(cohort: Cohort, measure_key: str, weeks: list[date]) -> list[_Rollup]:
+    """One measure's figures in the cohort's cells of `weeks`, as named tuples (a year of a
+    cohort's cells is hundreds of rows: model instances would cost more than the query). Only
+    that measure's entry of each row's figures is read out, by the database."""
+    rows = (
+        RollupCell.objects.filter(cohort=cohort, source=measure(measure_key).source, week__in=weeks)
+        .annotate(counted=KT(f"figures__{measure_key}"))
+        .values_list("scope", "rotation_id", "week", "counted")
+    )
+    return [
+        _Rollup(scope, rotation_id, week, *_figures(counted))
+        for scope, rotation_id, week, counted in rows
+        if counted is not None
+    ]
+
+
+def _figures(counted) -> list:
+    return json.loads(counted) if isinstance(counted, str) else counted
 
 
 def rotation_table(

@@ -54,59 +54,25 @@ def _band_label(measure: str, value: float, band: str | None) -> str | None:
     return band
 
 
-def _cell_keys(
-    *, school_id: int, cohort_id: int, rotation_id: int | None, day: date, measure: str
-) -> list[dict]:
-    base = {"school_id": school_id, "cohort_id": cohort_id, "week": week_of(day)}
-    base["measure"] = measure
-    group = (
-        {"scope": Scope.ROTATION, "rotation_id": rotation_id}
-        if rotation_id is not None
-        else {"scope": Scope.UNPLACED, "rotation_id": None}
-    )
-    # Always the cohort cell first: every writer locks in the same order.
-    return [{**base, "scope": Scope.COHORT, "rotation_id": None}, {**base, **group}]
-
-
 def _check_cohort(school_id: int, cohort_id: int) -> None:
     # On every check-in's path: a plain statement, not an ORM query compiled each time.
     if not sql.tuples(Cohort, ["id"], "id = %s AND school_id = %s", [cohort_id, school_id]):
         raise ValidationError({"cohort_id": "This cohort does not belong to this school."})
 
 
-# The hot path (`apply_changes`) reads and writes these figures as plain values, not model
-# instances: a first check-in moves 28 cells and 28 members, and building, converting and
-# comparing 56 model instances cost more than the statements themselves.
-CELL_FIELDS = ["n_students", "n_obs", "total", "total_sq", "band_counts"]
-MEMBER_FIELDS = ["observations", "total", "total_sq", "bands"]
+# The hot path (`apply_changes`) reads and writes rows as plain values, not model instances:
+# building, converting and comparing model instances cost more than the statements themselves.
+# A cell's figures are `{measure: [n_students, n_obs, total, total_sq, {band: students}]}`,
+# a member's `{measure: [observations, total, total_sq, {band: observations}]}`.
 
 
-class _CellFigures:
-    """One cell's figures as read under the lock (`before`) and as they become."""
+class _Row:
+    """A cell's or a member's figures as read under the lock, and whether they changed."""
 
-    __slots__ = ("pk", "n_students", "n_obs", "total", "total_sq", "band_counts", "before")
+    __slots__ = ("pk", "figures", "changed")
 
-    def __init__(self, pk: int, n_students: int, n_obs: int, total, total_sq, band_counts):
-        self.pk, self.n_students, self.n_obs = pk, n_students, n_obs
-        self.total, self.total_sq, self.band_counts = total, total_sq, _json(band_counts)
-        self.before = self.state()
-
-    def state(self) -> tuple:
-        return (self.n_students, self.n_obs, self.total, self.total_sq, dict(self.band_counts))
-
-
-class _MemberFigures:
-    """One member's figures in one cell, as read under the lock (`before`) and as they become."""
-
-    __slots__ = ("pk", "observations", "total", "total_sq", "bands", "before")
-
-    def __init__(self, pk: int | None, observations: int, total, total_sq, bands):
-        self.pk, self.observations = pk, observations
-        self.total, self.total_sq, self.bands = total, total_sq, _json(bands)
-        self.before = self.state()
-
-    def state(self) -> tuple:
-        return (self.observations, self.total, self.total_sq, dict(self.bands))
+    def __init__(self, pk: int | None, figures):
+        self.pk, self.figures, self.changed = pk, _json(figures), False
 
 
 def _json(value) -> dict:
@@ -114,55 +80,76 @@ def _json(value) -> dict:
     return json.loads(value) if isinstance(value, str) else dict(value or {})
 
 
-def _lock_cells(keys: list[dict], *, create: bool) -> dict[tuple, _CellFigures]:
+def _lock_cells(keys: list[tuple], *, create: bool) -> dict[tuple, _Row]:
     """Lock (and, when adding, create) the cells for `keys` in a few queries, in one order.
 
-    Returns each cell's figures under its key: (school, cohort, scope, rotation, week,
-    measure)."""
-    wanted = {_db_key(key): key for key in keys}
-    groups: dict[tuple, list[dict]] = {}
-    for key in wanted.values():
-        groups.setdefault((key["school_id"], key["cohort_id"]), []).append(key)
+    A key is (school, cohort, scope, rotation, week, source); returns each cell under it."""
+    wanted = set(keys)
+    groups: dict[tuple, list[tuple]] = {}
+    for key in wanted:
+        groups.setdefault(key[:2], []).append(key)
 
-    def locked() -> dict[tuple, _CellFigures]:
+    def locked() -> dict[tuple, _Row]:
         found = {}
         for (school_id, cohort_id), group in groups.items():
-            rotations = sorted({key["rotation_id"] for key in group} - {None})
-            weeks = sorted({key["week"] for key in group})
-            measures = sorted({key["measure"] for key in group})
+            rotations = sorted({key[3] for key in group} - {None})
+            weeks = sorted({key[4] for key in group})
+            sources = sorted({key[5] for key in group})
             rotation_clause = "rotation_id IS NULL"
             if rotations:
                 rotation_clause += f" OR rotation_id IN ({sql.placeholders(rotations)})"
             query = sql.tuples(
                 RollupCell,
-                ["scope", "rotation", "week", "measure", "id", *CELL_FIELDS],
+                ["scope", "rotation", "week", "source", "id", "figures"],
                 f"school_id = %s AND cohort_id = %s AND week IN ({sql.placeholders(weeks)})"
-                f" AND measure IN ({sql.placeholders(measures)}) AND ({rotation_clause})",
+                f" AND source IN ({sql.placeholders(sources)}) AND ({rotation_clause})",
                 [school_id, cohort_id]
                 + [sql.value(RollupCell, "week", week) for week in weeks]
-                + measures
+                + sources
                 + rotations,
-                order_by="measure, scope, rotation_id, week",
+                order_by="source, scope, rotation_id, week",
                 for_update=True,
             )
-            for scope, rotation_id, week, measure, *figures in query:
-                frozen = (school_id, cohort_id, scope, rotation_id, week, measure)
-                if frozen in wanted:
-                    found[frozen] = _CellFigures(*figures)
+            for scope, rotation_id, week, source, pk, figures in query:
+                key = (school_id, cohort_id, scope, rotation_id, _date(week), source)
+                if key in wanted:
+                    found[key] = _Row(pk, figures)
         return found
 
     cells = locked()
-    missing = [RollupCell(**wanted[frozen]) for frozen in wanted if frozen not in cells]
+    missing = [key for key in wanted if key not in cells]
     if create and missing:
         # A concurrent writer may create some of them first: skip those, then lock them all.
-        RollupCell.objects.bulk_create(missing, ignore_conflicts=True)
+        RollupCell.objects.bulk_create(
+            [
+                RollupCell(
+                    school_id=school_id, cohort_id=cohort_id, scope=scope,
+                    rotation_id=rotation_id, week=week, source=source,
+                )
+                for school_id, cohort_id, scope, rotation_id, week, source in missing
+            ],
+            ignore_conflicts=True,
+        )  # fmt: skip
         cells = locked()
     return cells
 
 
-def _db_key(key: dict) -> tuple:
-    return (key["school_id"], key["cohort_id"], str(key["scope"]), key["rotation_id"],
-            key["week"], key["measure"])  # fmt: skip
+def _date(value) -> date:
+    # SQLite hands dates back as ISO text.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _cell_keys(obs: Observation, source: str) -> tuple[tuple, tuple]:
+    """The cohort's cell, then its rotation's or the unplaced one: every writer locks in the
+    same order."""
+    week = week_of(obs.day)
+    group = (
+        (Scope.ROTATION.value, obs.rotation_id)
+        if obs.rotation_id is not None
+        else (Scope.UNPLACED.value, None)
+    )
+    base = (obs.school_id, obs.cohort_id)
+    return (*base, Scope.COHORT.value, None, week, source), (*base, *group, week, source)
 
 
 def apply_observations(observations: Sequence[Observation], *, sign: int) -> None:
@@ -179,7 +166,7 @@ def apply_changes(
 ) -> None:
     """Take back `removed`, then count `added`, in one pass: a handful of queries however
     many measures a check-in carries, and only the cells and members whose figures really
-    change are written (a resubmitted check-in that changes one answer touches two cells).
+    change are written (a first check-in of the week adds one member to two cells).
     Must run inside the caller's transaction.
 
     `removed` must be what was counted before, as it is for every row these services wrote:
@@ -190,7 +177,7 @@ def apply_changes(
     labels.update({obs: _band_label(obs.measure, float(obs.value), obs.band) for obs in added})
     # An observation taken back and counted again leaves every figure as it was: cancel such
     # pairs first, so a resubmitted check-in that changes one answer reads and writes only
-    # that answer's cells.
+    # the figures of that answer.
     net = Counter(added)
     net.subtract(Counter(removed))
     signed = [(obs, -1) for obs, k in net.items() if k < 0 for _ in range(-k)]
@@ -202,25 +189,20 @@ def apply_changes(
     hashes = {
         student_id: member_key(student_id) for student_id in {o.student_id for o, _ in signed}
     }
-    keyed = []
-    for obs, sign in signed:
-        for key in _cell_keys(
-            school_id=obs.school_id,
-            cohort_id=obs.cohort_id,
-            rotation_id=obs.rotation_id,
-            day=obs.day,
-            measure=obs.measure,
-        ):
-            keyed.append((key, sign, hashes[obs.student_id], float(obs.value), labels[obs]))
-    cells = _lock_cells([key for key, *_ in keyed], create=any(sign > 0 for _, sign in signed))
+    keyed = [
+        (key, obs, sign)
+        for obs, sign in signed
+        for key in _cell_keys(obs, MEASURES[obs.measure].source)
+    ]
+    cells = _lock_cells([key for key, _, _ in keyed], create=any(s > 0 for _, s in signed))
     cell_ids = sorted(cell.pk for cell in cells.values())
     member_keys = sorted(set(hashes.values()))
     members = {
-        (cell_id, member): _MemberFigures(pk, *figures)
-        for pk, cell_id, member, *figures in (
+        (cell_id, member): _Row(pk, figures)
+        for pk, cell_id, member, figures in (
             sql.tuples(
                 CellMember,
-                ["id", "cell", "member", *MEMBER_FIELDS],
+                ["id", "cell", "member", "figures"],
                 f"cell_id IN ({sql.placeholders(cell_ids)})"
                 f" AND member IN ({sql.placeholders(member_keys)})",
                 cell_ids + member_keys,
@@ -229,88 +211,100 @@ def apply_changes(
             else []
         )
     }
-    for key, sign, member, value, label in keyed:
-        cell = cells.get(_db_key(key))
+    for key, obs, sign in keyed:
+        cell = cells.get(key)
         if cell is None:
             continue  # nothing was ever counted here: nothing to take back
+        member = hashes[obs.student_id]
         presence = members.get((cell.pk, member))
         if presence is None:
             if sign < 0:
                 continue
-            presence = _MemberFigures(None, 0, 0.0, 0.0, {})
-            members[(cell.pk, member)] = presence
-        if presence.observations == 0 and sign > 0:
-            cell.n_students += 1
-        _change(cell, presence, sign=sign, value=value, label=label)
-        if presence.observations == 0:
-            cell.n_students -= 1
+            presence = members[(cell.pk, member)] = _Row(None, {})
+        value = float(obs.value)
+        _count(cell, presence, obs.measure, sign=sign, value=value, label=labels[obs])
     _write_members(members)
     # An empty cell is deleted, so the incremental state equals a rebuild's exactly.
-    if empty := [c.pk for c in cells.values() if c.n_obs <= 0]:
+    if empty := [cell.pk for cell in cells.values() if not cell.figures]:
         RollupCell.objects.filter(pk__in=empty).delete()
-    band_counts = RollupCell._meta.get_field("band_counts")
+    figures = RollupCell._meta.get_field("figures")
     sql.update_values(
         RollupCell,
-        CELL_FIELDS,
+        ["figures"],
         [
-            [c.n_students, c.n_obs, c.total, c.total_sq,
-             band_counts.get_db_prep_save(c.band_counts, connection), c.pk]
-            for c in cells.values()
-            if c.n_obs > 0 and c.state() != c.before
+            [figures.get_db_prep_save(cell.figures, connection), cell.pk]
+            for cell in cells.values()
+            if cell.figures and cell.changed
         ],
-    )  # fmt: skip
+    )
 
 
-def _write_members(members: dict[tuple, _MemberFigures]) -> None:
-    if gone := [m.pk for m in members.values() if m.pk and m.observations <= 0]:
+def _write_members(members: dict[tuple, _Row]) -> None:
+    if gone := [m.pk for m in members.values() if m.pk and not m.figures]:
         CellMember.objects.filter(pk__in=gone).delete()
-    bands = CellMember._meta.get_field("bands")
+    figures = CellMember._meta.get_field("figures")
     sql.update_values(
         CellMember,
-        MEMBER_FIELDS,
+        ["figures"],
         [
-            [m.observations, m.total, m.total_sq, bands.get_db_prep_save(m.bands, connection), m.pk]
+            [figures.get_db_prep_save(m.figures, connection), m.pk]
             for m in members.values()
-            if m.pk and m.observations > 0 and m.state() != m.before
+            if m.pk and m.figures and m.changed
         ],
     )
     sql.insert_values(
         CellMember,
-        ["cell", *MEMBER_FIELDS, "member"],
+        ["cell", "figures", "member"],
         [
-            [cell_id, m.observations, m.total, m.total_sq,
-             bands.get_db_prep_save(m.bands, connection), member]
+            [cell_id, figures.get_db_prep_save(m.figures, connection), member]
             for (cell_id, member), m in members.items()
-            if not m.pk and m.observations > 0
+            if not m.pk and m.figures
         ],
-    )  # fmt: skip
+    )
 
 
-def _change(cell, presence, *, sign: int, value: float, label) -> None:
-    """Count (sign=1) or take back (sign=-1) one observation in a cell and its member's
-    presence there (the figures `apply_changes` read under its lock)."""
-    presence.observations += sign
-    presence.total += sign * value
-    presence.total_sq += sign * value * value
-    cell.n_obs += sign
-    cell.total += sign * value
-    cell.total_sq += sign * value * value
-    if label is None:
-        return
-    before = presence.bands.get(label, 0)
-    after = before + sign
-    if after > 0:
-        presence.bands[label] = after
+def _count(cell: _Row, presence: _Row, measure: str, *, sign: int, value: float, label) -> None:
+    """Count (sign=1) or take back (sign=-1) one observation of `measure` in a cell and in its
+    member's presence there (the figures `apply_changes` read under its lock)."""
+    own = presence.figures.get(measure)
+    figures = cell.figures.get(measure)
+    if sign < 0 and (own is None or figures is None):
+        return  # never counted here: nothing to take back
+    if own is None:
+        own = presence.figures[measure] = [0, 0.0, 0.0, {}]
+    if figures is None:
+        figures = cell.figures[measure] = [0, 0, 0.0, 0.0, {}]
+    if own[0] == 0:
+        figures[0] += 1
+    own[0] += sign
+    own[1] += sign * value
+    own[2] += sign * value * value
+    figures[1] += sign
+    figures[2] += sign * value
+    figures[3] += sign * value * value
+    if label is not None:
+        before = own[3].get(label, 0)
+        _add(own[3], label, sign)
+        if before == 0 and sign > 0:
+            _add(figures[4], label, 1)
+        elif before > 0 and before + sign <= 0:
+            _add(figures[4], label, -1)
+    if own[0] <= 0:
+        del presence.figures[measure]
+        figures[0] -= 1
+    if figures[1] <= 0:
+        del cell.figures[measure]
+    cell.changed = presence.changed = True
+
+
+def _add(counts: dict[str, int], label: str, change: int) -> None:
+    """Change one band's count, dropping the band when it reaches zero (as a rebuild would
+    never write it)."""
+    left = counts.get(label, 0) + change
+    if left > 0:
+        counts[label] = left
     else:
-        presence.bands.pop(label, None)
-    if before == 0 and after > 0:
-        cell.band_counts[label] = cell.band_counts.get(label, 0) + 1
-    elif before > 0 and after <= 0:
-        remaining = cell.band_counts.get(label, 0) - 1
-        if remaining > 0:
-            cell.band_counts[label] = remaining
-        else:
-            cell.band_counts.pop(label, None)
+        counts.pop(label, None)
 
 
 @transaction.atomic
@@ -351,44 +345,6 @@ def remove_observation(
     apply_observations([obs], sign=-1)
 
 
-def _take_back(
-    cell: RollupCell,
-    presence: CellMember,
-    *,
-    observations: int,
-    total: float,
-    total_sq: float,
-    bands: dict[str, int],
-) -> None:
-    presence.observations -= observations
-    presence.total -= total
-    presence.total_sq -= total_sq
-    cell.n_obs -= observations
-    cell.total -= total
-    cell.total_sq -= total_sq
-    for label, count in bands.items():
-        left = presence.bands.get(label, 0) - count
-        if left > 0:
-            presence.bands[label] = left
-            continue
-        presence.bands.pop(label, None)
-        remaining = cell.band_counts.get(label, 0) - 1
-        if remaining > 0:
-            cell.band_counts[label] = remaining
-        else:
-            cell.band_counts.pop(label, None)
-    if presence.observations <= 0:
-        presence.delete()
-        cell.n_students -= 1
-    else:
-        presence.save()
-    if cell.n_obs <= 0:
-        # An empty cell is deleted, so the incremental state equals a rebuild's exactly.
-        cell.delete()
-    else:
-        cell.save()
-
-
 @transaction.atomic
 def purge_student(*, student_id: int) -> int:
     """Remove everything one student contributed to every cell (account deletion).
@@ -398,14 +354,23 @@ def purge_student(*, student_id: int) -> int:
     presences = list(CellMember.objects.filter(member=member_key(student_id)).order_by("cell_id"))
     cells = RollupCell.objects.select_for_update().in_bulk([p.cell_id for p in presences])
     for presence in presences:
-        _take_back(
-            cells[presence.cell_id],
-            presence,
-            observations=presence.observations,
-            total=presence.total,
-            total_sq=presence.total_sq,
-            bands=dict(presence.bands),
-        )
+        cell = cells[presence.cell_id]
+        for measure, (observations, total, total_sq, bands) in presence.figures.items():
+            figures = cell.figures[measure]
+            figures[0] -= 1
+            figures[1] -= observations
+            figures[2] -= total
+            figures[3] -= total_sq
+            for label in bands:
+                _add(figures[4], label, -1)
+            if figures[1] <= 0:
+                del cell.figures[measure]
+        presence.delete()
+        if cell.figures:
+            cell.save(update_fields=["figures"])
+        else:
+            # An empty cell is deleted, so the incremental state equals a rebuild's exactly.
+            cell.delete()
     return len(presences)
 
 
@@ -416,12 +381,20 @@ class _Sums:
     total_sq: float = 0.0
     bands: dict[str, int] = field(default_factory=dict)
 
+    def add(self, value: float, label: str | None) -> None:
+        self.n_obs += 1
+        self.total += value
+        self.total_sq += value * value
+        if label is not None:
+            self.bands[label] = self.bands.get(label, 0) + 1
+
 
 @transaction.atomic
 def rebuild(observations: Iterable[Observation]) -> int:
     """Wipe every cell and recompute them all from `observations`. Returns the cell count."""
-    cells: dict[tuple, _Sums] = {}
-    members: dict[tuple, dict[str, _Sums]] = {}
+    # cell key -> measure -> sums, and cell key -> member -> measure -> the member's sums
+    cells: dict[tuple, dict[str, _Sums]] = {}
+    members: dict[tuple, dict[str, dict[str, _Sums]]] = {}
     cohorts_checked: set[tuple[int, int]] = set()
     hashes: dict[int, str] = {}
     for obs in observations:
@@ -432,39 +405,15 @@ def rebuild(observations: Iterable[Observation]) -> int:
             cohorts_checked.add((obs.school_id, obs.cohort_id))
         if obs.student_id not in hashes:
             hashes[obs.student_id] = member_key(obs.student_id)
-        keys = _cell_keys(
-            school_id=obs.school_id,
-            cohort_id=obs.cohort_id,
-            rotation_id=obs.rotation_id,
-            day=obs.day,
-            measure=obs.measure,
-        )
-        for key in keys:
-            frozen = tuple(sorted(key.items()))
-            for sums in (
-                cells.setdefault(frozen, _Sums()),
-                members.setdefault(frozen, {}).setdefault(hashes[obs.student_id], _Sums()),
-            ):
-                sums.n_obs += 1
-                sums.total += value
-                sums.total_sq += value * value
-                if label is not None:
-                    sums.bands[label] = sums.bands.get(label, 0) + 1
+        for key in _cell_keys(obs, MEASURES[obs.measure].source):
+            cells.setdefault(key, {}).setdefault(obs.measure, _Sums()).add(value, label)
+            presence = members.setdefault(key, {}).setdefault(hashes[obs.student_id], {})
+            presence.setdefault(obs.measure, _Sums()).add(value, label)
 
     CellMember.objects.all().delete()
     RollupCell.objects.all().delete()
     created = RollupCell.objects.bulk_create(
-        [
-            RollupCell(
-                **dict(frozen),
-                n_students=len(members[frozen]),
-                n_obs=sums.n_obs,
-                total=sums.total,
-                total_sq=sums.total_sq,
-                band_counts=_students_per_band(members[frozen].values()),
-            )
-            for frozen, sums in cells.items()
-        ],
+        [_built_cell(key, by_measure, members[key].values()) for key, by_measure in cells.items()],
         batch_size=1000,
     )
     CellMember.objects.bulk_create(
@@ -472,17 +421,40 @@ def rebuild(observations: Iterable[Observation]) -> int:
             CellMember(
                 cell_id=cell.pk,
                 member=member,
-                observations=sums.n_obs,
-                total=sums.total,
-                total_sq=sums.total_sq,
-                bands=sums.bands,
+                figures={
+                    measure: [sums.n_obs, sums.total, sums.total_sq, sums.bands]
+                    for measure, sums in presence.items()
+                },
             )
-            for cell, frozen in zip(created, cells, strict=True)
-            for member, sums in members[frozen].items()
+            for cell, key in zip(created, cells, strict=True)
+            for member, presence in members[key].items()
         ],
         batch_size=2000,
     )
     return len(created)
+
+
+def _built_cell(
+    key: tuple, by_measure: dict[str, _Sums], presences: Iterable[dict[str, _Sums]]
+) -> RollupCell:
+    """A cell as a rebuild writes it, from its sums and its members' own sums."""
+    school_id, cohort_id, scope, rotation_id, week, source = key
+    presences = list(presences)
+    figures = {}
+    for measure, sums in by_measure.items():
+        counted = [presence[measure] for presence in presences if measure in presence]
+        figures[measure] = [
+            len(counted), sums.n_obs, sums.total, sums.total_sq, _students_per_band(counted)
+        ]  # fmt: skip
+    return RollupCell(
+        school_id=school_id,
+        cohort_id=cohort_id,
+        scope=scope,
+        rotation_id=rotation_id,
+        week=week,
+        source=source,
+        figures=figures,
+    )
 
 
 def _students_per_band(presences: Iterable[_Sums]) -> dict[str, int]:

@@ -12,7 +12,8 @@ from checkins.selectors import checkin_note
 from checkins.services import delete_checkin, enrollment_for, record_checkin, record_screening
 from cohorts.models import Campaign, CampaignResponse, CellMember, RollupCell
 from cohorts.services import member_key
-from conftest import make_cohort, run_at_once
+from cohorts.tests.factories import figures_of, measure_figures
+from conftest import make_cohort, make_student, run_at_once
 from schools.models import Enrollment
 from vault.models import DataKey
 
@@ -23,16 +24,11 @@ VALUES = {
 
 
 def snapshot() -> list[tuple]:
-    return sorted(
-        RollupCell.objects.values_list(
-            "school_id", "cohort_id", "scope", "rotation_id", "week", "measure",
-            "n_students", "n_obs", "total", "total_sq", "band_counts",
-        )
-    )  # fmt: skip
+    return measure_figures()
 
 
-def cell(measure: str, scope: str = "cohort") -> RollupCell:
-    return RollupCell.objects.get(measure=measure, scope=scope)
+def cell(measure: str, scope: str = "cohort"):
+    return figures_of(measure, scope)
 
 
 @pytest.mark.django_db
@@ -49,6 +45,32 @@ def test_a_checkin_adds_to_the_cells_and_an_update_replaces_its_values(student, 
 
 
 @pytest.mark.django_db
+def test_a_first_checkin_adds_one_member_to_two_rows(student, cohort):
+    """All fourteen measures of a check-in share one row per group and week: a first check-in
+    of the week inserts two members (the cohort's cell and the rotation's) and updates two
+    cells, not twenty-eight of each."""
+    from django.test.utils import CaptureQueriesContext
+
+    record_checkin(student=make_student(cohort, "peer@riverside.example"), values=VALUES)
+    with CaptureQueriesContext(connection) as queries:
+        record_checkin(student=student, values=VALUES)
+
+    writes = [
+        sql.split(" (")[0].split(" SET")[0]
+        for sql in (q["sql"] for q in queries)
+        if re.match(r"(\d+ times: )?(INSERT|UPDATE|DELETE)", sql)
+    ]
+    assert writes == [
+        'INSERT INTO "checkins_checkin"',
+        '2 times: INSERT INTO "cohorts_cellmember"',
+        '2 times: UPDATE "cohorts_rollupcell"',
+    ]
+    assert RollupCell.objects.count() == 2
+    assert CellMember.objects.count() == 4
+    assert (cell("mood").n_students, cell("moved").n_students) == (2, 2)
+
+
+@pytest.mark.django_db
 def test_a_resubmit_that_changes_one_answer_writes_only_that_answers_cells(student, classmate):
     from django.test.utils import CaptureQueriesContext
 
@@ -61,12 +83,12 @@ def test_a_resubmit_that_changes_one_answer_writes_only_that_answers_cells(stude
     updates = [sql.split(" SET")[0] for sql in statements if re.match(r"(\d+ times: )?UPDATE", sql)]
     assert updates == [
         '1 times: UPDATE "checkins_checkin"',
-        '2 times: UPDATE "cohorts_cellmember"',  # the stress cells of the cohort and rotation
+        '2 times: UPDATE "cohorts_cellmember"',  # in the cohort's row and the rotation's
         '2 times: UPDATE "cohorts_rollupcell"',
     ]
-    # Unchanged answers cancel out before anything is read: only the stress cells are.
+    # Unchanged answers cancel out before anything is read: only stress moves.
     [cells_read] = [sql for sql in statements if 'FROM "cohorts_rollupcell"' in sql]
-    assert "measure IN ('stress')" in cells_read
+    assert "source IN ('checkin')" in cells_read
     assert (cell("stress").total, cell("mood").total) == (7.0, 8.0)
     before = snapshot()
     rebuild_rollups()
@@ -122,8 +144,8 @@ def test_deleting_an_account_takes_its_values_out_of_the_rollups(student, classm
     delete_account(user=student)
 
     assert [row for row in snapshot() if not row[5].startswith("screen:")] == before
-    assert not RollupCell.objects.filter(measure="screen:who5", n_obs__gt=0).exists()
-    assert CellMember.objects.filter(observations__gt=0).count() == CellMember.objects.count()
+    assert not RollupCell.objects.filter(source="screen:who5").exists()
+    assert not CellMember.objects.filter(figures={}).exists()
     assert not CellMember.objects.filter(member=member_key(student.pk)).exists()
     assert not CampaignResponse.objects.filter(member=member_key(student.pk)).exists()
 

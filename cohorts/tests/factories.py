@@ -5,6 +5,8 @@ from datetime import date, timedelta
 
 from accounts.models import User
 from cohorts import services
+from cohorts.measures import measure
+from cohorts.models import Figures, RollupCell
 from cohorts.observations import Observation
 from cohorts.selectors import school_today
 from schools.models import Cohort, Enrollment
@@ -74,3 +76,24 @@ def random_phq9(cohort, student_id, day, rotation_id, rng) -> Observation:
 def add_all(observations) -> None:
     for observation in observations:
         services.add_observation(**observation.__dict__)
+
+
+def measure_figures() -> list[tuple]:
+    """Every measure's figures in every cell, keyed by its group, so two ways of computing can
+    be compared: (school, cohort, scope, rotation, week, measure, n_students, n_obs, total,
+    total_sq, band_counts), sums rounded to 6 places (their order of addition differs)."""
+    return sorted(
+        (
+            cell.school_id, cell.cohort_id, cell.scope, cell.rotation_id, cell.week, key,
+            figures.n_students, figures.n_obs, round(figures.total, 6),
+            round(figures.total_sq, 6), figures.band_counts,
+        )
+        for cell in RollupCell.objects.all()
+        for key, figures in cell.measures()
+    )  # fmt: skip
+
+
+def figures_of(measure_key: str, scope: str = "cohort", **filters) -> Figures:
+    """One measure's figures in the one cell of `scope` (and `filters`) that counts it."""
+    cell = RollupCell.objects.get(source=measure(measure_key).source, scope=scope, **filters)
+    return dict(cell.measures())[measure_key]

@@ -11,23 +11,13 @@ from cohorts.observations import Observation
 from conftest import make_cohort
 from schools.models import Rotation
 
-from .factories import add_all, checkin_observations, random_phq9
+from .factories import add_all, checkin_observations, figures_of, measure_figures, random_phq9
 
 pytestmark = pytest.mark.django_db
 
 
-def snapshot() -> dict:
-    """Every cell's figures, keyed by its group, so two ways of computing can be compared."""
-    return {
-        (c.school_id, c.cohort_id, c.scope, c.rotation_id, c.week, c.measure): (
-            c.n_students,
-            c.n_obs,
-            round(c.total, 6),
-            round(c.total_sq, 6),
-            c.band_counts,
-        )
-        for c in RollupCell.objects.all()
-    }
+def snapshot() -> list[tuple]:
+    return measure_figures()
 
 
 def observation(cohort, **fields) -> Observation:
@@ -62,8 +52,9 @@ def test_incremental_adds_equal_a_rebuild_from_scratch(cohort):
     observations = random_observations(cohort)
     add_all(observations)
     incremental = snapshot()
+    rows = RollupCell.objects.count()
 
-    assert services.rebuild(observations) == len(incremental)
+    assert services.rebuild(observations) == rows
 
     assert snapshot() == incremental
 
@@ -137,9 +128,8 @@ def test_a_student_checking_in_every_day_counts_once_per_week(cohort):
         services.add_observation(**observation(cohort, day=date(2025, 3, day)).__dict__)
     services.add_observation(**observation(cohort, student_id=2, value=5.0).__dict__)
 
-    cell = RollupCell.objects.get(scope=Scope.COHORT, measure="mood")
-    assert cell.week == date(2025, 3, 3)
-    assert (cell.n_students, cell.n_obs, cell.total, cell.total_sq) == (2, 4, 14.0, 52.0)
+    mood = figures_of("mood", week=date(2025, 3, 3))
+    assert (mood.n_students, mood.n_obs, mood.total, mood.total_sq) == (2, 4, 14.0, 52.0)
 
 
 def test_every_observation_counts_in_its_cohort_and_its_rotation_or_unplaced_cell(cohort):
@@ -147,7 +137,7 @@ def test_every_observation_counts_in_its_cohort_and_its_rotation_or_unplaced_cel
     services.add_observation(**observation(cohort, rotation_id=surgery.pk).__dict__)
     services.add_observation(**observation(cohort, student_id=2).__dict__)
 
-    cells = {(c.scope, c.rotation_id): c.n_students for c in RollupCell.objects.all()}
+    cells = {(c.scope, c.rotation_id): c.figures["mood"][0] for c in RollupCell.objects.all()}
     assert cells == {
         (Scope.COHORT, None): 2,
         (Scope.ROTATION, surgery.pk): 1,
@@ -162,16 +152,13 @@ def test_band_counts_are_distinct_students_and_reverse_exactly(cohort):
     )
     other = observation(cohort, measure="screen:phq9", value=12.0, band="Moderate", student_id=2)
     add_all([first, again, other])
-    cell = RollupCell.objects.get(scope=Scope.COHORT)
-    assert cell.band_counts == {"Minimal": 1, "Moderate": 1}
+    assert figures_of("screen:phq9").band_counts == {"Minimal": 1, "Moderate": 1}
 
     services.remove_observation(**first.__dict__)
-    cell.refresh_from_db()
-    assert cell.band_counts == {"Minimal": 1, "Moderate": 1}
+    assert figures_of("screen:phq9").band_counts == {"Minimal": 1, "Moderate": 1}
     services.remove_observation(**again.__dict__)
-    cell.refresh_from_db()
-    assert cell.band_counts == {"Moderate": 1}
-    assert cell.n_students == 1
+    assert figures_of("screen:phq9").band_counts == {"Moderate": 1}
+    assert figures_of("screen:phq9").n_students == 1
 
 
 def test_self_care_answers_count_students_who_said_yes_and_no(cohort):
@@ -182,9 +169,9 @@ def test_self_care_answers_count_students_who_said_yes_and_no(cohort):
             observation(cohort, measure="moved", value=1.0, student_id=2),
         ]
     )
-    cell = RollupCell.objects.get(scope=Scope.COHORT)
-    assert cell.band_counts == {"yes": 2, "no": 1}
-    assert (cell.n_students, cell.n_obs, cell.total) == (2, 3, 2.0)
+    moved = figures_of("moved")
+    assert moved.band_counts == {"yes": 2, "no": 1}
+    assert (moved.n_students, moved.n_obs, moved.total) == (2, 3, 2.0)
 
 
 def test_purging_a_student_takes_out_everything_they_added(cohort):
@@ -236,3 +223,27 @@ def test_a_cohort_of_another_school_is_refused(cohort, other_school):
     theirs = make_cohort(other_school)
     with pytest.raises(ValidationError, match="does not belong"):
         services.add_observation(**observation(cohort, cohort_id=theirs.pk).__dict__)
+
+
+def test_a_checkins_measures_share_one_row_per_group_and_week_and_a_screening_has_its_own(
+    cohort,
+):
+    surgery = Rotation.objects.get(slug="surgery")
+    rng = random.Random(1)
+    when = date(2025, 3, 5)
+    add_all(checkin_observations(cohort, 1, when, surgery.pk, rng))
+    add_all(checkin_observations(cohort, 2, when, surgery.pk, rng))
+
+    assert sorted(RollupCell.objects.values_list("scope", "source")) == [
+        (Scope.COHORT, "checkin"),
+        (Scope.ROTATION, "checkin"),
+    ]
+    # One member row per student and group, holding all fourteen measures.
+    assert CellMember.objects.count() == 4
+    assert all(len(m.figures) == 14 for m in CellMember.objects.all())
+
+    add_all([random_phq9(cohort, 1, when, surgery.pk, rng)])
+
+    assert RollupCell.objects.filter(source="screen:phq9").count() == 2
+    assert figures_of("screen:phq9").n_students == 1
+    assert figures_of("mood").n_students == 2

@@ -30,8 +30,9 @@ from checkins.models import CheckIn
 from checkins.rollups import rebuild_rollups
 from cohorts.models import RollupCell
 def cells():
-    return sorted(map(list, RollupCell.objects.values_list(
-        "cohort_id", "scope", "rotation_id", "week", "measure", "n_students", "n_obs", "total")))
+    return sorted([c.cohort_id, c.scope, c.rotation_id, c.week, key, *figures[:2],
+                   round(figures[2], 6)]
+                  for c in RollupCell.objects.all() for key, figures in c.measures())
 with connection.cursor() as cursor:
     cursor.execute("PRAGMA integrity_check")
     integrity = cursor.fetchone()[0]
