@@ -90,19 +90,18 @@ def record_checkin(
         # submit. The cohort is read again under the lock: it is where the rollups go.
         # (Plain statements here, see schools/sql.py: this is the section every writer waits
         # for, so it should not spend its time compiling ORM queries.)
-        locked = sql.rows(Enrollment, "student_id = %s", [student.pk], for_update=True)
-        if not locked or (locked[0].school_id, locked[0].cohort_id) != (
-            enrollment.school_id,
-            enrollment.cohort_id,
-        ):
+        locked = sql.tuples(
+            Enrollment, ["school", "cohort"], "student_id = %s", [student.pk], for_update=True
+        )
+        if locked != [(enrollment.school_id, enrollment.cohort_id)]:
             raise ValidationError("Your cohort changed while this was being saved. Try again.")
         cohort_id = enrollment.cohort_id
         found = sql.rows(
             CheckIn, "student_id = %s AND day = %s", [student.pk, sql.value(CheckIn, "day", day)]
         )
         if not found:
-            checkin = CheckIn.objects.create(
-                student=student, day=day, school=enrollment.school, **fields
+            checkin = sql.create(
+                CheckIn(student=student, day=day, school=enrollment.school, **fields)
             )
             rollups.add(rollups.checkin_observations(checkin, cohort_id))
             return checkin, True

@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
-from .models import Enrollment
-from .selectors import staff_memberships_of
+from .selectors import enrollment_of, staff_memberships_of
 
 
 def student_required(view):
@@ -16,11 +15,7 @@ def student_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        enrollment = (
-            Enrollment.objects.select_related("school", "cohort")
-            .filter(student=request.user)
-            .first()
-        )
+        enrollment = enrollment_of(request.user)
         if enrollment is None:
             raise PermissionDenied("This page is for students.")
         request.enrollment = enrollment

@@ -7,9 +7,14 @@ from .models import Enrollment, Placement, StaffMembership
 
 
 def enrollment_of(user) -> Enrollment | None:
+    """The student's enrollment with its school and cohort: one plain statement, because every
+    student page asks for it (see schools/sql.py)."""
     if not user.is_authenticated:
         return None
-    return Enrollment.objects.select_related("school", "cohort").filter(student=user).first()
+    found = sql.rows(
+        Enrollment, "student_id = %s", [user.pk], related=["school", "cohort"], limit=1
+    )
+    return found[0] if found else None
 
 
 def staff_memberships_of(user) -> list[StaffMembership]:
@@ -19,7 +24,11 @@ def staff_memberships_of(user) -> list[StaffMembership]:
 
 
 def is_school_staff(user) -> bool:
-    return user.is_authenticated and StaffMembership.objects.filter(user=user).exists()
+    # Asked on every signed-in request (see needs_mfa): a plain statement, not an ORM query
+    # compiled each time.
+    return user.is_authenticated and bool(
+        sql.tuples(StaffMembership, ["id"], "user_id = %s", [user.pk], limit=1)
+    )
 
 
 def needs_mfa(user) -> bool:
@@ -39,13 +48,14 @@ def placement_on(student, day: date | None = None) -> Placement | None:
 def rotation_id_on(student, day: date) -> int | None:
     """The id of the rotation `student` is on on `day`, or None: what a check-in records, read
     with one plain statement because it is on every check-in's path (see schools/sql.py)."""
-    found = sql.rows(
+    found = sql.tuples(
         Placement,
+        ["rotation"],
         "student_id = %s AND starts_on <= %s AND ends_on >= %s",
         [student.pk, *[sql.value(Placement, "starts_on", day)] * 2],
         order_by="starts_on",
     )
-    return found[0].rotation_id if found else None
+    return found[0][0] if found else None
 
 
 def placements_of(student) -> list[Placement]:

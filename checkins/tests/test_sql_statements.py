@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from checkins.models import CheckIn
 from schools import sql
-from schools.models import Placement, Rotation
+from schools.models import Enrollment, Placement, Rotation
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,73 @@ def test_tuples_and_value_writes_round_trip_without_model_instances(student):
     saved = Placement.objects.get(pk=pk)
     assert (saved.rotation, saved.site, saved.ends_on) == (medicine, "South", ends)
     assert sql.tuples(Placement, ["id"], "student_id = %s", [student.pk + 1000]) == []
+
+
+def test_create_inserts_one_object_and_reads_back_its_key_as_save_would(student):
+    checkin = CheckIn(
+        student=student, school_id=student.enrollment.school_id, day=date(2026, 3, 2), mood=4,
+        stress=2, energy=3, sleep_hours=Decimal("6.5"), sleep_quality=3, loneliness=1, purpose=5,
+        therapy=True,
+    )  # fmt: skip
+
+    created = sql.create(checkin)
+
+    assert created is checkin and checkin.pk is not None and not checkin._state.adding
+    saved = CheckIn.objects.get(pk=checkin.pk)
+    assert (saved.sleep_hours, saved.therapy, saved.moved) == (Decimal("6.5"), True, False)
+    assert saved.created_at is not None and saved.created_at == checkin.created_at
+
+
+def test_tuples_stop_at_the_limit(student):
+    surgery = Rotation.objects.get(slug="surgery")
+    sql.insert(
+        Placement,
+        [
+            Placement(student=student, school_id=student.enrollment.school_id, rotation=surgery,
+                      starts_on=date(2027, 2, day), ends_on=date(2027, 2, day))
+            for day in (1, 2, 3)
+        ],
+        ["student", "school", "rotation", "site", "starts_on", "ends_on"],
+    )  # fmt: skip
+
+    found = sql.tuples(
+        Placement, ["starts_on"], "student_id = %s AND starts_on >= %s",
+        [student.pk, sql.value(Placement, "starts_on", date(2027, 2, 1))],
+        order_by="starts_on", limit=2,
+    )  # fmt: skip
+
+    assert found == [(date(2027, 2, 1),), (date(2027, 2, 2),)]
+
+
+def test_related_rows_come_in_the_same_statement_as_select_related_gives_them(student):
+    with CaptureQueriesContext(connection) as queries:
+        [enrollment] = sql.rows(
+            Enrollment, "student_id = %s", [student.pk], related=["school", "cohort"]
+        )
+        school, cohort = enrollment.school, enrollment.cohort
+
+    assert len(queries) == 1
+    expected = Enrollment.objects.select_related("school", "cohort").get(student=student)
+    assert (school, cohort) == (expected.school, expected.cohort)
+    assert (school.name, school.timezone, cohort.graduation_year) == (
+        expected.school.name, expected.school.timezone, expected.cohort.graduation_year,
+    )  # fmt: skip
+
+
+def test_a_nullable_relation_that_points_nowhere_comes_back_as_none(student):
+    day = date(2026, 3, 2)
+    CheckIn.objects.create(
+        student=student, school_id=student.enrollment.school_id, day=day, rotation=None, mood=4,
+        stress=2, energy=3, sleep_hours=Decimal("6.5"), sleep_quality=3, loneliness=1, purpose=5,
+    )  # fmt: skip
+
+    with CaptureQueriesContext(connection) as queries:
+        [checkin] = sql.rows(CheckIn, "student_id = %s", [student.pk], related=["rotation"])
+        assert checkin.rotation is None
+
+    assert len(queries) == 1
+
+
+def test_a_locking_read_of_related_rows_is_refused(student):
+    with pytest.raises(ValueError, match="locks one table"), transaction.atomic():
+        sql.rows(Enrollment, "student_id = %s", [student.pk], related=["school"], for_update=True)
