@@ -170,9 +170,13 @@ CACHES = {
     }
 }
 
+# allauth's backend, with the signed-in user read in one plain statement (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
+# Sessions live in the database (so signing out ends them everywhere), read with one plain
+# statement on every request (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
