@@ -45,6 +45,20 @@ def test_missing_and_out_of_range_answers_show_field_errors_and_write_nothing(cl
     assert not CheckIn.objects.exists()
 
 
+def test_a_value_only_the_model_refuses_is_shown_on_its_field_and_saves_nothing(client, student):
+    """The form leaves the model's ranges to the service (one validation per check-in): its
+    refusal must still come back next to the field, with the answers kept."""
+    client.force_login(student)
+
+    response = client.post(reverse("checkin"), {**FORM, "sleep_hours": "20"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "less than or equal to 16" in html
+    assert 'value="4" id="id_mood_3" checked' in html
+    assert not CheckIn.objects.exists()
+
+
 def test_the_form_comes_back_filled_with_todays_answers_and_the_note(client, student):
     record_checkin(student=student, values={**FORM, "mood": 5, "moved": True})
     client.force_login(student)
