@@ -1,3 +1,4 @@
+import copy
 import uuid
 
 from django import forms
@@ -37,8 +38,24 @@ class ScaleWidget(forms.RadioSelect):
         return context
 
 
-def _scale_field(question: str, low: str, high: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
+class ScaleField(forms.TypedChoiceField):
+    """A 1-5 answer. Django deep-copies every field of every form it builds, and copying the
+    six scales' choices (and their widgets') was most of what building a check-in form cost.
+    The choices never change, so each form's copy shares them; the rest is copied as Django's
+    own `Field.__deepcopy__` copies it."""
+
+    def __deepcopy__(self, memo):
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.copy(self.widget)
+        result.widget.attrs = self.widget.attrs.copy()
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
+
+
+def _scale_field(question: str, low: str, high: str) -> ScaleField:
+    return ScaleField(
         label=question,
         choices=[(i, str(i)) for i in range(1, 6)],
         coerce=int,

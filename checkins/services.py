@@ -100,9 +100,8 @@ def record_checkin(
             CheckIn, "student_id = %s AND day = %s", [student.pk, sql.value(CheckIn, "day", day)]
         )
         if not found:
-            checkin = sql.create(
-                CheckIn(student=student, day=day, school=enrollment.school, **fields)
-            )
+            candidate.note_encrypted = fields["note_encrypted"]
+            checkin = sql.create(candidate)
             rollups.add(rollups.checkin_observations(checkin, cohort_id))
             return checkin, True
         checkin = found[0]

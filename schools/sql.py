@@ -11,27 +11,33 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.transaction import TransactionManagementError
 
 
+def _db():
+    # The real connection, looked up once per statement: every attribute read through
+    # `django.db.connection` looks it up again, and the hot path reads dozens.
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def table(model: type[models.Model]) -> str:
-    return _quoted(model._meta.db_table, connection.vendor)
+    return _quoted(model._meta.db_table, _db().vendor)
 
 
 def column(model: type[models.Model], name: str) -> str:
-    return _quoted(model._meta.get_field(name).column, connection.vendor)
+    return _quoted(model._meta.get_field(name).column, _db().vendor)
 
 
 @cache
 def _quoted(name: str, vendor: str) -> str:
     # Quoting depends on the database only; the hot path quotes the same dozen names each time.
-    return connection.ops.quote_name(name)
+    return _db().ops.quote_name(name)
 
 
 def value(model: type[models.Model], name: str, python_value: Any) -> Any:
     """`python_value` as the database expects it for field `name` (dates on SQLite, say)."""
-    return model._meta.get_field(name).get_db_prep_value(python_value, connection)
+    return model._meta.get_field(name).get_db_prep_value(python_value, _db())
 
 
 def placeholders(values: Sequence) -> str:
@@ -41,24 +47,24 @@ def placeholders(values: Sequence) -> str:
 
 
 def _select(
-    model,
+    db,
+    source: str,
     what: str,
     where: str,
     order_by: str,
     for_update: bool,
     limit: int | None = None,
-    joins: str = "",
 ) -> str:
-    statement = f"SELECT {what} FROM {table(model)}{joins} WHERE {where}"  # noqa: S608  # nosec B608
+    statement = f"SELECT {what} FROM {source} WHERE {where}"  # noqa: S608  # nosec B608
     if order_by:
         statement += f" ORDER BY {order_by}"
     if limit is not None:
         statement += f" LIMIT {int(limit)}"
     if for_update:
-        if not connection.in_atomic_block:
+        if not db.in_atomic_block:
             # As the ORM's select_for_update: outside a transaction the lock would end at once.
             raise TransactionManagementError("A locking read needs a transaction.")
-        if connection.features.has_select_for_update:
+        if db.features.has_select_for_update:
             statement += " FOR UPDATE"
     return statement
 
@@ -82,49 +88,55 @@ def rows(
     `table(model)`), or the database refuses it as ambiguous."""
     if related and for_update:
         raise ValueError("A locking read locks one table's rows: read the related rows after.")
-    parts = [(model, table(model), None)]
-    joins = ""
-    for number, name in enumerate(related):
-        key = model._meta.get_field(name)
-        other, alias = key.related_model, f"related_{number}"
-        on = f"{alias}.{_quoted(other._meta.pk.column, connection.vendor)}"
-        joins += (
-            f" {'LEFT' if key.null else 'INNER'} JOIN {table(other)} {alias}"
-            f" ON {on} = {table(model)}.{_quoted(key.column, connection.vendor)}"
-        )
-        parts.append((other, alias, key))
-    what = ", ".join(
-        f"{alias}.{_quoted(f.column, connection.vendor)}"
-        for part, alias, _ in parts
-        for f in part._meta.concrete_fields
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(_select(model, what, where, order_by, for_update, limit, joins), params)
+    db = _db()
+    source, what, parts = _shape(model, tuple(related), db.vendor)
+    with db.cursor() as cursor:
+        cursor.execute(_select(db, source, what, where, order_by, for_update, limit), params)
         found = cursor.fetchall()
     instances = []
     for row in found:
-        start, loaded = 0, []
-        for part, _, key in parts:
-            width = len(part._meta.concrete_fields)
-            loaded.append((_instance(part, row[start : start + width]), key))
+        instance = _instance(db, model, row[: parts[0][1]])
+        start = parts[0][1]
+        for part, width, key in parts[1:]:
+            key.set_cached_value(instance, _instance(db, part, row[start : start + width]))
             start += width
-        instance = loaded[0][0]
-        for other, key in loaded[1:]:
-            key.set_cached_value(instance, other)
         instances.append(instance)
     return instances
 
 
-def _instance(model: type[models.Model], values: Sequence) -> models.Model | None:
+@cache
+def _shape(model: type[models.Model], related: tuple[str, ...], vendor: str):
+    """The FROM clause, the column list and, for each model read, (model, column count,
+    foreign key) of a `rows` statement: the same for every call, so built once."""
+    base = _quoted(model._meta.db_table, vendor)
+    source, parts = base, [(model, base, None)]
+    for number, name in enumerate(related):
+        key = model._meta.get_field(name)
+        other, alias = key.related_model, f"related_{number}"
+        source += (
+            f" {'LEFT' if key.null else 'INNER'} JOIN {_quoted(other._meta.db_table, vendor)}"
+            f" {alias} ON {alias}.{_quoted(other._meta.pk.column, vendor)}"
+            f" = {base}.{_quoted(key.column, vendor)}"
+        )
+        parts.append((other, alias, key))
+    what = ", ".join(
+        f"{alias}.{_quoted(f.column, vendor)}"
+        for part, alias, _ in parts
+        for f in part._meta.concrete_fields
+    )
+    return source, what, [(part, len(part._meta.concrete_fields), key) for part, _, key in parts]
+
+
+def _instance(db, model: type[models.Model], values: Sequence) -> models.Model | None:
     """A model instance from its columns' database values (None for a LEFT JOIN that found
     nothing), converted as the ORM converts them."""
     if values[model._meta.concrete_fields.index(model._meta.pk)] is None:
         return None
     values = list(values)
-    for index, expression, functions in _converters(model, connection.vendor):
+    for index, expression, functions in _converters(model, db.vendor):
         for convert in functions:
-            values[index] = convert(values[index], expression, connection)
-    return model.from_db(connection.alias, None, values)
+            values[index] = convert(values[index], expression, db)
+    return model.from_db(db.alias, None, values)
 
 
 @cache
@@ -132,10 +144,10 @@ def _converters(model: type[models.Model], vendor: str) -> list[tuple[int, Any, 
     """What the ORM's compiler applies to each column of `model` as it comes from the database
     (the backend's converters, then the field's own), for the columns that have any. They
     depend on the database and the settings only, so they are worked out once."""
-    found = []
+    db, found = _db(), []
     for index, field in enumerate(model._meta.concrete_fields):
         column = field.get_col(model._meta.db_table)
-        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        functions = db.ops.get_db_converters(column) + column.get_db_converters(db)
         if functions:
             found.append((index, column, functions))
     return found
@@ -154,21 +166,23 @@ def tuples(
     """The database's own values of `fields` for the rows matching `where` (at most `limit`),
     as plain tuples: no model instance is built, and no converter runs (JSON comes back as
     text, as the driver gives it). For rows read by the dozen on the hot path."""
-    what = ", ".join(column(model, name) for name in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(_select(model, what, where, order_by, for_update, limit), params)
+    db = _db()
+    what = ", ".join(_quoted(model._meta.get_field(name).column, db.vendor) for name in fields)
+    source = _quoted(model._meta.db_table, db.vendor)
+    with db.cursor() as cursor:
+        cursor.execute(_select(db, source, what, where, order_by, for_update, limit), params)
         return cursor.fetchall()
 
 
 def update(model: type[models.Model], objects: Iterable[models.Model], fields: list[str]) -> None:
     """UPDATE each object's `fields` with one prepared statement. (The ORM's bulk_update builds a
     CASE expression per field and row, which costs more than the check-in itself.)"""
-    columns = [model._meta.get_field(name) for name in fields]
+    db, columns = _db(), [model._meta.get_field(name) for name in fields]
     update_values(
         model,
         fields,
         [
-            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk]
+            [f.get_db_prep_save(getattr(obj, f.attname), db) for f in columns] + [obj.pk]
             for obj in objects
         ],
     )
@@ -179,9 +193,12 @@ def update_values(model: type[models.Model], fields: list[str], params: list[Seq
     the database values of `fields`, in order, then the row's primary key."""
     if not params:
         return
-    assignments = ", ".join(f"{column(model, name)} = %s" for name in fields)
-    pk = _quoted(model._meta.pk.column, connection.vendor)
-    with connection.cursor() as cursor:
+    db = _db()
+    assignments = ", ".join(
+        f"{_quoted(model._meta.get_field(name).column, db.vendor)} = %s" for name in fields
+    )
+    pk = _quoted(model._meta.pk.column, db.vendor)
+    with db.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table(model)} SET {assignments} WHERE {pk} = %s",  # noqa: S608  # nosec B608
             params,
@@ -192,32 +209,29 @@ def create(obj: models.Model) -> models.Model:
     """INSERT one new object with one plain statement and read back its primary key, as
     `save()` would (auto_now fields are stamped the same way), without compiling a query.
     No model signal is sent."""
-    model = type(obj)
+    db, model = _db(), type(obj)
     fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    names = ", ".join(_quoted(f.column, connection.vendor) for f in fields)
+    values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    names = ", ".join(_quoted(f.column, db.vendor) for f in fields)
     statement = f"INSERT INTO {table(model)} ({names}) VALUES ({placeholders(fields)})"  # noqa: S608  # nosec B608
-    returning = connection.features.can_return_columns_from_insert
+    returning = db.features.can_return_columns_from_insert
     if returning:
-        statement += f" RETURNING {_quoted(model._meta.pk.column, connection.vendor)}"
-    with connection.cursor() as cursor:
+        statement += f" RETURNING {_quoted(model._meta.pk.column, db.vendor)}"
+    with db.cursor() as cursor:
         cursor.execute(statement, values)
         obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
-    obj._state.adding, obj._state.db = False, connection.alias
+    obj._state.adding, obj._state.db = False, db.alias
     return obj
 
 
 def insert(model: type[models.Model], objects: Iterable[models.Model], fields: list[str]) -> None:
     """INSERT the objects' `fields` with one prepared statement. Their primary keys are not
     read back: for rows the caller does not use again in this transaction."""
-    columns = [model._meta.get_field(name) for name in fields]
+    db, columns = _db(), [model._meta.get_field(name) for name in fields]
     insert_values(
         model,
         fields,
-        [
-            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
-            for obj in objects
-        ],
+        [[f.get_db_prep_save(getattr(obj, f.attname), db) for f in columns] for obj in objects],
     )
 
 
@@ -226,8 +240,9 @@ def insert_values(model: type[models.Model], fields: list[str], params: list[Seq
     values of `fields`, in order. Primary keys are not read back."""
     if not params:
         return
-    names = ", ".join(column(model, name) for name in fields)
-    with connection.cursor() as cursor:
+    db = _db()
+    names = ", ".join(_quoted(model._meta.get_field(name).column, db.vendor) for name in fields)
+    with db.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table(model)} ({names}) VALUES ({placeholders(fields)})",  # noqa: S608  # nosec B608
             params,

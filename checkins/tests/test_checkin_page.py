@@ -99,3 +99,17 @@ def test_not_safe_button_shows_crisis_resources_in_the_same_response(client, stu
     assert 'href="tel:988"' in html
     assert "Nobody at your school is told" in html
     assert student.safety_events.get().trigger == "not_safe_button"
+
+
+def test_each_form_gets_its_own_scale_fields_that_share_only_the_fixed_choices():
+    from checkins.forms import CheckInForm
+
+    first, second = CheckInForm(), CheckInForm()
+    mine, theirs = first.fields["mood"], second.fields["mood"]
+
+    assert mine is not theirs and mine.widget is not theirs.widget
+    mine.widget.attrs["data-x"] = "1"
+    mine.error_messages["required"] = "changed"
+    assert "data-x" not in theirs.widget.attrs
+    assert theirs.error_messages["required"] == "Pick a number from 1 to 5."
+    assert mine.choices == theirs.choices == [(i, str(i)) for i in range(1, 6)]
