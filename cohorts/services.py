@@ -55,7 +55,8 @@ def _band_label(measure: str, value: float, band: str | None) -> str | None:
 
 
 def _check_cohort(school_id: int, cohort_id: int) -> None:
-    # On every check-in's path: a plain statement, not an ORM query compiled each time.
+    # On the path of a week's first check-ins: a plain statement, not an ORM query compiled
+    # each time.
     if not sql.tuples(Cohort, ["id"], "id = %s AND school_id = %s", [cohort_id, school_id]):
         raise ValidationError({"cohort_id": "This cohort does not belong to this school."})
 
@@ -119,6 +120,10 @@ def _lock_cells(keys: list[tuple], *, create: bool) -> dict[tuple, _Row]:
     cells = locked()
     missing = [key for key in wanted if key not in cells]
     if create and missing:
+        # A cell exists only for a school and cohort checked when it was created, so only new
+        # cells need the check (most check-ins find theirs, and skip a statement).
+        for school_id, cohort_id in {key[:2] for key in missing}:
+            _check_cohort(school_id, cohort_id)
         # A concurrent writer may create some of them first: skip those, then lock them all.
         RollupCell.objects.bulk_create(
             [
@@ -184,8 +189,6 @@ def apply_changes(
     signed += [(obs, 1) for obs, k in net.items() if k > 0 for _ in range(k)]
     if not signed:
         return
-    for school_id, cohort_id in {(obs.school_id, obs.cohort_id) for obs, _ in signed}:
-        _check_cohort(school_id, cohort_id)
     hashes = {
         student_id: member_key(student_id) for student_id in {o.student_id for o, _ in signed}
     }

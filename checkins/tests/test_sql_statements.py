@@ -1,5 +1,6 @@
 """The plain statements of the check-in's hot path read and write what the ORM would."""
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -171,3 +172,24 @@ def test_a_nullable_relation_that_points_nowhere_comes_back_as_none(student):
 def test_a_locking_read_of_related_rows_is_refused(student):
     with pytest.raises(ValueError, match="locks one table"), transaction.atomic():
         sql.rows(Enrollment, "student_id = %s", [student.pk], related=["school"], for_update=True)
+
+
+def test_json_text_reads_one_key_of_a_json_column_and_none_where_it_is_absent(cohort):
+    from cohorts.models import RollupCell
+
+    RollupCell.objects.create(
+        school=cohort.school, cohort=cohort, scope="cohort", week=date(2026, 3, 2),
+        source="screen:phq9", figures={"screen:phq9": [2, 3, 12.0, 50.0, {"Mild": 1}]},
+    )  # fmt: skip
+
+    def read(key):
+        [(source, text)] = sql.tuples(
+            RollupCell, ["source"], "cohort_id = %s", [sql.json_key(key), cohort.pk],
+            also=[sql.json_text(RollupCell, "figures")],
+        )  # fmt: skip
+        return source, text
+
+    source, text = read("screen:phq9")
+    assert (source, json.loads(text)) == ("screen:phq9", [2, 3, 12.0, 50.0, {"Mild": 1}])
+    assert read("mood") == ("screen:phq9", None)
+    assert read("x' OR '1'='1") == ("screen:phq9", None)  # a parameter, never spliced in

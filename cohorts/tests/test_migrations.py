@@ -42,7 +42,10 @@ def test_rollups_are_merged_per_source_and_split_back_without_losing_a_figure():
     cohort = make_cohort(make_school())
     old = migrate(BEFORE)
     try:
-        Cell, Member = old.get_model("cohorts", "RollupCell"), old.get_model("cohorts", "CellMember")
+        Cell, Member = (
+            old.get_model("cohorts", "RollupCell"),
+            old.get_model("cohorts", "CellMember"),
+        )
         week = date(2025, 3, 3)
         for measure, total, bands in [
             ("mood", 7.0, {}),
@@ -62,7 +65,10 @@ def test_rollups_are_merged_per_source_and_split_back_without_losing_a_figure():
         before = per_measure_figures(old)
 
         new = migrate(AFTER)
-        Cell, Member = new.get_model("cohorts", "RollupCell"), new.get_model("cohorts", "CellMember")
+        Cell, Member = (
+            new.get_model("cohorts", "RollupCell"),
+            new.get_model("cohorts", "CellMember"),
+        )
         merged = {c.source: c.figures for c in Cell.objects.all()}
         assert sorted(merged) == ["checkin", "screen:phq9"]
         assert merged["checkin"]["moved"] == [2, 2, 1.0, 1.0, {"yes": 1, "no": 1}]
