@@ -62,15 +62,14 @@ def replace(old: Iterable[Observation], new: Iterable[Observation]) -> None:
 
 def forget_student(student) -> None:
     """Take every contribution of `student` out of the rollups and campaign answers (before
-    their rows go)."""
+    their rows go): whatever cells they are counted in, under whichever cohort, by their
+    member hash.
+
+    Their enrollment is locked first, as every check-in of theirs locks it, so no check-in of
+    theirs can be counted between this and the deletion of their rows."""
+    Enrollment.objects.select_for_update().filter(student=student).first()
     forget_campaign_responses(student_id=student.pk)
-    enrollment = Enrollment.objects.filter(student=student).first()
-    if enrollment is None:
-        return
-    for checkin in CheckIn.objects.filter(student=student):
-        remove(checkin_observations(checkin, enrollment.cohort_id))
-    for response in ScreeningResponse.objects.filter(student=student):
-        remove(screening_observations(response, enrollment.cohort_id))
+    rollups.purge_student(student_id=student.pk)
 
 
 def all_observations() -> Iterator[Observation]:

@@ -152,6 +152,25 @@ def test_deleting_an_account_takes_its_values_out_of_the_rollups(student, classm
     assert not CampaignResponse.objects.filter(member=member_key(student.pk)).exists()
 
 
+@pytest.mark.django_db
+def test_deleting_an_account_also_takes_out_what_was_counted_under_a_cohort_it_left(
+    student, classmate, cohort
+):
+    """Deletion goes by the student's member hash, not by their current cohort: a contribution
+    left under another cohort (moved by hand, without a rebuild) goes too."""
+    from accounts.data_ownership import delete_account
+
+    record_checkin(student=classmate, values=VALUES)
+    before = snapshot()
+    record_checkin(student=student, values=VALUES)
+    Enrollment.objects.filter(student=student).update(cohort=make_cohort(cohort.school, 2030))
+
+    delete_account(user=student)
+
+    assert snapshot() == before
+    assert not CellMember.objects.filter(member=member_key(student.pk)).exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_identical_checkins_make_one_row_and_consistent_rollups(student):
     errors = run_at_once([lambda: record_checkin(student=student, values=VALUES)] * 50)
