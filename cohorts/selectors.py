@@ -165,15 +165,10 @@ def _rollups(cohort: Cohort, measure_key: str, weeks: list[date]) -> list[_Rollu
         also=[sql.json_text(RollupCell, "figures")],
     )
     return [
-        _Rollup(scope, rotation_id, _date(week), *json.loads(counted))
+        _Rollup(scope, rotation_id, week, *json.loads(counted))
         for scope, rotation_id, week, counted in rows
         if counted is not None
     ]
-
-
-def _date(value) -> date:
-    # SQLite may hand a date back as ISO text.
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def rotation_table(

@@ -112,7 +112,7 @@ def _lock_cells(keys: list[tuple], *, create: bool) -> dict[tuple, _Row]:
                 for_update=True,
             )
             for scope, rotation_id, week, source, pk, figures in query:
-                key = (school_id, cohort_id, scope, rotation_id, _date(week), source)
+                key = (school_id, cohort_id, scope, rotation_id, week, source)
                 if key in wanted:
                     found[key] = _Row(pk, figures)
         return found
@@ -137,11 +137,6 @@ def _lock_cells(keys: list[tuple], *, create: bool) -> dict[tuple, _Row]:
         )  # fmt: skip
         cells = locked()
     return cells
-
-
-def _date(value) -> date:
-    # SQLite hands dates back as ISO text.
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _cell_keys(obs: Observation, source: str) -> tuple[tuple, tuple]:
