@@ -6,9 +6,11 @@ stored check-ins). After each stage it rolls the new weeks up and measures, in t
 
 - the dashboard API (`/api/school/cohorts/{id}/trend`, a year of weeks by rotation) through
   gunicorn (2 workers) with a staff token: p50/p95 over repeated requests;
-- the same figures computed naively with a GROUP BY over the raw check-ins, as the reference.
+- the same figures computed naively with a GROUP BY over the raw check-ins, as the reference;
+- the one rollup query the API runs, in-process, to set query against query;
+- a bare Django view through the same gunicorn: the least any HTTP answer costs here.
 
-It prints both and their ratio. Bulk loading goes straight to SQL (generate_series): the ORM
+It prints them and their ratios. Bulk loading goes straight to SQL (generate_series): the ORM
 and seed_demo's per-student Python would take hours at this size. The rollup cells are built
 with one GROUP BY per stage; their per-student membership rows (which only incremental
 writes need) are not, so the set is for reading, not for further check-ins.
@@ -223,8 +225,9 @@ def roll_up_weeks(first: date, last: date) -> int:
             )
             created += cursor.rowcount
         cursor.execute("DROP TABLE student_weeks")
-        # Fresh statistics for every table, so the naive query gets the planner's best plan too.
-        cursor.execute("ANALYZE cohorts_rollupcell, checkins_checkin, schools_enrollment")
+        # Vacuumed, with fresh statistics: the naive query gets the planner's best plan too, and
+        # autovacuum has nothing left to do on the new rows while the timings run.
+        cursor.execute("VACUUM (ANALYZE) cohorts_rollupcell, checkins_checkin, schools_enrollment")
     return created
 
 
@@ -292,20 +295,25 @@ def time_rollup_read(cohort_id: int, repeats: int) -> list[float]:
     return times
 
 
-def time_api(port: int, token: str, cohort_id: int, requests: int) -> list[float]:
+def time_get(port: int, path: str, requests: int, headers: dict | None = None) -> list[float]:
+    """Milliseconds per GET of `path` through the server on `port`, after 5 to warm up."""
     client = Client(port)
-    path = f"/api/school/cohorts/{cohort_id}/trend?measure=mood&weeks=52"
     times = []
     for i in range(requests + 5):
         started = time.perf_counter()
-        client.conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        client.conn.request("GET", path, headers=headers or {})
         response = client.conn.getresponse()
         body = response.read()
         if response.status != 200:
-            raise RuntimeError(f"dashboard API answered {response.status}: {body[:200]!r}")
+            raise RuntimeError(f"{path} answered {response.status}: {body[:200]!r}")
         if i >= 5:  # the first requests warm the workers up
             times.append((time.perf_counter() - started) * 1000)
     return times
+
+
+def time_api(port: int, token: str, cohort_id: int, requests: int) -> list[float]:
+    path = f"/api/school/cohorts/{cohort_id}/trend?measure=mood&weeks=52"
+    return time_get(port, path, requests, {"Authorization": f"Bearer {token}"})
 
 
 def main() -> None:
@@ -362,16 +370,19 @@ def main() -> None:
                 )
                 with gunicorn("wellrounded.wsgi", env) as port:
                     api = time_api(port, token, cohort_id, args.requests)
+                with gunicorn("bench.hello:application", env) as port:
+                    hello = time_get(port, "/", args.requests)
                 naive = time_naive(cohort_id, year_start, last_day, args.naive_repeats)
                 read = time_rollup_read(cohort_id, args.requests)
-                rows.append((stored, api, naive, read))
+                rows.append((stored, api, naive, read, hello))
                 print(
                     f"  dashboard API p50 {percentile(api, 50):7.1f} ms  p95 "
                     f"{percentile(api, 95):7.1f} ms | naive GROUP BY p50 "
                     f"{percentile(naive, 50):8.1f} ms  p95 {percentile(naive, 95):8.1f} ms | "
                     f"ratio {statistics.median(naive) / statistics.median(api):6.1f}x | "
                     f"rollup query p50 {percentile(read, 50):6.2f} ms, naive query / rollup "
-                    f"query {statistics.median(naive) / statistics.median(read):6.1f}x",
+                    f"query {statistics.median(naive) / statistics.median(read):6.1f}x | bare "
+                    f"Django view through gunicorn p50 {percentile(hello, 50):5.2f} ms",
                     flush=True,
                 )
         finally:
@@ -379,20 +390,21 @@ def main() -> None:
                 drop_database(args.database_url)
     print(
         "\ncheck-ins stored | API p50 | API p95 | naive p50 | naive/API (p50) "
-        "| rollup query p50 | naive/rollup query"
+        "| rollup query p50 | naive/rollup query | bare view p50"
     )
-    for stored, api, naive, read in rows:
+    for stored, api, naive, read, hello in rows:
         ratio = statistics.median(naive) / statistics.median(api)
         query_ratio = statistics.median(naive) / statistics.median(read)
         print(
             f"{stored:>16,} | {percentile(api, 50):5.1f} ms | {percentile(api, 95):5.1f} ms | "
             f"{percentile(naive, 50):7.0f} ms | {ratio:5.1f}x | {percentile(read, 50):6.2f} ms | "
-            f"{query_ratio:6.1f}x"
+            f"{query_ratio:6.1f}x | {percentile(hello, 50):5.2f} ms"
         )
     print("targets: API p95 < 100 ms at 36M check-ins, and >= 100x faster than the naive query")
     print(
         "(naive/API sets a whole HTTP answer - token, suppression, JSON - against one bare SQL "
-        "query; naive/rollup query sets query against query)"
+        "query; naive/rollup query sets query against query; a bare Django view's answer "
+        "through the same gunicorn is the least any HTTP answer costs here)"
     )
 
 

@@ -89,9 +89,9 @@ def _require_staff(request) -> None:
 
 
 def _cohort(request, cohort_id: int):
-    _require_staff(request)
     cohort = selectors.cohort_for_staff(request.user, cohort_id)
     if cohort is None:
+        _require_staff(request)  # 403 for anyone who is not staff at all
         raise Http404
     return cohort
 

@@ -104,7 +104,13 @@ def cohorts_for_staff(user) -> list[Cohort]:
 
 def cohort_for_staff(user, cohort_id: int) -> Cohort | None:
     """The cohort, if `user` is staff of its school; None for anything else."""
-    return next((c for c in cohorts_for_staff(user) if c.pk == cohort_id), None)
+    if not user.is_authenticated:
+        return None
+    return (
+        Cohort.objects.select_related("school")
+        .filter(pk=cohort_id, school__staff__user=user)
+        .first()
+    )
 
 
 def _rotation_groups() -> tuple[list[Rotation], tuple[Group, ...]]:
@@ -156,18 +162,21 @@ def _rollups(cohort: Cohort, measure_key: str, weeks: list[date]) -> list[_Rollu
     plain statement: every dashboard table reads a year of a cohort's cells, hundreds of rows,
     and building the ORM query and its model instances cost more than running it. Only that
     measure's entry of each row's figures is read out, by the database."""
+    if not weeks:
+        return []
+    wanted = set(weeks)
     rows = sql.tuples(
         RollupCell,
         ["scope", "rotation", "week"],
-        f"cohort_id = %s AND source = %s AND week IN ({sql.placeholders(weeks)})",
+        "cohort_id = %s AND source = %s AND week BETWEEN %s AND %s",
         [sql.json_key(measure_key), cohort.pk, measure(measure_key).source]
-        + [sql.value(RollupCell, "week", week) for week in weeks],
+        + [sql.value(RollupCell, "week", week) for week in (min(wanted), max(wanted))],
         also=[sql.json_text(RollupCell, "figures")],
     )
     return [
         _Rollup(scope, rotation_id, week, *json.loads(counted))
         for scope, rotation_id, week, counted in rows
-        if counted is not None
+        if counted is not None and week in wanted
     ]
 
 
