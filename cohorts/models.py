@@ -53,7 +53,8 @@ class RollupCell(models.Model):
     """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    # Indexed by `rollup_dashboard` (cohort, source, week), whose first column it is.
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+", db_index=False)
     scope = models.CharField(max_length=10, choices=Scope.choices)
     rotation = models.ForeignKey(
         Rotation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -103,7 +104,11 @@ class CellMember(models.Model):
     one observation, or purging the student, reverses exactly what they added.
     """
 
-    cell = models.ForeignKey(RollupCell, on_delete=models.CASCADE, related_name="members")
+    # Indexed by the one-member-per-cell constraint's (cell, member) index: an index of its
+    # own would be one more write per check-in.
+    cell = models.ForeignKey(
+        RollupCell, on_delete=models.CASCADE, related_name="members", db_index=False
+    )
     member = models.CharField(max_length=64)
     figures = models.JSONField(default=dict)
 
