@@ -178,10 +178,13 @@ def apply_changes(
     # An observation taken back and counted again leaves every figure as it was: cancel such
     # pairs first, so a resubmitted check-in that changes one answer reads and writes only
     # the figures of that answer.
-    net = Counter(added)
-    net.subtract(Counter(removed))
-    signed = [(obs, -1) for obs, k in net.items() if k < 0 for _ in range(-k)]
-    signed += [(obs, 1) for obs, k in net.items() if k > 0 for _ in range(k)]
+    if removed:
+        net = Counter(added)
+        net.subtract(Counter(removed))
+        signed = [(obs, -1) for obs, k in net.items() if k < 0 for _ in range(-k)]
+        signed += [(obs, 1) for obs, k in net.items() if k > 0 for _ in range(k)]
+    else:
+        signed = [(obs, 1) for obs in added]  # nothing to cancel (a first check-in)
     if not signed:
         return
     hashes = {

@@ -233,18 +233,27 @@ def create(obj: models.Model) -> models.Model:
     `save()` would (auto_now fields are stamped the same way), without compiling a query.
     No model signal is sent."""
     db, model = _db(), type(obj)
-    fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
+    fields, statement, returning = _insert_statement(model, db.vendor)
     values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
-    names = ", ".join(_quoted(f.column, db.vendor) for f in fields)
-    statement = f"INSERT INTO {table(model)} ({names}) VALUES ({placeholders(fields)})"  # noqa: S608  # nosec B608
-    returning = db.features.can_return_columns_from_insert
-    if returning:
-        statement += f" RETURNING {_quoted(model._meta.pk.column, db.vendor)}"
     with db.cursor() as cursor:
         cursor.execute(statement, values)
         obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
     obj._state.adding, obj._state.db = False, db.alias
     return obj
+
+
+@cache
+def _insert_statement(model: type[models.Model], vendor: str):
+    """The fields, the statement and whether it returns the key, for `create`: built once."""
+    db = _db()
+    fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
+    names = ", ".join(_quoted(f.column, vendor) for f in fields)
+    table_name = _quoted(model._meta.db_table, vendor)
+    statement = f"INSERT INTO {table_name} ({names}) VALUES ({placeholders(fields)})"  # noqa: S608  # nosec B608
+    returning = db.features.can_return_columns_from_insert
+    if returning:
+        statement += f" RETURNING {_quoted(model._meta.pk.column, vendor)}"
+    return fields, statement, returning
 
 
 def insert(model: type[models.Model], objects: Iterable[models.Model], fields: list[str]) -> None:
