@@ -1,20 +1,25 @@
 """Check-in submissions per second through the real stack vs a bare Django view.
 
 All are served by gunicorn with 2 workers on 127.0.0.1 in the same run; the check-ins go
-through session auth, CSRF, the form, the service and the rollups. Measured, in order:
+through session auth, CSRF, the form, the service and the rollups. Measured:
 
-- a bare Django "hello" view (bench/hello.py), first and again last: the reference is the
-  mean of the two, as this shared machine's speed drifts within a run;
+- a bare Django "hello" view (bench/hello.py);
 - the floor: the app's own settings and middleware with one signed-in UPDATE (bench/floor.py);
 - first check-ins of the day, each from a different signed-in student (the common case: each
   adds the student to the check-in's rows of their cohort and rotation);
-- resubmits: the same 8 students changing one answer again and again (an unchanged answer
+- resubmits: 8 signed-in students changing one answer again and again (an unchanged answer
   cancels out before anything is read).
 
-Prints each rate and its ratio to the bare view (target: check-ins >= 15% of it).
+The three servers run side by side, and the four kinds take turns in short slices, round after
+round, so that each sees the same machine: this shared machine's speed drifts within a run,
+and measuring each kind once, one after the other, let that drift into the ratios. Every
+client uses a session made beforehand (no password hashing while the clock runs).
 
-    .venv/bin/python bench/throughput.py [--seconds 15] [--clients 8] [--database-url URL]
-        [--first-checkins-per-client 1000]
+Prints each rate, its ratio to the bare view (target: check-ins >= 15% of it), and the lowest
+and highest ratio of a single round.
+
+    .venv/bin/python bench/throughput.py [--seconds 15] [--rounds 3] [--clients 8]
+        [--database-url URL] [--first-checkins-per-client 1000]
 """
 
 import argparse
@@ -29,13 +34,15 @@ from harness import (  # noqa: E402
     fresh_site,
     gunicorn,
     sessions_of_students_without_a_checkin,
-    student_email,
 )
 
 CHECKIN = {
     "mood": "3", "stress": "4", "energy": "2", "sleep_hours": "6", "sleep_quality": "3",
     "loneliness": "2", "purpose": "4", "moved": "on",
 }  # fmt: skip
+
+
+KINDS = ("hello", "floor", "first", "resubmit")
 
 
 def hello_worker(port: int, seconds: float) -> tuple[int, int]:
@@ -48,129 +55,150 @@ def hello_worker(port: int, seconds: float) -> tuple[int, int]:
     return done, errors
 
 
-def checkin_worker(port: int, seconds: float, index: int) -> tuple[int, int]:
+def signed_in(port: int, session: str, csrf: str) -> Client:
     client = Client(port)
-    client.login(student_email(index), "wellrounded-demo")
-    _, page = client.request("GET", "/checkin/")
-    token = client.csrf_from(page)
-    done = errors = 0
+    client.cookies.update(sessionid=session, csrftoken=csrf)
+    return client
+
+
+def checkin(client: Client, csrf: str, mood: int = 3) -> bool:
+    """One check-in POST; True if it was saved (a redirect back to the check-in page, not to
+    the sign-in page)."""
+    status, _ = client.request(
+        "POST", "/checkin/", {**CHECKIN, "mood": str(mood), "csrfmiddlewaretoken": csrf}
+    )
+    # A browser follows the redirect, and the page it lands on shows (and so consumes) the
+    # "checked in" message. Not following it, this client would send every unread message
+    # back: the cookie would fill up and spill into the session, a write per request that no
+    # browser causes.
+    client.cookies.pop("messages", None)
+    return status == 302 and client.location == "/checkin/"
+
+
+def resubmit_worker(port: int, seconds: float, session: str, csrf: str) -> tuple[int, int]:
+    """The same student changing one answer of today's check-in again and again."""
+    client, done, errors, mood = signed_in(port, session, csrf), 0, 0, 1
     deadline = time.monotonic() + seconds
-    mood = 1
     while time.monotonic() < deadline:
         mood = mood % 5 + 1
-        status, _ = client.request(
-            "POST", "/checkin/", {**CHECKIN, "mood": str(mood), "csrfmiddlewaretoken": token}
-        )
-        saved = status == 302 and client.location == "/checkin/"  # not a sign-in redirect
+        saved = checkin(client, csrf, mood)
         done += saved
         errors += not saved
-        # A browser follows the redirect, and the page it lands on shows (and so consumes) the
-        # "check-in updated" message. Not following it, this client would send every unread
-        # message back: the cookie would fill up and spill into the session, a write per
-        # request that no browser causes.
-        client.cookies.pop("messages", None)
     return done, errors
 
 
 def first_checkin_worker(port: int, seconds: float, sessions: list[str], csrf: str):
-    """Each session is a different student's first check-in of the day: the common case, and
-    the dearer one (every measure's cells get a new member)."""
-    client = Client(port)
-    client.cookies["csrftoken"] = csrf
-    done = errors = 0
+    """Each session is a different student's first check-in of the day: the common case."""
+    client, done, errors = Client(port), 0, 0
     deadline = time.monotonic() + seconds
     for session in sessions:
         if time.monotonic() >= deadline:
             break
-        client.cookies["sessionid"] = session
-        status, _ = client.request("POST", "/checkin/", {**CHECKIN, "csrfmiddlewaretoken": csrf})
-        saved = status == 302 and client.location == "/checkin/"
+        client.cookies.update(sessionid=session, csrftoken=csrf)
+        saved = checkin(client, csrf)
         done += saved
         errors += not saved
-        client.cookies.pop("messages", None)  # as in checkin_worker
     return done, errors
 
 
-def floor_worker(port: int, seconds: float, index: int) -> tuple[int, int]:
-    client = Client(port)
-    client.login(student_email(index), "wellrounded-demo")
-    client.request("GET", "/bench/floor/")
-    token = client.cookies["csrftoken"]
-    done = errors = 0
+def floor_worker(port: int, seconds: float, session: str, csrf: str) -> tuple[int, int]:
+    client, done, errors = signed_in(port, session, csrf), 0, 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        status, _ = client.request("POST", "/bench/floor/", {"csrfmiddlewaretoken": token})
+        status, _ = client.request("POST", "/bench/floor/", {"csrfmiddlewaretoken": csrf})
         done += status == 302
         errors += status != 302
     return done, errors
 
 
-def run(pool: ProcessPoolExecutor, fn, clients: int, *args) -> tuple[float, int]:
-    per_client = fn in (checkin_worker, floor_worker)
-    futures = [pool.submit(fn, *args, i) if per_client else pool.submit(fn, *args)
-               for i in range(clients)]  # fmt: skip
-    results = [f.result() for f in futures]
-    return sum(r[0] for r in results), sum(r[1] for r in results)
+def timed(pool: ProcessPoolExecutor, calls: list[tuple]) -> tuple[int, int, float]:
+    """Run one call per client at once; (done, errors, seconds until the last finished)."""
+    started = time.monotonic()
+    results = [f.result() for f in [pool.submit(*call) for call in calls]]
+    elapsed = time.monotonic() - started
+    return sum(r[0] for r in results), sum(r[1] for r in results), elapsed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--seconds", type=float, default=15, help="Per kind, over all rounds.")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--first-checkins-per-client", type=int, default=1000)
     args = parser.parse_args()
+    clients, rounds, slice_ = args.clients, args.rounds, args.seconds / args.rounds
 
-    # Enough students for every client to submit first check-ins for the whole run.
-    students = args.clients * args.first_checkins_per_client
+    # Enough students for every client to submit first check-ins for the whole run, plus one
+    # student per client for the resubmits and the floor.
+    students = clients * (args.first_checkins_per_client + 1)
+    totals = {kind: [0, 0, 0.0] for kind in KINDS}
+    round_rates: list[dict[str, float]] = []
     with fresh_site(students=students, database_url=args.database_url) as env, \
-            ProcessPoolExecutor(max_workers=args.clients) as pool:  # fmt: skip
+            ProcessPoolExecutor(max_workers=clients) as pool, \
+            gunicorn("bench.hello:application", env) as hello_port, \
+            gunicorn("wellrounded.wsgi", {**env, "DJANGO_SETTINGS_MODULE": "bench.floor"}) \
+            as floor_port, \
+            gunicorn("wellrounded.wsgi", env) as app_port:  # fmt: skip
         sessions = sessions_of_students_without_a_checkin(env)
-        with gunicorn("bench.hello:application", env) as port:
-            hello_done, hello_errors = run(pool, hello_worker, args.clients, port, args.seconds)
-        with gunicorn("wellrounded.wsgi", {**env, "DJANGO_SETTINGS_MODULE": "bench.floor"}) as port:
-            floor_done, floor_errors = run(pool, floor_worker, args.clients, port, args.seconds)
-        with gunicorn("wellrounded.wsgi", env) as port:
-            anonymous = Client(port)
-            anonymous.request("GET", "/accounts/login/")
-            csrf = anonymous.cookies["csrftoken"]
-            started = time.monotonic()
-            futures = [
-                pool.submit(first_checkin_worker, port, args.seconds, sessions[i :: args.clients],
-                            csrf)
-                for i in range(args.clients)
+        regulars, fresh = sessions[:clients], sessions[clients:]
+        anonymous = Client(app_port)
+        anonymous.request("GET", "/accounts/login/")
+        csrf = anonymous.cookies["csrftoken"]
+        for session in regulars:  # today's check-in exists: what follows are resubmits
+            checkin(signed_in(app_port, session, csrf), csrf)
+        per_slice = len(fresh) // (clients * (rounds + 1))
+
+        def calls(kind: str, seconds: float, turn: int) -> list[tuple]:
+            if kind == "hello":
+                return [(hello_worker, hello_port, seconds)] * clients
+            if kind == "floor":
+                return [(floor_worker, floor_port, seconds, s, csrf) for s in regulars]
+            if kind == "resubmit":
+                return [(resubmit_worker, app_port, seconds, s, csrf) for s in regulars]
+            start = turn * clients * per_slice
+            return [
+                (first_checkin_worker, app_port, seconds,
+                 fresh[start + i * per_slice : start + (i + 1) * per_slice], csrf)
+                for i in range(clients)
             ]  # fmt: skip
-            first_results = [f.result() for f in futures]
-            first_seconds = time.monotonic() - started
-            done, errors = run(pool, checkin_worker, args.clients, port, args.seconds)
-        # The bare view again, last: this shared machine's speed drifts within a run, so the
-        # reference is the mean of a measurement before and one after the check-ins.
-        with gunicorn("bench.hello:application", env) as port:
-            again_done, again_errors = run(pool, hello_worker, args.clients, port, args.seconds)
-    first_done = sum(r[0] for r in first_results)
-    first_errors = sum(r[1] for r in first_results)
+
+        for kind in KINDS:  # warm every server's workers up; not counted
+            timed(pool, calls(kind, 1.0, rounds))
+        for turn in range(rounds):
+            rates = {}
+            for kind in KINDS:
+                done, errors, elapsed = timed(pool, calls(kind, slice_, turn))
+                totals[kind][0] += done
+                totals[kind][1] += errors
+                totals[kind][2] += elapsed
+                rates[kind] = done / elapsed
+            round_rates.append(rates)
+
+    rate = {kind: done / elapsed for kind, (done, _, elapsed) in totals.items()}
+    errors = {kind: totals[kind][1] for kind in KINDS}
     database = "PostgreSQL" if args.database_url else "SQLite (WAL)"
-    hello_first, hello_last = hello_done / args.seconds, again_done / args.seconds
-    hello_rate, resubmit_rate = (hello_first + hello_last) / 2, done / args.seconds
-    hello_errors += again_errors
-    floor_rate = floor_done / args.seconds
-    first_rate = first_done / first_seconds
-    print(f"database: {database}; gunicorn 2 workers; {args.clients} client processes")
     print(
-        f"bare Django hello view:  {hello_rate:8.1f} req/s (first {hello_first:.1f}, last "
-        f"{hello_last:.1f}; {hello_errors} errors)"
+        f"database: {database}; gunicorn 2 workers; {clients} client processes; "
+        f"{rounds} rounds of {slice_:.1f} s per kind"
     )
-    print(f"app stack + one UPDATE:  {floor_rate:8.1f} req/s ({floor_errors} errors)")
+    print(f"bare Django hello view:  {rate['hello']:8.1f} req/s ({errors['hello']} errors)")
+    print(f"app stack + one UPDATE:  {rate['floor']:8.1f} req/s ({errors['floor']} errors)")
     print(
-        f"first check-ins of the day: {first_rate:8.1f} req/s ({first_errors} errors; "
-        f"{first_done:,} students in {first_seconds:.1f} s)"
+        f"first check-ins of the day: {rate['first']:8.1f} req/s ({errors['first']} errors; "
+        f"{totals['first'][0]:,} students)"
     )
-    print(f"resubmits (one answer changed): {resubmit_rate:8.1f} req/s ({errors} errors)")
-    print(f"ratio floor / hello:     {floor_rate / hello_rate:8.1%}")
-    for label, rate in (("first check-ins", first_rate), ("resubmits", resubmit_rate)):
+    print(
+        f"resubmits (one answer changed): {rate['resubmit']:8.1f} req/s "
+        f"({errors['resubmit']} errors)"
+    )
+    print(f"ratio floor / hello:     {rate['floor'] / rate['hello']:8.1%}")
+    for label, kind in (("first check-ins", "first"), ("resubmits", "resubmit")):
+        by_round = [r[kind] / r["hello"] for r in round_rates]
         print(
-            f"ratio {label} / hello: {rate / hello_rate:8.1%} (target >= 15%); "
-            f"/ floor: {rate / floor_rate:6.1%}"
+            f"ratio {label} / hello: {rate[kind] / rate['hello']:8.1%} (target >= 15%; rounds "
+            f"{min(by_round):.1%} to {max(by_round):.1%}); / floor: "
+            f"{rate[kind] / rate['floor']:6.1%}"
         )
 
 
