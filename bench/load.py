@@ -1,7 +1,7 @@
 """Sustained mixed load on loopback: students check in, open insights and habits; staff open
 the dashboard. Prints p50/p95/p99 latency per kind and the error count.
 
-    .venv/bin/python bench/load.py [--seconds 600] [--students 40] [--rate 20]
+    .venv/bin/python bench/load.py [--seconds 600] [--students 8] [--rate 20]
 
 `--rate` is the target requests per second across all clients (open loop per client, so a
 slow server shows up as latency, not as a lower rate). Target: 0 errors, p95 < 300 ms.
