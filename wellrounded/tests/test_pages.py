@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from conftest import with_totp
@@ -61,3 +62,12 @@ def test_staff_home_shows_counts_never_students(client, staff, student, classmat
     assert "Class of 2028" in html
     assert student.email not in html
     assert classmate.email not in html
+
+
+def test_pages_name_an_icon_that_exists(client):
+    """Browsers ask every site for an icon; without one each first visit logs a 404."""
+    html = client.get(reverse("home")).content.decode()
+
+    icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', html)
+    assert icon, "no icon link"
+    assert finders.find(icon.group(1)), icon.group(1)
