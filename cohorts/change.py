@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .statistics import t95
+from .statistics import t_quantile
 
 IMPROVED, STAYED, WORSENED = "improved", "stayed", "worsened"
 OUTCOMES = (IMPROVED, STAYED, WORSENED)
@@ -88,6 +88,6 @@ def paired_change(
     if n < 2:
         return PairedChange(n, counts, mean, mean, mean, 0.0, None)
     sd = math.sqrt(sum((c - mean) ** 2 for c in changes) / (n - 1))
-    half = t95(n - 1) * sd / math.sqrt(n)
+    half = t_quantile(n - 1) * sd / math.sqrt(n)
     effect = mean / sd if sd > 0 else None
     return PairedChange(n, counts, mean, mean - half, mean + half, sd, effect)
