@@ -138,6 +138,20 @@ class Report:
         return report_sentence(self)
 
     @property
+    def outcome_rows(self) -> list[tuple[str, Cell | Hidden]]:
+        """Each share with what it counts: "Improved: at least 5 points lower", ..."""
+        if self.rule is None:
+            return []
+        threshold = _points(self.rule.points)
+        up, down = ("higher", "lower") if self.better == "higher" else ("lower", "higher")
+        labels = {
+            IMPROVED: f"Improved: at least {threshold} {up}",
+            STAYED: f"Stayed: changed by less than {threshold}",
+            WORSENED: f"Worsened: at least {threshold} {down}",
+        }
+        return [(labels[outcome], cell) for outcome, cell in self.outcomes]
+
+    @property
     def respondent_rows(self) -> list[tuple[str, Cell | Hidden]]:
         return [(RESPONDENT_LABELS[key], cell) for key, cell in self.respondents]
 
@@ -234,11 +248,6 @@ def _points(value: float) -> str:
     return f"{value:g} point" + ("" if value == 1 else "s")
 
 
-def _signed(value: float) -> str:
-    text = f"{value:+.1f}"
-    return "0.0" if text in ("+0.0", "-0.0") else text
-
-
 def _effect(cell: Cell) -> str:
     d = cell.value
     return f"d_av {d.value:.2f} (95% CI {d.low:.2f} to {d.high:.2f})"
@@ -267,8 +276,8 @@ def report_sentence(report: Report) -> str | None:
     if isinstance(report.mean_change, Cell):
         change = report.mean_change.value
         sentence += (
-            f" The average change was {_signed(change.value)} points (95% CI "
-            f"{_signed(change.low)} to {_signed(change.high)})"
+            f" The average change was {change.value:+.2f} points (95% CI {change.low:+.2f} to "
+            f"{change.high:+.2f})"
         )
         if isinstance(report.effect_size, Cell):
             sentence += f", an effect size {_effect(report.effect_size)}"

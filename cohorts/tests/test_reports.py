@@ -82,13 +82,19 @@ def test_staff_read_what_was_measured_with_its_intervals_and_nobody_in_it(client
         "students answered the PSS-10 (scored 0–40, lower is better) in both surveys. 50% (95% "
         "CI 35–65%) of them scored at least 11 points lower in the second survey (less stress), "
         "25% (95% CI 14–40%) at least 11 points higher (more stress) and 25% (95% CI 14–40%) "
-        "changed by less than 11 points. The average change was -3.2 points (95% CI -6.5 to "
-        "0.0), an effect size d_av -0.56 (95% CI -1.11 to -0.01)."
+        "changed by less than 11 points. The average change was -3.25 points (95% CI -6.45 to "
+        "-0.05), an effect size d_av -0.56 (95% CI -1.11 to -0.01)."
     ) in html
     # SD of the changes 10.01, t(39) = 2.0227: -3.25 ± 3.20. d_av: the before and after SDs
     # (1.43 and 10.11) average 5.77, so -3.25 / 5.77 = -0.56; its interval is checked in
     # test_statistics.py.
     assert "reported" not in html.split('id="report-sentence"')[1].split("</p>")[0]
+    for label in (
+        "Improved: at least 11 points lower",
+        "Stayed: changed by less than 11 points",
+        "Worsened: at least 11 points higher",
+    ):
+        assert f'<th scope="row">{label}</th>' in html
     assert "Not available" not in html
     assert "@example.org" not in html
     assert member_key(students[0]) not in html
@@ -156,10 +162,10 @@ def test_an_instrument_without_a_checked_threshold_gets_the_mean_change_only(cli
     assert sentence.startswith(
         f"Between {before.opens_on:%-d %b %Y} and {after.closes_on:%-d %b %Y}, 40 Class of 2028 "
         "students answered the MLQ-P (scored 5–35, higher is better) in both surveys. The "
-        "average change was +1.5 points (95% CI"
+        "average change was +1.50 points (95% CI"
     )
     assert "% of them" not in sentence and "improved" not in sentence
-    assert "Share improved" not in html
+    assert "Improved: at least" not in html
     assert "No share who “improved” is shown" in html
     figures = {row[0] for row in rows}
     assert "share_improved" not in figures and "improvement_threshold_points" not in figures
@@ -221,7 +227,7 @@ def test_everyone_changing_by_the_same_amount_shows_no_mean_change(client, staff
     html = client.get(REPORT, {"before": before.pk, "after": after.pk}).content.decode()
 
     assert "Not available: every student&#x27;s score changed by the same amount" in html
-    assert "-12.0" not in html and "-12.00" not in html and "average change" not in html
+    assert "-12.0" not in html and "average change" not in html
 
 
 @pytest.mark.parametrize(
