@@ -145,3 +145,22 @@ def test_no_spread_gives_no_d_av_and_no_change_spread_a_point():
     same_shift = paired_d_av(n=5, mean_change=1, sd_before=2, sd_after=2, sd_change=0)
     assert (same_shift.value, same_shift.low, same_shift.high) == (0.5, 0.5, 0.5)
     assert paired_d_av(n=1, mean_change=1, sd_before=2, sd_after=2, sd_change=1) is None
+
+
+def test_averaging_per_student_first_restores_coverage_when_a_few_check_in_daily():
+    # The case: 5 students check in on 30 days, 25 once. Every check-in as an
+    # independent value covered the true mean far less often than 95%; the mean of student
+    # means, with its t interval on students - 1 df, does not depend on who checks in most.
+    # Measured with this seed: 94% against 33%.
+    rng = random.Random(84)
+    covered_per_student = covered_per_check_in = 0
+    for _ in range(400):
+        students = [(rng.gauss(3, 0.7), 30 if i < 5 else 1) for i in range(30)]
+        days = [[rng.gauss(mu, 0.5) for _ in range(count)] for mu, count in students]
+        _, low, high = student_means_interval([statistics.fmean(d) for d in days])
+        covered_per_student += low <= 3 <= high
+        every = [v for d in days for v in d]
+        half = t_quantile(len(every) - 1) * statistics.stdev(every) / math.sqrt(len(every))
+        covered_per_check_in += abs(statistics.fmean(every) - 3) <= half
+    assert 0.91 <= covered_per_student / 400 <= 0.99
+    assert covered_per_check_in / 400 < 0.80
