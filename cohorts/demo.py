@@ -1,6 +1,11 @@
 """Demo campaigns for `seed_demo`: two closed MLQ presence campaigns of the third-year
 cohort (the start of core clerkships, and the last two weeks) and one open WHO-5 campaign,
-with plausible answers, so the campaign and report pages have something true to say."""
+so the campaign and report pages have figures to show.
+
+The answers are simulated, not data from any study: the demo report shows how a report
+reads, and reproduces no published finding (in particular not the often-quoted "52% of 107
+third-year students reported a heightened sense of purpose", which we could not trace to a
+source)."""
 
 import random
 from collections.abc import Sequence
@@ -61,7 +66,8 @@ def generate_demo_campaigns(
         if rng.random() < 0.86:
             rows.append(_row(before, member, first, rng))
         if rng.random() < 0.82:
-            # Meaning tends to grow over the clerkship year, with wide spread between students.
+            # Simulated: the score drifts up 3 points on average, with a wide spread, so the
+            # report has a change to show. Not an estimate of anything.
             rows.append(_row(after, member, min(35, max(5, round(first + rng.gauss(3, 4)))), rng))
         if rng.random() < 0.4:
             score = min(100, max(0, 4 * round(rng.gauss(13, 4))))

@@ -10,7 +10,17 @@ from django.db.models import Count, F, Sum
 import instruments
 
 from .campaigns import invited_students, school_today
-from .change import IMPROVED, MINIMAL_CHANGE, OUTCOMES, STAYED, WORDING, WORSENED, paired_change
+from .change import (
+    IMPROVED,
+    OUTCOMES,
+    STAYED,
+    WITHOUT_NOISE_FIGURES,
+    WORDING,
+    WORSENED,
+    ChangeRule,
+    paired_change,
+    rule_for,
+)
 from .measures import HIGHER_IS_BETTER
 from .models import Campaign, CampaignResponse
 from .selectors import Estimate, k_for
@@ -93,25 +103,61 @@ class ReportProblem(Exception):
     """Two campaigns that cannot be compared; the message says why, for staff."""
 
 
+BOTH, ONLY_BEFORE, ONLY_AFTER = "both", "only_before", "only_after"
+RESPONDENT_LABELS = {
+    BOTH: "Answered both surveys",
+    ONLY_BEFORE: "Answered only the first survey",
+    ONLY_AFTER: "Answered only the second survey",
+}
+
+
 @dataclass(frozen=True)
 class Report:
     before: Campaign
     after: Campaign
     k: int
     better: str
-    minimal_change: float
+    rule: ChangeRule | None  # None: no "% improved" for this instrument, mean change only
     paired: Cell | Hidden
-    outcomes: tuple[tuple[str, Cell | Hidden], ...]
+    outcomes: tuple[tuple[str, Cell | Hidden], ...]  # empty without a rule
     mean_change: Cell | Hidden
-    effect_size: Cell | Hidden
+    effect_size: Cell | Hidden  # d_av with its 95% interval
+    response_mean: Cell | Hidden  # standardized response mean (d_z)
+    respondents: tuple[tuple[str, Cell | Hidden], ...] = ()
 
     @property
     def instrument(self):
         return instruments.get_instrument(self.before.instrument)
 
     @property
+    def minimal_change(self) -> float | None:
+        return self.rule.points if self.rule else None
+
+    @property
     def sentence(self) -> str | None:
         return report_sentence(self)
+
+    @property
+    def outcome_rows(self) -> list[tuple[str, Cell | Hidden]]:
+        """Each share with what it counts: "Improved: at least 5 points lower", ..."""
+        if self.rule is None:
+            return []
+        threshold = _points(self.rule.points)
+        up, down = ("higher", "lower") if self.better == "higher" else ("lower", "higher")
+        labels = {
+            IMPROVED: f"Improved: at least {threshold} {up}",
+            STAYED: f"Stayed: changed by less than {threshold}",
+            WORSENED: f"Worsened: at least {threshold} {down}",
+        }
+        return [(labels[outcome], cell) for outcome, cell in self.outcomes]
+
+    @property
+    def respondent_rows(self) -> list[tuple[str, Cell | Hidden]]:
+        return [(RESPONDENT_LABELS[key], cell) for key, cell in self.respondents]
+
+    @property
+    def caveats(self) -> list[str]:
+        return report_caveats(self)
 
 
 def check_comparable(before: Campaign, after: Campaign, *, today: date) -> None:
@@ -127,50 +173,70 @@ def check_comparable(before: Campaign, after: Campaign, *, today: date) -> None:
         raise ReportProblem("The “before” campaign must close before the “after” one opens.")
 
 
+def _count_cell(count: int, *, k: int) -> Cell | Hidden:
+    cell = Cell(n=count, value=count)
+    return Hidden(reason) if (reason := primary_reason(cell, k=k)) else cell
+
+
 def before_after_report(before: Campaign, after: Campaign, *, today: date | None = None) -> Report:
     """Pair the members who answered both campaigns and release suppressed aggregates."""
     today = today or school_today(before.school)
     check_comparable(before, after, today=today)
     k = k_for(before.school)
     first = dict(CampaignResponse.objects.filter(campaign=before).values_list("member", "score"))
-    pairs = [
-        (first[member], score)
-        for member, score in CampaignResponse.objects.filter(
-            campaign=after, member__in=list(first)
-        ).values_list("member", "score")
-    ]
+    second = dict(CampaignResponse.objects.filter(campaign=after).values_list("member", "score"))
+    pairs = [(first[member], score) for member, score in second.items() if member in first]
     better = "higher" if before.instrument in HIGHER_IS_BETTER else "lower"
-    minimal = MINIMAL_CHANGE[before.instrument]
-    result = paired_change(pairs, better=better, minimal=minimal)
+    rule = rule_for(before.instrument)
+    result = paired_change(pairs, better=better, minimal=rule.points if rule else None)
     n = result.n
-    cells = []
-    for outcome in OUTCOMES:
-        count = result.counts[outcome]
-        share = count / n if n else 0.0
-        low, high = wilson_interval(share=share, n=n)
-        cells.append(Cell(n=count, complement=n - count, value=Estimate(share, low, high, count)))
-    table = suppress([Row(tuple(cells), Cell(n=n, value=n))], k=k)
-    row = table.rows[0]
     enough = n >= k
     too_few = Hidden(f"fewer than {k} students answered both surveys")
+    respondents = (
+        (BOTH, _count_cell(n, k=k)),
+        (ONLY_BEFORE, _count_cell(len(first) - n, k=k)),
+        (ONLY_AFTER, _count_cell(len(second) - n, k=k)),
+    )
+    outcomes: tuple[tuple[str, Cell | Hidden], ...] = ()
+    paired: Cell | Hidden = too_few
+    if enough:
+        row_cells = []
+        for outcome in OUTCOMES if result.counts is not None else ():
+            count = result.counts[outcome]
+            low, high = wilson_interval(share=count / n, n=n)
+            row_cells.append(
+                Cell(n=count, complement=n - count, value=Estimate(count / n, low, high, count))
+            )
+        row = suppress([Row(tuple(row_cells), Cell(n=n, value=n))], k=k).rows[0]
+        paired = row.total
+        outcomes = tuple(zip(OUTCOMES, row.cells, strict=False))
+    elif result.counts is not None:
+        outcomes = tuple((o, too_few) for o in OUTCOMES)
+    mean_change = effect_size = response_mean = too_few
+    if enough and result.sd_change == 0:
+        # Everyone changed by the same amount: the mean would be each student's change.
+        mean_change = effect_size = response_mean = Hidden(
+            "every student's score changed by the same amount"
+        )
+    elif enough:
+        mean_change = Cell(
+            n=n, value=Estimate(result.mean_change, result.ci_low, result.ci_high, n)
+        )
+        d_av = result.d_av
+        effect_size = Cell(n=n, value=Estimate(d_av.value, d_av.low, d_av.high, n))
+        response_mean = Cell(n=n, value=result.standardized_response_mean)
     return Report(
         before=before,
         after=after,
         k=k,
         better=better,
-        minimal_change=minimal,
-        paired=row.total if enough else too_few,
-        outcomes=tuple(zip(OUTCOMES, row.cells, strict=True))
-        if enough
-        else tuple((o, too_few) for o in OUTCOMES),
-        mean_change=Cell(n=n, value=Estimate(result.mean_change, result.ci_low, result.ci_high, n))
-        if enough
-        else too_few,
-        effect_size=Cell(n=n, value=result.effect_size)
-        if enough and result.effect_size is not None
-        else too_few
-        if not enough
-        else Hidden("every student changed by the same amount"),
+        rule=rule,
+        paired=paired,
+        outcomes=outcomes,
+        mean_change=mean_change,
+        effect_size=effect_size,
+        response_mean=response_mean,
+        respondents=respondents,
     )
 
 
@@ -182,63 +248,131 @@ def _points(value: float) -> str:
     return f"{value:g} point" + ("" if value == 1 else "s")
 
 
+def _effect(cell: Cell) -> str:
+    d = cell.value
+    return f"d_av {d.value:.2f} (95% CI {d.low:.2f} to {d.high:.2f})"
+
+
 def report_sentence(report: Report) -> str | None:
-    """A finding in plain language, from the visible figures only (None if none is)."""
+    """What was measured, in plain language, from the visible figures only (None if none is).
+
+    It says what the students' scores did: that they answered a questionnaire twice and how
+    the score differed, never that they "reported" feeling better, and nothing about why.
+    """
     if not isinstance(report.paired, Cell):
         return None
+    instrument = report.instrument
+    scale = instrument.scoring
+    group = f"{report.paired.n} {report.before.cohort} students"
+    if report.before.rotation_id:
+        group += f" on {report.before.rotation.name}"
+    sentence = (
+        f"Between {report.before.opens_on:%-d %b %Y} and {report.after.closes_on:%-d %b %Y}, "
+        f"{group} answered the {instrument.short_name} (scored {scale.min:g}–{scale.max:g}, "
+        f"{report.better} is better) in both surveys."
+    )
+    if report.rule is not None:
+        sentence += " " + _outcome_sentence(report)
+    if isinstance(report.mean_change, Cell):
+        change = report.mean_change.value
+        sentence += (
+            f" The average change was {change.value:+.2f} points (95% CI {change.low:+.2f} to "
+            f"{change.high:+.2f})"
+        )
+        if isinstance(report.effect_size, Cell):
+            sentence += f", an effect size {_effect(report.effect_size)}"
+        sentence += "."
+    return sentence
+
+
+def _outcome_sentence(report: Report) -> str:
     outcomes = dict(report.outcomes)
     instrument = report.instrument
     better_words, worse_words = WORDING.get(
         instrument.id, (f"a better {instrument.short_name} score", "a worse one")
     )
-    threshold = _points(report.minimal_change)
-    group = f"{report.paired.n} {report.before.cohort} students"
-    if report.before.rotation_id:
-        group += f" on {report.before.rotation.name}"
-    opening = f"Between {report.before.opens_on:%-d %b %Y} and {report.after.closes_on:%-d %b %Y}, "
+    threshold = _points(report.rule.points)
+    up, down = ("higher", "lower") if report.better == "higher" else ("lower", "higher")
     parts = []
     if isinstance(outcomes[IMPROVED], Cell):
         parts.append(
-            f"{_percent(outcomes[IMPROVED].value)} of the {group} who answered both surveys "
-            f"reported {better_words} ({instrument.short_name}, a change of at least {threshold})"
+            f"{_percent(outcomes[IMPROVED].value)} of them scored at least {threshold} {up} "
+            f"in the second survey ({better_words})"
         )
-    else:
-        parts.append(
-            f"of the {group} who answered both surveys, the share who improved "
-            f"cannot be shown ({outcomes[IMPROVED].reason})"
-        )
-    tail = []
     if isinstance(outcomes[WORSENED], Cell):
-        tail.append(f"{_percent(outcomes[WORSENED].value)} reported {worse_words}")
+        parts.append(
+            f"{_percent(outcomes[WORSENED].value)} at least {threshold} {down} ({worse_words})"
+        )
     if isinstance(outcomes[STAYED], Cell):
-        tail.append(f"{_percent(outcomes[STAYED].value)} stayed within {threshold}")
-    sentence = opening + parts[0]
-    if tail:
-        sentence += ", while " + " and ".join(tail)
-    sentence += "."
-    hidden = [name for name in (WORSENED, STAYED) if not isinstance(outcomes[name], Cell)]
+        parts.append(f"{_percent(outcomes[STAYED].value)} changed by less than {threshold}")
+    sentence = ""
+    if parts:
+        sentence = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+        sentence = sentence[0].upper() + sentence[1:] + "."
+    hidden = [name for name in OUTCOMES if not isinstance(outcomes[name], Cell)]
     if hidden:
         sentence += (
             f" The share who {' or '.join(hidden)} is not shown, to protect groups of fewer "
             f"than {report.k} students."
         )
-    if isinstance(report.mean_change, Cell):
-        change = report.mean_change.value
-        sentence += (
-            f" The average change was {change.value:+.1f} points (95% CI {change.low:+.1f} to "
-            f"{change.high:+.1f})"
+    return sentence.strip()
+
+
+def report_caveats(report: Report) -> list[str]:
+    """What a reader must keep in mind, on the page, in print and in the CSV."""
+    who = dict(report.respondents)
+
+    def count(key: str) -> str:
+        cell = who[key]
+        return str(cell.n) if isinstance(cell, Cell) else f"fewer than {report.k}"
+
+    instrument = report.instrument
+    caveats = [
+        "No comparison group: no similar students were surveyed who did not go through the "
+        "same months, so this change cannot be credited to the curriculum, a programme or "
+        "anything the school did. Scores also move with the time of year, exams and "
+        "rotations.",
+        "Regression to the mean: students who scored unusually high or low in the first "
+        "survey tend to score closer to the average in the second even if nothing changed, "
+        "so the change of a group picked by its first score (for example those who started "
+        "worst) overstates how much that group changed.",
+        f"Who answered: {count(BOTH)} students answered both surveys, {count(ONLY_BEFORE)} "
+        f"only the first and {count(ONLY_AFTER)} only the second. Students who answer twice "
+        "may differ from those who do not (students who are struggling may be less likely to "
+        "answer again), so these figures describe the students who answered both, not the "
+        "whole cohort.",
+    ]
+    if report.rule is not None:
+        rule = report.rule
+        caveats.append(
+            f"“Improved” and “worsened” mean a change of at least {_points(rule.points)}: "
+            f"the larger of the {instrument.short_name}'s minimal important difference "
+            f"({_points(rule.minimal_important)}) and the change measurement error alone "
+            f"rarely reaches (reliable change index {rule.reliable_change:.1f}, Jacobson & "
+            "Truax 1991), so a student whose score only wobbled is rarely counted."
         )
-        if isinstance(report.effect_size, Cell):
-            sentence += f", an effect size (d_z) of {report.effect_size.value:.2f}"
-        sentence += "."
-    return sentence
+    else:
+        caveats.append(
+            f"No share who “improved” is shown: the {instrument.short_name} has no published "
+            "threshold, checked against its measurement error, that separates a real change "
+            "in one student from noise. " + WITHOUT_NOISE_FIGURES.get(instrument.id, "")
+        )
+    caveats.append(
+        "The effect size d_av is the mean change divided by the average of the two surveys' "
+        "standard deviations (Lakens 2013), with an approximate 95% interval (Algina & "
+        "Keselman 2003). The standardized response mean (the mean change divided by the "
+        "standard deviation of the changes, also called d_z) grows with the correlation "
+        "between the two surveys and cannot be compared with a between-group effect size."
+    )
+    return [c.strip() for c in caveats]
 
 
 REPORT_HEADER = ("figure", "value", "ci_low", "ci_high", "students", "not_shown_because")
 
 
 def report_rows(report: Report) -> list[tuple]:
-    """The report's visible figures as flat rows (CSV), hidden ones with the reason only."""
+    """The report's visible figures as flat rows (CSV), hidden ones with the reason only,
+    then the caveats (text in the value column)."""
     rows: list[tuple] = [REPORT_HEADER]
 
     def line(name: str, cell: Cell | Hidden, *, digits: int) -> tuple:
@@ -253,10 +387,17 @@ def report_rows(report: Report) -> list[tuple]:
         return (name, round(value, digits), "", "", cell.n, "")
 
     rows.append(line("students_paired", report.paired, digits=0))
+    for key, cell in report.respondents:
+        rows.append(line(f"students_answered_{key}", cell, digits=0))
+    if report.rule is not None:
+        rows.append(("improvement_threshold_points", report.rule.points, "", "", "", ""))
     for outcome, cell in report.outcomes:
         rows.append(line(f"share_{outcome}", cell, digits=4))
     rows.append(line("mean_change", report.mean_change, digits=3))
-    rows.append(line("effect_size_dz", report.effect_size, digits=3))
+    rows.append(line("effect_size_d_av", report.effect_size, digits=3))
+    rows.append(line("standardized_response_mean", report.response_mean, digits=3))
+    for number, caveat in enumerate(report.caveats, start=1):
+        rows.append((f"caveat_{number}", caveat, "", "", "", ""))
     return rows
 
 

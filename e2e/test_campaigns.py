@@ -57,22 +57,29 @@ def test_staff_invite_a_cohort_a_student_answers_and_staff_see_the_count(
     screenshot("campaign-detail")
 
 
-def test_staff_print_a_before_after_report_to_pdf(page, staff, cohort):
-    before = past_campaign(cohort, ended_days_ago=120)
-    after = past_campaign(cohort, ended_days_ago=2)
-    for i, student_id in enumerate(enroll(cohort, 40)):
-        answer(before, student_id, 20)
-        answer(after, student_id, 20 + (5 if i < 20 else 1 if i < 30 else -4))
+def test_staff_print_a_before_after_report_to_pdf_with_its_caveats(page, staff, cohort):
+    before = past_campaign(cohort, instrument="pss10", ended_days_ago=120)
+    after = past_campaign(cohort, instrument="pss10", ended_days_ago=2)
+    for i, student_id in enumerate(enroll(cohort, 52)):
+        answer(before, student_id, 20 + i % 4)
+        if i < 40:
+            answer(after, student_id, 20 + i % 4 + (-12 if i < 20 else -1 if i < 30 else 12))
     sign_in(page, staff, with_totp(staff))
 
     page.goto(f"/school/reports/?before={before.pk}&after={after.pk}")
     sentence = page.locator("#report-sentence")
-    expect(sentence).to_contain_text("50% (95% CI 35–65%) of the 40 Class of 2028 students")
+    expect(sentence).to_contain_text("40 Class of 2028 students answered the PSS-10")
+    expect(sentence).to_contain_text("50% (95% CI 35–65%) of them scored at least 11 points lower")
 
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.get_by_role("link", name="Download (CSV)")).to_be_hidden()
     expect(sentence).to_be_visible()
+    caveats = page.locator(".caveats")
+    expect(caveats).to_be_visible()
+    expect(caveats).to_contain_text("No comparison group")
+    expect(caveats).to_contain_text("Regression to the mean")
+    expect(caveats).to_contain_text("40 students answered both surveys, 12 only the first")
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "before-after-report.pdf"
     page.pdf(path=str(path), format="A4")

@@ -70,6 +70,7 @@ class WeeklySummaryOut(Schema):
     start: date
     end: date
     days_checked_in: int
+    days_checked_in_before: int
     went_well: list[str]
     slipped: list[str]
     step: SmallStepOut
@@ -172,6 +173,7 @@ def get_weekly_summary(request):
         "start": week.start,
         "end": week.end,
         "days_checked_in": week.days_checked_in,
+        "days_checked_in_before": week.days_checked_in_before,
         "went_well": week.went_well,
         "slipped": week.slipped,
         "step": {"text": week.step.text, "link_text": week.step.link_text, "url": week.step.url},

@@ -196,6 +196,7 @@ class WeeklySummary:
     went_well: list[str]
     slipped: list[str]
     step: SmallStep
+    days_checked_in_before: int = 0
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,7 @@ def _trend(
     week_before = [v for d, v in points if today - timedelta(days=14) < d <= today - timedelta(7)]
     last = stats.mean(this_week) if this_week else None
     previous = stats.mean(week_before) if week_before else None
-    summary = _trend_summary(measure, points, last, previous, days)
+    summary = _trend_summary(measure, points, this_week, week_before, days)
     y_max = max([measure.y_max, *(v for _, v in points)])
     chart = charts.line_chart(
         points,
@@ -297,29 +298,40 @@ def _trend(
     return Trend(measure, rows, last, previous, summary, _safe_svg(chart))
 
 
+def _check_ins(count: int) -> str:
+    return f"{count} check-in{'s' if count != 1 else ''}"
+
+
 def _trend_summary(
     measure: Measure,
     points: Sequence[tuple[date, float]],
-    last: float | None,
-    previous: float | None,
+    this_week: Sequence[float],
+    week_before: Sequence[float],
     days: int,
 ) -> str:
+    """A plain description of the student's own averages, each with how many check-ins it
+    rests on, so that "up from" after one or two days reads as what it is."""
     noun = measure.noun.capitalize()
     if not points:
         return f"No check-ins in the last {days} days yet."
-    if last is None:
+    if not this_week:
         overall = stats.mean([v for _, v in points])
         return (
             f"No check-ins in the last 7 days; over the last {days} days your {measure.noun} "
             f"averaged {measure.fmt(overall)} ({len(points)} days)."
         )
-    sentence = f"Your {measure.noun} averaged {measure.fmt(last)} over the last 7 days"
-    if previous is None:
+    last = stats.mean(this_week)
+    sentence = (
+        f"Your {measure.noun} averaged {measure.fmt(last)} over the last 7 days "
+        f"({_check_ins(len(this_week))})"
+    )
+    if not week_before:
         return f"{sentence}. {noun}: no check-ins the week before to compare with."
+    previous = stats.mean(week_before)
     if round(last, 1) == round(previous, 1):
-        return f"{sentence}, the same as the week before."
+        return f"{sentence}, the same as the week before ({_check_ins(len(week_before))})."
     direction = "up" if last > previous else "down"
-    return f"{sentence}, {direction} from {measure.fmt(previous)}."
+    return f"{sentence}, {direction} from {measure.fmt(previous)} ({_check_ins(len(week_before))})."
 
 
 def trend(student, measure: str, days: int = TREND_DAYS, *, today: date | None = None) -> Trend:
@@ -542,7 +554,9 @@ def _weekly_summary(checkins: Sequence[CheckIn], today: date) -> WeeklySummary:
                 f"{len(this_week)} days you checked in."
             )
     worst = max(changes, key=lambda pair: pair[0])[1].key if changes else "default"
-    return WeeklySummary(start, today, len(this_week), went_well, slipped, SMALL_STEPS[worst])
+    return WeeklySummary(
+        start, today, len(this_week), went_well, slipped, SMALL_STEPS[worst], len(week_before)
+    )
 
 
 def weekly_summary(student, today: date) -> WeeklySummary:

@@ -1,7 +1,7 @@
-"""The few statistics a student's own insights need, in plain Python (no ORM, no scipy).
+"""The few statistics a student's own insights need, in plain Python (no ORM).
 
-Intervals are 95% two-sided, from Student's t distribution: a table for small samples, the
-normal quantile from 30 degrees of freedom up (where the two differ by less than 0.09).
+Intervals are 95% two-sided, from Student's t distribution with exact quantiles (scipy), also
+for the fractional degrees of freedom of Welch's interval.
 """
 
 import math
@@ -9,22 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-# t quantile at 0.975 for 1..29 degrees of freedom (any statistics textbook's t table).
-T_975 = (
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045,
-)  # fmt: skip
-Z_975 = 1.96
+from scipy.special import stdtrit
+
 MIN_HABIT_DAYS = 14
 
 
 def t_quantile(df: float) -> float:
-    """The 97.5% quantile of t with `df` degrees of freedom; fractional df round down (wider)."""
+    """The 97.5% quantile of t with `df` degrees of freedom (scipy.stats.t.ppf(0.975, df))."""
     if df < 1:
         raise ValueError("A t interval needs at least one degree of freedom.")
-    whole = math.floor(df)
-    return T_975[whole - 1] if whole < 30 else Z_975
+    return float(stdtrit(df, 0.975))
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ def test_student_reads_trends_rotations_links_and_week(client, student):
     assert moved["difference"]["value"] == 0
     assert "association, not proof of cause" in moved["sentence"]
     assert week["days_checked_in"] == 7 and week["step"]["url"]
+    assert week["days_checked_in_before"] == 7
 
 
 def test_a_bad_measure_is_422(client, student):

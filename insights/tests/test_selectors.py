@@ -112,9 +112,27 @@ def test_trend_summary_compares_with_the_week_before(student):
 
     mood = selectors.trend(student, "mood", today=today)
 
-    assert mood.summary == "Your mood averaged 4.0 over the last 7 days, up from 3.0."
+    assert mood.summary == (
+        "Your mood averaged 4.0 over the last 7 days (7 check-ins), up from 3.0 (7 check-ins)."
+    )
     assert [r.average for r in mood.rows][-1] == 4.0
     assert 'role="img"' in mood.chart
+
+
+def test_a_trend_says_how_many_check_ins_each_average_rests_on(student):
+    today = today_of(student)
+    add_checkins(student, days=1, end=today - timedelta(days=8), values=lambda i, d: {"mood": 2})
+    add_checkins(student, days=2, values=lambda i, d: {"mood": 4})
+
+    mood = selectors.trend(student, "mood", today=today)
+    week = selectors.weekly_summary(student, today)
+
+    assert mood.summary == (
+        "Your mood averaged 4.0 over the last 7 days (2 check-ins), up from 2.0 (1 check-in)."
+    )
+    # One day the week before is too few to say the week went well or slipped.
+    assert (week.days_checked_in, week.days_checked_in_before) == (2, 1)
+    assert week.went_well == [] and week.slipped == []
 
 
 def test_screening_trends_carry_the_bands(student):

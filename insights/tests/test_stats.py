@@ -13,11 +13,11 @@ values = st.lists(st.floats(min_value=1, max_value=5, allow_nan=False), min_size
 def test_mean_ci_matches_a_textbook_example():
     estimate = stats.mean_ci([2, 4, 4, 4, 5, 5, 7, 9])
 
-    # mean 5, sd 2.138, t(7) = 2.365: 5 ± 1.788
+    # mean 5, sd 2.138, t(7) = 2.3646: 5 ± 1.7875
     assert estimate.mean == 5
     assert estimate.n == 8
-    assert estimate.low == pytest.approx(3.212, abs=1e-3)
-    assert estimate.high == pytest.approx(6.788, abs=1e-3)
+    assert estimate.low == pytest.approx(3.2125, abs=1e-4)
+    assert estimate.high == pytest.approx(6.7875, abs=1e-4)
 
 
 def test_one_value_has_a_mean_but_no_interval_and_none_has_neither():
@@ -25,11 +25,21 @@ def test_one_value_has_a_mean_but_no_interval_and_none_has_neither():
     assert stats.mean_ci([]) is None
 
 
-def test_t_quantile_uses_the_table_below_30_and_the_normal_from_30():
-    assert stats.t_quantile(1) == 12.706
-    assert stats.t_quantile(29) == 2.045
-    assert stats.t_quantile(12.7) == stats.t_quantile(12)
-    assert stats.t_quantile(30) == stats.t_quantile(500) == 1.96
+# Two-sided 95% quantiles of Student's t from a printed table (NIST/SEMATECH e-Handbook,
+# 1.3.6.7.2), to three decimals.
+@pytest.mark.parametrize(
+    ("df", "expected"),
+    [(1, 12.706), (7, 2.365), (12, 2.179), (29, 2.045), (30, 2.042), (40, 2.021), (60, 2.000),
+     (100, 1.984)],
+)  # fmt: skip
+def test_t_quantile_matches_the_printed_table(df, expected):
+    assert round(stats.t_quantile(df), 3) == expected
+
+
+def test_t_quantile_is_exact_above_30_and_for_fractional_degrees_of_freedom():
+    # It used to be 1.96 from 30 up: intervals 1-4% too narrow for 31-120 days.
+    assert stats.t_quantile(30) > stats.t_quantile(60) > stats.t_quantile(500) > 1.96
+    assert stats.t_quantile(12) > stats.t_quantile(12.7) > stats.t_quantile(13)
     with pytest.raises(ValueError):
         stats.t_quantile(0.5)
 
@@ -41,9 +51,10 @@ def test_welch_difference_of_two_known_groups():
     difference = stats.welch_difference(a, b)
 
     assert difference.value == pytest.approx(4 - 2.5)
-    # var a = 0.571/8, var b = 0.278/10, Welch df ≈ 12.1 -> t(12) = 2.179
+    # var a = 0.571/8, var b = 0.278/10, Welch df = 12.08 -> t(12.08) = 2.1772 (exact, where
+    # the old table rounded df down to 12: 2.179)
     se = math.sqrt(4 / 7 / 8 + 0.25 * 10 / 9 / 10)
-    assert difference.high - difference.value == pytest.approx(2.179 * se, rel=1e-3)
+    assert difference.high - difference.value == pytest.approx(2.1772 * se, rel=1e-4)
     assert difference.df == pytest.approx(12.08, abs=0.01)
     assert not difference.includes_zero
 
