@@ -219,6 +219,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",  # nosec B105
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are encrypted at rest under a key wrapped by the
+# master keys (accounts/mfa.py): a copy of the database cannot make anyone's codes.
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = SITE_NAME
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
