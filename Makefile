@@ -74,7 +74,7 @@ test-postgres: install-dev chromium axe
 
 test: lint test-sqlite test-postgres
 
-BENCHMARKS := bench/throughput.py bench/load.py bench/planner.py bench/national.py
+BENCHMARKS := bench/throughput.py bench/load.py bench/planner.py bench/signup_timing.py bench/national.py
 
 # Each benchmark prints its own figures; none is a pass/fail test.
 bench: install-dev

@@ -7,6 +7,8 @@ from django.dispatch import receiver
 
 from vault.audit import record_event
 
+from .sign_in_limits import clear_sign_in_failures
+
 
 @receiver(account_signals.user_logged_in)
 def logged_in(sender, request, user, **kwargs):
@@ -46,3 +48,4 @@ def password_changed(sender, request, user, **kwargs):
 @receiver(account_signals.password_reset)
 def password_reset(sender, request, user, **kwargs):
     record_event("password_reset", actor_id=user.pk)
+    clear_sign_in_failures(request, email=user.email)

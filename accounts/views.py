@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib.auth import logout
@@ -13,6 +14,16 @@ from .personal_data import datasets
 from .services import PRIVACY_NOTICE_VERSION
 
 CONFIRMATION = "delete my data"
+
+
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, answering a registered email and a new one at the same moment
+    (see SignupForm.try_save)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        form.wait_for_answer_time()
+        return response
 
 
 def who_sees_what(request):

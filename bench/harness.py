@@ -88,12 +88,12 @@ def wait_for(port: int, what: str, seconds: float = 30) -> None:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], workers: int = 2):
+def gunicorn(app: str, env: dict[str, str], workers: int = 2, stdout=None):
     port = free_port()
     process = subprocess.Popen(  # noqa: S603
         [GUNICORN, app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        cwd=ROOT, env=env, stdout=stdout,
     )  # fmt: skip
     try:
         wait_for(port, app)
@@ -111,11 +111,12 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, str] = {}
         self.location: str | None = None  # of the last answer
+        self.headers: dict[str, str] = {}  # sent with every request, e.g. X-Forwarded-For
 
     def request(
         self, method: str, path: str, form: dict | None = None, json_body: str | None = None
     ):
-        headers = {"Host": "127.0.0.1"}
+        headers = {"Host": "127.0.0.1", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

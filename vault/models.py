@@ -19,6 +19,23 @@ class DataKey(models.Model):
         return f"data key (master {self.master_key_id})"
 
 
+class SiteKey(models.Model):
+    """A key of the whole site for one purpose, stored only wrapped by a master key.
+
+    For secrets that belong to the site's machinery rather than to one person's data, or
+    whose encryption hooks are not told whose they are: allauth encrypts TOTP secrets and
+    recovery-code seeds through an adapter that is given the text alone.
+    """
+
+    purpose = models.CharField(max_length=40, unique=True)
+    master_key_id = models.CharField(max_length=32)
+    wrapped_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"site key for {self.purpose} (master {self.master_key_id})"
+
+
 class AuditEvent(models.Model):
     """A security event, without content: what happened, when, and a pseudonymous actor.
 

@@ -15,3 +15,11 @@ class WellRoundedConfig(AppConfig):
             record_event(kind, actor_id=actor_id, school_id=school_id)
 
         aggregates_read.connect(audit_aggregates_read, weak=False, dispatch_uid="audit-reads")
+
+        # Every app's admin module has been imported by now (the admin app autodiscovers in
+        # its own ready(), which runs first): take out what the operator may not see.
+        from django.contrib import admin
+
+        from .admin import unregister_models_not_for_operators
+
+        unregister_models_not_for_operators(admin.site)

@@ -55,8 +55,14 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 63072000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY"):
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address, for per-client sign-in limits: behind N reverse proxies of yours, the
+# N-th address from the right of X-Forwarded-For (one proxy when BEHIND_PROXY is on), or the
+# header your proxy sets (e.g. X-Real-IP). Never trusted when nothing is configured.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or int(BEHIND_PROXY))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -211,14 +217,24 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Well-Rounded] "
-# Five wrong passwords for one email in 15 minutes lock that login until the window passes
-# (a cool-off, never a permanent lock); 20 per minute per IP slows credential stuffing.
+# Wrong passwords are counted per account and per (account, client), never per address alone
+# (a campus network, or a proxy, puts everyone behind one): five from one client in 15 minutes
+# lock that account for that client, twenty from anywhere lock it for everyone, each until the
+# window passes (accounts/sign_in_limits.py). Wrong second-factor codes: five per account.
+# Sign-in attempts of any outcome: a flood brake per client address, sized for a campus.
+ACCOUNT_ADAPTER = "accounts.sign_in_limits.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "20/m/ip,5/15m/key",
+    "login_failed_from_client": "5/15m/key",
+    "login_failed_for_account": "20/15m/key",
+    "login_failed": "5/15m/key",
+    "login": "120/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",  # nosec B105
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are encrypted at rest under a key wrapped by the
+# master keys (accounts/mfa.py): a copy of the database cannot make anyone's codes.
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = SITE_NAME
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

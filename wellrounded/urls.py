@@ -3,7 +3,7 @@ from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.views import delete_my_data, export_my_data, my_data, who_sees_what
+from accounts.views import SignupView, delete_my_data, export_my_data, my_data, who_sees_what
 
 from .api import api
 from .views import home
@@ -31,6 +31,7 @@ urlpatterns = [
     path("accounts/my-data/", my_data, name="my_data"),
     path("accounts/my-data/export/", export_my_data, name="export_my_data"),
     path("accounts/my-data/delete/", delete_my_data, name="delete_my_data"),
+    path("accounts/signup/", SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),
