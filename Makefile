@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/wellrounded
 
 AXE_VERSION := 4.14.1
 
-.PHONY: run worker test install install-dev chromium axe lint test-sqlite test-postgres migrate bench clean
+.PHONY: run worker test fuzz install install-dev chromium axe lint test-sqlite test-postgres migrate bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,19 +60,32 @@ lint: install-dev
 	$(VENV)/bin/bandit -q -c pyproject.toml -r . -x "*/tests/*,./conftest.py"
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
+# Every core (pytest-xdist, a test database per worker). WR_FUZZ_EXAMPLES sets schemathesis's
+# examples per operation and role: a few in the default run, many in `make fuzz`.
+PYTEST := $(VENV)/bin/pytest -n $${WR_TEST_WORKERS:-auto}
+FUZZ_EXAMPLES ?= 500
+
 test-sqlite: install-dev chromium axe
-	env -u DATABASE_URL $(VENV)/bin/pytest
+	env -u DATABASE_URL $(PYTEST)
 
 # PostgreSQL when DATABASE_URL is set or a local server answers on 127.0.0.1:5432.
 # With CI=true an unreachable server fails the run instead of skipping it.
 test-postgres: install-dev chromium axe
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -c "import sys,psycopg; psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
-		echo "== PostgreSQL: $$url"; DATABASE_URL="$$url" $(VENV)/bin/pytest; \
+		echo "== PostgreSQL: $$url"; DATABASE_URL="$$url" $(PYTEST); \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is not reachable at $$url (CI=true: failing)"; exit 1; \
 	else echo "PostgreSQL not reachable at $$url: skipping the PostgreSQL run."; fi
 
 test: lint test-sqlite test-postgres
+
+# The deep API fuzz (run it before resolving any issue that touches the API): schemathesis with
+# many examples per operation and role, on SQLite then PostgreSQL when a server answers.
+fuzz: install-dev
+	env -u DATABASE_URL WR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) wellrounded/tests/test_api_fuzzing.py
+	@url="$${DATABASE_URL:-$(PG_URL)}"; \
+	if $(PY) -c "import sys,psycopg; psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
+		DATABASE_URL="$$url" WR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) wellrounded/tests/test_api_fuzzing.py; fi
 
 BENCHMARKS := bench/throughput.py bench/load.py bench/planner.py bench/signup_timing.py bench/national.py
 
