@@ -60,14 +60,19 @@ def _item_flags(instrument: Instrument, answers: Sequence[int | None]) -> list[s
     if len(answers) != len(instrument.items):
         return flags
     for flag in instrument.flags:
-        if flag.basis != "item" or flag.item is None:
+        if flag.basis == "item" and flag.item is not None:
+            numbers = [flag.item]
+        elif flag.basis == "any_item":
+            numbers = [item.number for item in instrument.items]
+        else:
             continue
-        item = instrument.items[flag.item - 1]
-        value = answers[flag.item - 1]
-        if isinstance(value, bool) or not isinstance(value, int) or value not in item.values:
-            continue
-        if flag.triggered(value) and flag.name not in flags:
-            flags.append(flag.name)
+        for number in numbers:
+            item = instrument.items[number - 1]
+            value = answers[number - 1]
+            if isinstance(value, bool) or not isinstance(value, int) or value not in item.values:
+                continue
+            if flag.triggered(value) and flag.name not in flags:
+                flags.append(flag.name)
     return flags
 
 

@@ -108,6 +108,8 @@ def _check(instrument: Instrument) -> None:
     if instrument.missing.max_missing >= len(instrument.items):
         problems.append("max_missing must leave at least one answered item")
     for flag in instrument.flags:
+        if flag.basis not in ("item", "any_item", "score"):
+            problems.append(f"flag {flag.name} has an unknown basis {flag.basis!r}")
         if flag.basis == "item" and flag.item not in numbers:
             problems.append(f"flag {flag.name} refers to missing item {flag.item}")
     previous_max = None

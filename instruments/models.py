@@ -9,7 +9,8 @@ Number = int | float
 
 ScoringMethod = Literal["sum", "sum_multiplied", "mean"]
 MissingRule = Literal["refuse", "prorate", "mean_of_answered"]
-Basis = Literal["item", "score"]
+# "item": one item's answer; "any_item": any single item's answer; "score": the final score.
+Basis = Literal["item", "any_item", "score"]
 Operator = Literal[">=", ">", "<=", "<"]
 
 

@@ -145,12 +145,31 @@ def test_who5_cut_offs():
     assert (at_28.score, at_28.band, at_28.flags) == (
         28,
         "Very low well-being",
+        ("screen_for_depression", "likely_depression"),
+    )
+    at_32 = score("who5", [2, 2, 2, 2, 0])
+    assert (at_32.score, at_32.band, at_32.flags) == (
+        32,
+        "Low well-being",
         ("screen_for_depression",),
     )
-    at_32 = score("who5", [2, 2, 2, 1, 1])
-    assert (at_32.score, at_32.band, at_32.flags) == (32, "Low well-being", ())
     at_48 = score("who5", [3, 3, 2, 2, 2])
-    assert (at_48.score, at_48.band) == (48, "Low well-being")
+    assert (at_48.score, at_48.band, at_48.flags) == (
+        48,
+        "Low well-being",
+        ("screen_for_depression",),
+    )
+    at_52 = score("who5", [3, 3, 3, 2, 2])
+    assert (at_52.score, at_52.flags) == (52, ())
+
+
+def test_who5_any_item_at_0_or_1_screens_even_with_a_high_score():
+    assert score("who5", [5, 5, 5, 5, 1]).flags == ("screen_for_depression",)
+    assert score("who5", [0, 5, 5, 5, 5]).flags == ("screen_for_depression",)
+    assert score("who5", [2, 5, 5, 5, 5]).flags == ()
+    with pytest.raises(InvalidAnswers) as info:
+        score("who5", [5, None, 5, 5, 1])
+    assert info.value.flags == ("screen_for_depression",)
 
 
 def test_pss10_reverse_scoring():
