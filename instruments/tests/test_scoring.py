@@ -262,6 +262,16 @@ def test_cbi_work_reverses_leisure_energy_item():
     assert instrument.items[4].options[0].label == "To a very high degree"
 
 
+def test_cbi_work_needs_four_of_seven_answers():
+    # "If less than four questions have been answered, the respondent is classified as
+    # non-responder" (CBI, PUMA study version).
+    four = score("cbi_work", [100, 75, None, None, None, 50, 25])
+    assert (four.score, four.answered, four.prorated) == (62.5, 4, True)
+    with pytest.raises(InvalidAnswers) as info:
+        score("cbi_work", [100, 75, None, None, None, None, 25])
+    assert "at most 3 of 7" in info.value.errors["answers"]
+
+
 def test_mlq_presence_reverse_item_9():
     assert score("mlq_presence", [7, 7, 7, 7, 1]).score == 35
     assert score("mlq_presence", [1, 1, 1, 1, 7]).score == 5
