@@ -50,6 +50,7 @@ def _build(data: dict[str, Any]) -> Instrument:
         rule=missing_raw["rule"],
         max_missing=missing_raw.get("max_missing", 0),
         source=missing_raw["source"],
+        rounding=missing_raw.get("rounding", ""),
     )
     bands = tuple(
         Band(
@@ -90,6 +91,7 @@ def _build(data: dict[str, Any]) -> Instrument:
         loinc_panel=data.get("loinc_panel"),
         loinc_total=data.get("loinc_total"),
         verification=tuple(data.get("verification", [])),
+        adaptations=tuple(data.get("adaptations", [])),
     )
     _check(instrument)
     return instrument
@@ -103,6 +105,8 @@ def _check(instrument: Instrument) -> None:
             problems.append(f"reverse item {number} does not exist")
     if instrument.missing.rule == "refuse" and instrument.missing.max_missing:
         problems.append("rule 'refuse' must have max_missing = 0")
+    if instrument.missing.rule == "prorate" and not instrument.missing.rounding:
+        problems.append("rule 'prorate' must state how a prorated total is rounded")
     if instrument.missing.rule == "prorate" and instrument.scoring.method == "mean":
         problems.append("a mean score handles missing answers with 'mean_of_answered'")
     if instrument.missing.max_missing >= len(instrument.items):

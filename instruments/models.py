@@ -86,6 +86,8 @@ class MissingPolicy:
     rule: MissingRule
     max_missing: int
     source: str
+    # How a prorated whole-number total is rounded, and why (required for "prorate").
+    rounding: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ class Instrument:
     bands: tuple[Band, ...]
     flags: tuple[Flag, ...]
     verification: tuple[str, ...] = field(default=())
+    # Every change from the published wording, order or administration, and why.
+    adaptations: tuple[str, ...] = field(default=())
     bands_note: str = ""
     loinc_panel: str | None = None
     loinc_total: str | None = None

@@ -95,6 +95,24 @@ def test_phq9_prorates_one_or_two_missing():
     assert (result.score, result.band) == (5, "Mild")
 
 
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        # Every x.5 a prorated PHQ-9 can reach rounds up (the rule in phq9.toml).
+        ([1, 1, 1, 1, 0, 0, 0, 0, None], 5),  # 4 * 9 / 8 = 4.5
+        ([3, 3, 3, 3, 0, 0, 0, 0, None], 14),  # 12 * 9 / 8 = 13.5
+        ([3, 3, 3, 3, 3, 3, 1, 1, None], 23),  # 20 * 9 / 8 = 22.5
+        # Below .5 rounds down, above rounds up.
+        ([1, 0, 0, 0, 0, 0, 0, 0, None], 1),  # 9 / 8 = 1.125
+        ([1, 1, 1, 0, 0, 0, 0, None, None], 4),  # 3 * 9 / 7 = 3.857
+        ([1, 1, 0, 0, 0, 0, 0, None, None], 3),  # 2 * 9 / 7 = 2.571
+    ],
+)
+def test_phq9_prorated_rounding(answers, expected):
+    result = score("phq9", answers)
+    assert (result.score, result.prorated) == (expected, True)
+
+
 def test_phq9_refuses_three_missing():
     with pytest.raises(InvalidAnswers) as info:
         score("phq9", [1, 1, 1, 1, 1, 1, None, None, None])
