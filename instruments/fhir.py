@@ -56,7 +56,7 @@ def questionnaire(
     items: list[dict[str, object]] = [
         {"linkId": "instructions", "type": "display", "text": instrument.stem}
     ]
-    for item in instrument.items:
+    for item in instrument.questions:
         entry: dict[str, object] = {
             "linkId": _link_id(item),
             "text": item.text,
@@ -129,7 +129,7 @@ def questionnaire_response(
             "text": item.text,
             "answer": [{"valueCoding": _coding(instrument, item, value, base_url)}],
         }
-        for item, value in zip(instrument.items, answers, strict=True)
+        for item, value in zip(instrument.questions, answers, strict=False)
         if value is not None
     ]
     try:

@@ -23,17 +23,22 @@ def _build(data: dict[str, Any]) -> Instrument:
     default_set = data.get("default_option_set")
     reverse = set(data.get("reverse_items", []))
     items = []
-    for number, raw in enumerate(data["items"], start=1):
+    unscored = []
+    raw_items = [(raw, True) for raw in data["items"]]
+    raw_items += [(raw, False) for raw in data.get("unscored_items", [])]
+    for number, (raw, scored) in enumerate(raw_items, start=1):
         set_name = raw.get("options", default_set)
         if set_name not in option_sets:
             raise DefinitionError(f"{data['id']} item {number}: unknown option set {set_name!r}")
-        items.append(
+        (items if scored else unscored).append(
             Item(
                 number=number,
                 text=raw["text"],
                 options=option_sets[set_name],
-                reverse=number in reverse,
+                reverse=scored and number in reverse,
                 loinc=raw.get("loinc"),
+                option_set=set_name,
+                scored=scored,
             )
         )
     scoring_raw = data["scoring"]
@@ -83,6 +88,7 @@ def _build(data: dict[str, Any]) -> Instrument:
         recall_period=data["recall_period"],
         stem=data["stem"],
         items=tuple(items),
+        unscored_items=tuple(unscored),
         scoring=scoring,
         missing=missing,
         bands=bands,

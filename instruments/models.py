@@ -28,6 +28,10 @@ class Item:
     options: tuple[Option, ...]
     reverse: bool = False
     loinc: str | None = None
+    # The data file's name for the option set, which is also the FHIR code system's name.
+    option_set: str = ""
+    # False for a question on the authors' form that no score uses (e.g. PHQ-9 question 10).
+    scored: bool = True
 
     @property
     def values(self) -> tuple[int, ...]:
@@ -111,6 +115,16 @@ class Instrument:
     loinc_panel: str | None = None
     loinc_total: str | None = None
     version: str = ""
+
+    # Questions printed on the authors' form after the scored items that no score uses, such
+    # as the PHQ-9's "how difficult have these problems made it..." question. They are asked
+    # (optionally) and exported, never scored; answers to them may be left off the end.
+    unscored_items: tuple[Item, ...] = field(default=())
+
+    @property
+    def questions(self) -> tuple[Item, ...]:
+        """Every question in form order: the scored items, then the unscored ones."""
+        return self.items + self.unscored_items
 
     @property
     def reverse_items(self) -> tuple[int, ...]:

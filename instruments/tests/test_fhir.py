@@ -28,8 +28,8 @@ def test_questionnaire_validates_as_r4(instrument_id):
     assert model.status == "active"
     assert model.url.endswith(instrument_id.replace("_", "-"))
     questions = [item for item in resource["item"] if item["type"] == "choice"]
-    assert [q["linkId"] for q in questions] == [str(i.number) for i in instrument.items]
-    for question, item in zip(questions, instrument.items, strict=True):
+    assert [q["linkId"] for q in questions] == [str(i.number) for i in instrument.questions]
+    for question, item in zip(questions, instrument.questions, strict=True):
         ordinals = [
             ext["valueDecimal"]
             for option in question["answerOption"]

@@ -301,7 +301,7 @@ def test_mlq_presence_reverse_item_9():
     ("answers", "key", "fragment"),
     [
         ([1] * 8, "answers", "has 9 items, but 8 answers"),
-        ([1] * 10, "answers", "has 9 items, but 10 answers"),
+        ([1] * 11, "answers", "has 9 items, but 11 answers were given (10 with the unscored"),
         ("111111111", "answers", "must be a list"),
         (None, "answers", "must be a list"),
         ([4, 0, 0, 0, 0, 0, 0, 0, 0], 0, "one of 0, 1, 2, 3; got 4"),
@@ -319,6 +319,31 @@ def test_invalid_answers(answers, key, fragment):
     assert key in info.value.errors
     assert fragment in info.value.errors[key]
     assert "Cannot score phq9" in str(info.value)
+
+
+@pytest.mark.parametrize(("instrument_id", "n_items"), [("phq9", 9), ("gad7", 7)])
+def test_the_difficulty_question_is_validated_but_never_scored(instrument_id, n_items):
+    instrument = get_instrument(instrument_id)
+    (difficulty,) = instrument.unscored_items
+    assert difficulty.number == n_items + 1 and not difficulty.scored
+    assert difficulty.text.startswith("If you checked off any problems, how difficult")
+    assert [o.label for o in difficulty.options] == [
+        "Not difficult at all",
+        "Somewhat difficult",
+        "Very difficult",
+        "Extremely difficult",
+    ]
+    without = score(instrument_id, [2] * n_items)
+    for answer in (0, 3, None):
+        with_it = score(instrument_id, [2] * n_items + [answer])
+        assert (with_it.score, with_it.answered, with_it.prorated) == (
+            without.score,
+            n_items,
+            False,
+        )
+    with pytest.raises(InvalidAnswers) as info:
+        score(instrument_id, [2] * n_items + [4])
+    assert set(info.value.errors) == {n_items}
 
 
 def test_all_errors_are_reported_at_once():
