@@ -105,3 +105,16 @@ def test_ucla3_band_cites_a_source_that_states_the_cut_off():
         assert "Campaign to End Loneliness" in band.source
         assert "6 - 9" in band.source
         assert "not a validated cut-off" in band.source
+
+
+def test_docs_give_every_instrument_its_sources_threshold_and_gaps():
+    docs = (PACKAGE.parent / "docs" / "instruments.md").read_text(encoding="utf-8")
+    sections = docs.split("\n### ")[1:]
+    for instrument_id in instrument_ids():
+        instrument = get_instrument(instrument_id)
+        (section,) = [s for s in sections if f"`{instrument_id}`" in s.splitlines()[0]]
+        assert "Change threshold" in section, instrument_id
+        for flag in instrument.flags:
+            assert f"`{flag.name}`" in section, (instrument_id, flag.name)
+        if instrument.adaptations:
+            assert "adapted" in section.lower(), instrument_id
