@@ -1,0 +1,74 @@
+"""Safety wherever a student writes, on a 390×844 phone: crisis words bring the resources onto
+the first screen, focused, whatever the page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from checkins.models import SafetyEvent
+from e2e.steps import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 390, "height": 844}
+
+
+def pick(page, question: str, answer: str) -> None:
+    page.get_by_role("group", name=question).get_by_role("radio", name=answer, exact=True).check()
+
+
+def on_first_screen(page, locator) -> bool:
+    """Wholly visible as the page is now: below the sticky header and above the fold."""
+    top, bottom = locator.evaluate(
+        "e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom]; }"
+    )
+    header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().bottom")
+    return header <= top and bottom <= PHONE["height"]
+
+
+def assert_resources_first(page, screenshot, name: str) -> None:
+    heading = page.get_by_role("heading", name="You don't have to handle this alone")
+    expect(heading).to_be_visible()
+    call = page.locator('#crisis a[href="tel:988"]').first
+    assert on_first_screen(page, heading), "the crisis heading is below the fold"
+    assert on_first_screen(page, call), "Call 988 is below the fold"
+    # The page opened on the resources: focus is on them, so a screen reader reads them first.
+    assert page.evaluate("document.activeElement.closest('#crisis') !== null")
+    full = screenshot(name)
+    page.screenshot(path=str(full.with_name(f"{full.stem}-first-screen.png")))
+    expect(page.get_by_role("alert").first).to_be_visible()
+
+
+def test_a_crisis_note_on_the_checkin_shows_resources_above_the_fold(page, student, screenshot):
+    page.set_viewport_size(PHONE)
+    sign_in(page, student)
+    page.goto("/checkin/")
+    for question, answer in [
+        ("How is your mood today?", "1"),
+        ("How stressed do you feel?", "5"),
+        ("How much energy do you have?", "1"),
+        ("How well did you sleep?", "1"),
+        ("How lonely have you felt today?", "5"),
+        ("How strong is your sense of purpose today?", "1"),
+    ]:
+        pick(page, question, answer)
+    page.get_by_label("How many hours did you sleep?").fill("3")
+    page.get_by_label("Anything on your mind?").fill("I can't do this anymore. I want to die.")
+
+    page.get_by_role("button", name="Save check-in").click()
+
+    assert_resources_first(page, screenshot, "checkin-crisis")
+    expect(page.get_by_text("Your check-in is saved.")).to_be_visible()
+    assert SafetyEvent.objects.filter(student=student).count() == 1
+
+
+def test_a_crisis_journal_entry_shows_resources_above_the_fold(page, student, screenshot):
+    page.set_viewport_size(PHONE)
+    sign_in(page, student)
+    page.goto("/insights/journal/new/")
+    page.get_by_label("Your reflection").fill("I want to die. Nobody would notice.")
+
+    page.get_by_role("button", name="Save reflection").click()
+
+    assert_resources_first(page, screenshot, "journal-crisis")
+    expect(page.get_by_text("Reflection saved. Only you can read it.")).to_be_visible()
+    assert SafetyEvent.objects.filter(student=student).count() == 1
