@@ -6,6 +6,9 @@ from playwright.sync_api import expect
 
 from checkins.models import SafetyEvent
 from e2e.steps import sign_in
+from support.circles import post_circle_message
+from support.models import CircleMessage
+from support.tests.circle_factories import circle_with
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,3 +75,26 @@ def test_a_crisis_journal_entry_shows_resources_above_the_fold(page, student, sc
     assert_resources_first(page, screenshot, "journal-crisis")
     expect(page.get_by_text("Reflection saved. Only you can read it.")).to_be_visible()
     assert SafetyEvent.objects.filter(student=student).count() == 1
+
+
+def test_a_circle_interception_shows_resources_above_the_fold(page, student, cohort, screenshot):
+    circle, peers = circle_with(student, cohort)
+    for i in range(12):  # a long board: the resources once rendered ~2,600 px below
+        post_circle_message(
+            student=peers[i % len(peers)],
+            circle_id=circle.pk,
+            body=f"Week {i}: long shifts, but the team was kind. Anyone up for a walk on Sunday?",
+        )
+    page.set_viewport_size(PHONE)
+    sign_in(page, student)
+    page.goto(f"/help/circles/{circle.pk}/")
+    page.get_by_label("Your message").fill("Some days I want to end it all")
+
+    page.get_by_role("button", name="Post", exact=True).click()
+
+    assert_resources_first(page, screenshot, "circle-crisis")
+    expect(page.get_by_role("alert").first).to_contain_text("Before you post")
+    assert not CircleMessage.objects.filter(author=student).exists()
+    # Then back to the message, which can still be changed or posted.
+    page.get_by_role("link", name="Back to your message").click()
+    expect(page.get_by_role("button", name="Post anyway")).to_be_in_viewport()

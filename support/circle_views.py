@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schools.decorators import school_staff_required, student_required
@@ -111,7 +112,7 @@ def circle_page(request, circle_id: int):
     crisis = None
     if request.method == "POST" and form.is_valid():
         try:
-            circles.post_circle_message(
+            posted = circles.post_circle_message(
                 student=request.user,
                 circle_id=circle_id,
                 body=form.cleaned_data["body"],
@@ -131,7 +132,8 @@ def circle_page(request, circle_id: int):
                 )
         else:
             messages.success(request, "Posted to your circle.")
-            return redirect("circle", circle_id=circle_id)
+            # Back where the new message is, not at the top of the page.
+            return redirect(f"{reverse('circle', args=[circle_id])}#message-{posted.pk}")
     return render(
         request,
         "support/circles/circle.html",
