@@ -98,3 +98,19 @@ def test_a_circle_interception_shows_resources_above_the_fold(page, student, coh
     # Then back to the message, which can still be changed or posted.
     page.get_by_role("link", name="Back to your message").click()
     expect(page.get_by_role("button", name="Post anyway")).to_be_in_viewport()
+
+
+def test_the_404_page_has_the_help_link_and_a_way_home(page, student, screenshot):
+    page.set_viewport_size(PHONE)
+    sign_in(page, student)
+
+    response = page.goto("/insights/journal/999999/edit/")
+
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="We can't find that page")).to_be_visible()
+    help_link = page.get_by_role("main").get_by_role("link", name="Need help now")
+    assert on_first_screen(page, help_link)
+    expect(page.get_by_role("link", name="Go to your home page")).to_be_visible()
+    screenshot("404")
+    help_link.click()
+    expect(page.get_by_role("heading", name="You don't have to handle this alone")).to_be_visible()
