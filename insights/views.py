@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from checkins.services import local_today, screen_private_writing
 from planner import selectors as planner_selectors
@@ -49,7 +50,9 @@ def week(request):
 
 def _journal(request, number=1, **extra):
     page, entries = selectors.reflections_page(request.user, number)
-    return render(request, "insights/journal.html", {"page": page, "entries": entries, **extra})
+    # Each entry is dated in the student's own zone: Sunday 21:50 is Sunday, wherever UTC is.
+    with timezone.override(planner_selectors.zone_of(request.user)):
+        return render(request, "insights/journal.html", {"page": page, "entries": entries, **extra})
 
 
 def _screened(request) -> CrisisResources | None:
@@ -130,4 +133,5 @@ def reflection_delete(request, reflection_id: int):
         services.delete_reflection(student=request.user, reflection=reflection)
         messages.success(request, "Reflection deleted.")
         return redirect("journal")
-    return render(request, "insights/reflection_delete.html", {"reflection": reflection})
+    with timezone.override(planner_selectors.zone_of(request.user)):
+        return render(request, "insights/reflection_delete.html", {"reflection": reflection})

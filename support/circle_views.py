@@ -3,8 +3,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from planner.selectors import zone_of
 from schools.decorators import school_staff_required, student_required
 from schools.form_errors import add_service_errors
 
@@ -134,17 +136,16 @@ def circle_page(request, circle_id: int):
             messages.success(request, "Posted to your circle.")
             # Back where the new message is, not at the top of the page.
             return redirect(f"{reverse('circle', args=[circle_id])}#message-{posted.pk}")
-    return render(
-        request,
-        "support/circles/circle.html",
-        {
-            "summary": summary,
-            "posts": circles.messages_for(request.user, summary.circle),
-            "form": form,
-            "crisis": crisis,
-            "guidelines": GUIDELINES,
-        },
-    )
+    context = {
+        "summary": summary,
+        "posts": circles.messages_for(request.user, summary.circle),
+        "form": form,
+        "crisis": crisis,
+        "guidelines": GUIDELINES,
+    }
+    # Each member reads the times in their own zone (their school's, or the one they set).
+    with timezone.override(zone_of(request.user)):
+        return render(request, "support/circles/circle.html", context)
 
 
 @student_required
@@ -227,11 +228,12 @@ def circles_overview(request, school):
 
 @wellness_lead_only
 def circle_reports(request, school):
-    return render(
-        request,
-        "support/circles/reports.html",
-        {"school": school, "reports": circles.open_reports(school)},
-    )
+    with timezone.override(school.timezone):  # the school's time, not the server's
+        return render(
+            request,
+            "support/circles/reports.html",
+            {"school": school, "reports": circles.open_reports(school)},
+        )
 
 
 @wellness_lead_only
