@@ -1,6 +1,8 @@
 """Safety wherever a student writes, on a 390×844 phone: crisis words bring the resources onto
 the first screen, focused, whatever the page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -114,3 +116,18 @@ def test_the_404_page_has_the_help_link_and_a_way_home(page, student, screenshot
     screenshot("404")
     help_link.click()
     expect(page.get_by_role("heading", name="You don't have to handle this alone")).to_be_visible()
+
+
+def test_a_checkin_error_opens_on_a_linked_summary(page, student):
+    page.set_viewport_size(PHONE)
+    sign_in(page, student)
+    page.goto("/checkin/")
+    page.get_by_label("How many hours did you sleep?").fill("25")
+
+    page.get_by_role("button", name="Save check-in").click()
+
+    summary = page.locator(".error-summary")
+    assert on_first_screen(page, summary.get_by_role("heading", name="There is a problem"))
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    summary.get_by_role("link", name=re.compile("How many hours did you sleep")).click()
+    assert page.evaluate("document.activeElement.id") == "id_sleep_hours"
