@@ -196,18 +196,16 @@ def circle_report(request, message_id: int):
                 "they see only the message and its pseudonym, never who reported it.",
             )
             return redirect("circle", circle_id=message.circle_id)
-    return render(
-        request,
-        "support/circles/report.html",
-        {
-            "form": form,
-            "message": message,
-            "own": message.author_id == request.user.pk,
-            "already": MessageReport.objects.filter(
-                message=message, reporter=request.user
-            ).exists(),
-        },
-    )
+    context = {
+        "form": form,
+        "message": message,
+        # The reporter sees what they are reporting (they can already read it in the circle).
+        "text": circles.text_for_member(message),
+        "own": message.author_id == request.user.pk,
+        "already": MessageReport.objects.filter(message=message, reporter=request.user).exists(),
+    }
+    with timezone.override(zone_of(request.user)):
+        return render(request, "support/circles/report.html", context)
 
 
 # Staff ---------------------------------------------------------------------------------------

@@ -651,6 +651,11 @@ def leave_circle(*, student, circle_id: int) -> None:
         profile.save(update_fields=["looking", "updated_at"])
 
 
+def text_for_member(message: CircleMessage) -> str:
+    """The text of a message `message_for_member` found (so readable to that member)."""
+    return decrypt_text(message.author, message.body_encrypted)
+
+
 def message_for_member(student, message_id: int) -> CircleMessage:
     profile = circle_profile_of(student)
     message = (
