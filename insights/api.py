@@ -215,8 +215,9 @@ def list_reflections(request, page: int = Query(1, ge=1)):
 
 def _screened_save(request, text: str, save):
     """Screen what the student wrote before it is encrypted (see
-    checkins.services.screen_private_writing), then `save()` it: the saved reflection, with
-    `crisis` when the words sounded like one (a refusal carries it too)."""
+    checkins.services.screen_private_writing), then `save()` it. Answers (saved, body): the
+    saved reflection with `crisis` when the words sounded like one, or a refusal that carries
+    `crisis` too (a refusal without it is raised, as everywhere)."""
     crisis = screen_private_writing(student=request.auth, text=text)
     school = request.enrollment.school
     try:
@@ -224,8 +225,8 @@ def _screened_save(request, text: str, save):
     except ValidationError as error:
         if not crisis:
             raise
-        return None, refused_with_crisis(error, school)
-    return reflection, _reflection_out(reflection) | {
+        return False, refused_with_crisis(error, school)
+    return True, _reflection_out(reflection) | {
         "crisis": crisis_payload(school) if crisis else None
     }
 
