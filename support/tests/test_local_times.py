@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import make_staff, with_totp
+from habits.models import Habit
+from habits.services import archive_habit, create_habit, pause_habit
 from insights.models import Reflection
 from insights.services import write_reflection
 from planner.models import PlannerPrefs
@@ -72,3 +74,16 @@ def test_the_wellness_lead_reads_report_times_in_the_schools_zone(client, studen
     html = client.get(reverse("circle_reports")).content.decode()
 
     assert "6 Dec 2026, 21:50" in html
+
+
+def test_paused_and_archived_habit_dates_are_the_schools_local_day(client, student):
+    paused = create_habit(student=student, name="Stretch", per_week=3)
+    archived = create_habit(student=student, name="Journal", per_week=3)
+    pause_habit(student=student, habit_id=paused.pk)
+    archive_habit(student=student, habit_id=archived.pk)
+    Habit.objects.update(paused_at=SUNDAY_EVENING, archived_at=SUNDAY_EVENING)
+    client.force_login(student)
+
+    html = client.get(reverse("habits")).content.decode()
+
+    assert "Paused since 6 Dec" in html and "archived 6 Dec 2026" in html
