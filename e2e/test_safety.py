@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from checkins.models import SafetyEvent
 from e2e.steps import sign_in
+from e2e.test_accessibility import AXE, serious_violations
 from support.circles import post_circle_message
 from support.models import CircleMessage
 from support.tests.circle_factories import circle_with
@@ -131,3 +132,29 @@ def test_a_checkin_error_opens_on_a_linked_summary(page, student):
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     summary.get_by_role("link", name=re.compile("How many hours did you sleep")).click()
     assert page.evaluate("document.activeElement.id") == "id_sleep_hours"
+
+
+def test_the_new_pages_and_states_have_no_serious_accessibility_violations(
+    browser, live_server, student, cohort
+):
+    if not AXE.exists():
+        pytest.skip("axe-core not installed: run `make axe`")
+    circle, _ = circle_with(student, cohort)
+    # axe is injected as a script, which the site's own CSP rightly forbids.
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, student)
+
+    page.goto("/no-such-page/")
+    assert serious_violations(page) == [], "404"
+    page.goto("/checkin/")
+    page.get_by_role("button", name="Save check-in").click()
+    assert serious_violations(page) == [], "check-in error summary"
+    page.get_by_label("Anything on your mind?").fill("I want to die.")
+    page.get_by_role("button", name="Save check-in").click()
+    assert serious_violations(page) == [], "check-in crisis"
+    page.goto(f"/help/circles/{circle.pk}/")
+    page.get_by_label("Your message").fill("Some days I want to end it all")
+    page.get_by_role("button", name="Post", exact=True).click()
+    assert serious_violations(page) == [], "circle crisis"
+    context.close()
