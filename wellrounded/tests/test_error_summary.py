@@ -79,3 +79,15 @@ def test_a_planner_preferences_error_is_summarised(client, student):
     response = client.post(reverse("planner_preferences"), {"sleep_hours": "30"})
 
     assert 'href="#id_sleep_hours"' in summary_of(response.content.decode())
+
+
+def test_each_field_names_its_error_so_a_screen_reader_reads_it(client, student):
+    client.force_login(student)
+
+    html = client.post(reverse("checkin"), {"sleep_hours": "25"}).content.decode()
+
+    # A scale's fieldset and the hours box each point at their own message.
+    assert re.search(r'<fieldset[^>]*aria-describedby="[^"]*id_mood_error"', html)
+    assert 'id="id_mood_error"' in html
+    assert re.search(r'<input[^>]*aria-describedby="[^"]*id_sleep_hours_error"', html)
+    assert 'id="id_sleep_hours_error"' in html
