@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 import instruments
@@ -137,7 +136,7 @@ def checkin_out(checkin) -> dict:
 @checkins_router.get("", response=list[CheckInOut], summary="My check-ins between two days")
 def list_checkins(request, start: IsoDate | None = None, end: IsoDate | None = None):
     user = student(request)
-    end = end or timezone.localdate()
+    end = end or services.local_today(request.enrollment)  # the student's today, not UTC's
     start = start or end - timedelta(days=30)
     if start > end or (end - start).days > 366:
         raise ValidationError({"start": "Ask for at most 366 days, with start before end."})

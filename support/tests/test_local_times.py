@@ -5,7 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.tokens import create_token
+from checkins.services import record_checkin
 from conftest import make_staff, with_totp
 from habits.models import Habit
 from habits.services import archive_habit, create_habit, pause_habit
@@ -22,6 +25,12 @@ pytestmark = pytest.mark.django_db
 
 # Sunday 6 December 2026, 21:50 in Chicago; already Monday in UTC.
 SUNDAY_EVENING = datetime(2026, 12, 7, 3, 50, tzinfo=UTC)
+
+
+CHECKIN = {
+    **dict.fromkeys(["mood", "stress", "energy", "sleep_quality", "loneliness", "purpose"], 3),
+    "sleep_hours": "7",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +96,16 @@ def test_paused_and_archived_habit_dates_are_the_schools_local_day(client, stude
     html = client.get(reverse("habits")).content.decode()
 
     assert "Paused since 6 Dec" in html and "archived 6 Dec 2026" in html
+
+
+def test_the_api_lists_check_ins_up_to_the_students_today(client, student, school, monkeypatch):
+    # 20:00 UTC on Monday 7 December is already Tuesday 8 December in Tokyo.
+    school.timezone = "Asia/Tokyo"
+    school.save()
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 12, 7, 20, 0, tzinfo=UTC))
+    record_checkin(student=student, values=CHECKIN)
+    _, secret = create_token(user=student, name="phone")
+
+    listed = client.get("/api/checkins", HTTP_AUTHORIZATION=f"Bearer {secret}").json()
+
+    assert [c["day"] for c in listed] == ["2026-12-08"]
