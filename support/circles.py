@@ -136,7 +136,7 @@ def _summary(circle: Circle, memberships: list[CircleMembership], profile) -> Ci
         members=[
             Member(m.pk, m.profile.pseudonym, m.profile_id == profile.pk) for m in memberships
         ],
-        prompt=prompt_of_the_week(timezone.localdate()),
+        prompt=prompt_of_the_week(school_today(circle.school)),  # the school's week, not UTC's
         meet_up=MeetUp(slot if free >= MEET_UP_MIN_FREE else "", free, len(memberships)),
     )
 
@@ -147,7 +147,9 @@ def circles_of(student) -> list[CircleSummary]:
     if profile is None:
         return []
     circles = list(
-        Circle.objects.filter(memberships__profile=profile).order_by("kind", "created_at", "pk")
+        Circle.objects.filter(memberships__profile=profile)
+        .select_related("school")
+        .order_by("kind", "created_at", "pk")
     )
     memberships = CircleMembership.objects.select_related("profile").filter(circle__in=circles)
     by_circle: dict[int, list[CircleMembership]] = {}
@@ -160,7 +162,9 @@ def circle_of_member(student, circle_id: int) -> tuple[CircleSummary, CircleProf
     """A circle the student is in, or 404: whether it exists is nobody else's business."""
     profile = circle_profile_of(student)
     circle = (
-        Circle.objects.filter(pk=circle_id, memberships__profile=profile).first()
+        Circle.objects.filter(pk=circle_id, memberships__profile=profile)
+        .select_related("school")
+        .first()
         if profile
         else None
     )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.data_ownership import delete_account
+from cohorts.selectors import school_today
 from conftest import make_student
 from support.circles import REMOVED, post_circle_message
 from support.circles_content import prompt_of_the_week
@@ -28,7 +29,7 @@ def test_members_see_pseudonyms_the_prompt_the_meet_up_and_the_guidelines(client
         assert name in html
     for user in [student, *peers]:
         assert user.email not in html
-    assert prompt_of_the_week(timezone.localdate()).replace("'", "&#x27;") in html
+    assert prompt_of_the_week(school_today(cohort.school)).replace("'", "&#x27;") in html
     assert "Meet up" in html and "Community guidelines" in html
     assert "Need help now" in html
 

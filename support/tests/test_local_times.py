@@ -1,7 +1,7 @@
 """Every date and time a person reads is in their own zone: their school's, or the one they set
 (planner.selectors.zone_of); never the server's UTC."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -17,6 +17,7 @@ from insights.services import write_reflection
 from planner.models import PlannerPrefs
 from schools.models import StaffRole
 from support.circles import post_circle_message, report_circle_message
+from support.circles_content import prompt_of_the_week
 from support.models import CircleMessage, MessageReport
 
 from .circle_factories import circle_with
@@ -109,3 +110,17 @@ def test_the_api_lists_check_ins_up_to_the_students_today(client, student, schoo
     listed = client.get("/api/checkins", HTTP_AUTHORIZATION=f"Bearer {secret}").json()
 
     assert [c["day"] for c in listed] == ["2026-12-08"]
+
+
+def test_the_circle_prompt_changes_with_the_schools_week_not_utcs(
+    client, student, cohort, monkeypatch
+):
+    circle, _ = circle_with(student, cohort)
+    monkeypatch.setattr(timezone, "now", lambda: SUNDAY_EVENING)
+    client.force_login(student)
+
+    html = client.get(reverse("circle", args=[circle.pk])).content.decode()
+
+    sunday, monday = prompt_of_the_week(date(2026, 12, 6)), prompt_of_the_week(date(2026, 12, 7))
+    assert sunday != monday
+    assert sunday.replace("'", "&#x27;") in html and monday.replace("'", "&#x27;") not in html
