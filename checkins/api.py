@@ -4,13 +4,17 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 import instruments
 from schools.api_types import ErrorOut, IsoDate, require_student
 from schools.models import Enrollment
-from support.api_types import CrisisOut, crisis_payload
+from support.api_types import (
+    CrisisOut,
+    RefusedWithCrisisOut,
+    crisis_payload,
+    refused_with_crisis,
+)
 
 from . import selectors, services
 from .models import MAX_NOTE_CHARS, SafetyEvent
@@ -57,6 +61,14 @@ class CheckInOut(Schema):
     meditated: bool
     therapy: bool
     note: str
+
+
+class CheckInSavedOut(CheckInOut):
+    crisis: CrisisOut | None = Field(
+        None,
+        description="Crisis resources, when the note's words sounded like a crisis: show them "
+        "to the student first. Nobody else is told; the note is not kept anywhere else.",
+    )
 
 
 class ScreeningIn(Schema):
@@ -124,7 +136,7 @@ def checkin_out(checkin) -> dict:
 @checkins_router.get("", response=list[CheckInOut], summary="My check-ins between two days")
 def list_checkins(request, start: IsoDate | None = None, end: IsoDate | None = None):
     user = student(request)
-    end = end or timezone.localdate()
+    end = end or services.local_today(request.enrollment)  # the student's today, not UTC's
     start = start or end - timedelta(days=30)
     if start > end or (end - start).days > 366:
         raise ValidationError({"start": "Ask for at most 366 days, with start before end."})
@@ -143,14 +155,24 @@ def get_today(request):
 
 @checkins_router.put(
     "/today",
-    response={200: CheckInOut, 201: CheckInOut, 422: ErrorOut},
+    response={200: CheckInSavedOut, 201: CheckInSavedOut, 422: RefusedWithCrisisOut},
     summary="Record or update today's check-in (idempotent)",
 )
 def put_today(request, payload: CheckInIn):
-    checkin, created = services.record_checkin(
-        student=student(request), values=payload.model_dump()
-    )
-    return Status(201 if created else 200, checkin_out(checkin))
+    user = student(request)
+    school = request.enrollment.school
+    # Screened as written, before the note is encrypted (and whether or not it can be saved).
+    crisis = services.screen_private_writing(student=user, text=payload.note)
+    try:
+        checkin, created = services.record_checkin(
+            student=user, values=payload.model_dump(), enrollment=request.enrollment
+        )
+    except ValidationError as error:
+        if not crisis:
+            raise
+        return Status(422, refused_with_crisis(error, school))
+    body = checkin_out(checkin) | {"crisis": crisis_payload(school) if crisis else None}
+    return Status(201 if created else 200, body)
 
 
 @checkins_router.delete(

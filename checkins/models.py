@@ -106,6 +106,8 @@ class SafetyEvent(models.Model):
     class Trigger(models.TextChoices):
         SELF_HARM_ANSWER = "self_harm_answer", "A screening answer about self-harm"
         NOT_SAFE_BUTTON = "not_safe_button", "You pressed “I'm not safe right now”"
+        # Never the text itself, nor where it was written: only that the resources were shown.
+        PRIVATE_WRITING = "private_writing", "Something you wrote sounded like a crisis"
 
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_events"

@@ -14,6 +14,7 @@ from cohorts.campaigns import record_campaign_response
 from schools import sql
 from schools.models import Enrollment
 from schools.selectors import placement_on, rotation_id_on
+from support.crisis_keywords import looks_like_crisis
 from vault.services import encrypt_text
 
 from . import rollups
@@ -151,6 +152,21 @@ class ScreeningRejected(ValidationError):
 def record_safety_event(*, student, trigger: str) -> SafetyEvent:
     """Note, for the student's own history, that crisis resources were shown. Nobody is told."""
     return SafetyEvent.objects.create(student=student, trigger=trigger)
+
+
+def screen_private_writing(*, student, text: str | None) -> bool:
+    """Whether something a student wrote for themselves (a check-in note, a journal entry, a
+    lesson reflection) sounds like a crisis: the peer circles' check, on the same phrase list.
+
+    Call it with the plain text, before it is encrypted (and whether or not the rest of the
+    form can be saved: the words were read either way). When it answers True, show the student
+    the crisis resources in the same response. Nobody is told; the only thing kept is the
+    student's own SafetyEvent, which records when, never the text or where it was written.
+    """
+    if not text or not looks_like_crisis(text):
+        return False
+    record_safety_event(student=student, trigger=SafetyEvent.Trigger.PRIVATE_WRITING)
+    return True
 
 
 def record_screening(

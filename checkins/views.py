@@ -20,9 +20,14 @@ SCHEDULE_CHOICES += [(90, "every 3 months")]
 
 @student_required
 def checkin(request):
+    crisis = saved = None
     if request.method == "POST":
         # Saving needs only the answers: the service reads today's row itself, under its lock.
         form = CheckInForm(request.POST)
+        # The note is screened as it was written, before anything else (and even if the rest
+        # of the form has to be corrected): the student sees the resources in this response.
+        if services.screen_private_writing(student=request.user, text=request.POST.get("note")):
+            crisis = crisis_resources_for(request.enrollment.school)
         if form.is_valid():
             try:
                 _, created = services.record_checkin(
@@ -31,20 +36,31 @@ def checkin(request):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(
-                    request,
-                    "Checked in. Thank you for taking a minute for yourself."
-                    if created
-                    else "Today's check-in is updated.",
-                )
-                return redirect("checkin")
-        existing = selectors.todays_checkin(request.user, request.enrollment)
+                if crisis is None:
+                    messages.success(
+                        request,
+                        "Checked in. Thank you for taking a minute for yourself."
+                        if created
+                        else "Today's check-in is updated.",
+                    )
+                    return redirect("checkin")
+                # No redirect: the resources are in this response, above the saved check-in.
+                saved = "Your check-in is saved. Only you can read your note."
+                form = None  # the saved check-in, as a GET would show it
     else:
-        existing = selectors.todays_checkin(request.user, request.enrollment)
+        form = None
+    existing = selectors.todays_checkin(request.user, request.enrollment)
+    if form is None:
         # The saved note is only needed to show the form again, never to save it.
         initial = {"note": selectors.checkin_note(existing)} if existing is not None else {}
         form = CheckInForm(instance=existing, initial=initial)
-    context = {"form": form, "existing": existing, **checkin_habit_context(request.user)}
+    context = {
+        "form": form,
+        "existing": existing,
+        "crisis": crisis,
+        "saved": saved,
+        **checkin_habit_context(request.user),
+    }
     return render(request, "checkins/checkin.html", context)
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from checkins.services import local_today
@@ -32,16 +33,15 @@ def habit_list(request):
     today = local_today(request.enrollment)
     habits = selectors.habits_of(request.user, include_archived=True)
     current = [h for h in habits if h.state != Habit.State.ARCHIVED]
-    return render(
-        request,
-        "habits/habits.html",
-        {
-            "summaries": selectors.habit_summaries(request.user, today, habits=current),
-            "archived": [h for h in habits if h.state == Habit.State.ARCHIVED],
-            "defaults": selectors.defaults_not_enabled(request.user, habits),
-            "today": today,
-        },
-    )
+    context = {
+        "summaries": selectors.habit_summaries(request.user, today, habits=current),
+        "archived": [h for h in habits if h.state == Habit.State.ARCHIVED],
+        "defaults": selectors.defaults_not_enabled(request.user, habits),
+        "today": today,
+    }
+    # "Paused since" and "archived" dates in the school's zone, as the habit days are.
+    with timezone.override(request.enrollment.school.timezone):
+        return render(request, "habits/habits.html", context)
 
 
 @require_POST

@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from checkins.services import local_today
+from checkins.services import local_today, screen_private_writing
 from schools.api_types import ErrorOut, require_student
+from support.api_types import CrisisOut, RefusedWithCrisisOut, crisis_payload, refused_with_crisis
 
 from . import selectors, services
 from .models import MAX_REFLECTION_CHARS
@@ -92,6 +93,14 @@ class ReflectionOut(Schema):
     body: str
     created_at: datetime
     updated_at: datetime
+
+
+class ReflectionSavedOut(ReflectionOut):
+    crisis: CrisisOut | None = Field(
+        None,
+        description="Crisis resources, when the words sounded like a crisis: show them to the "
+        "student first. Nobody else is told; the text is kept only encrypted, as always.",
+    )
 
 
 def student(request):
@@ -204,14 +213,38 @@ def list_reflections(request, page: int = Query(1, ge=1)):
     return [e.__dict__ for e in entries]
 
 
+def _screened_save(request, text: str, save):
+    """Screen what the student wrote before it is encrypted (see
+    checkins.services.screen_private_writing), then `save()` it. Answers (saved, body): the
+    saved reflection with `crisis` when the words sounded like one, or a refusal that carries
+    `crisis` too (a refusal without it is raised, as everywhere)."""
+    crisis = screen_private_writing(student=request.auth, text=text)
+    school = request.enrollment.school
+    try:
+        reflection = save()
+    except ValidationError as error:
+        if not crisis:
+            raise
+        return False, refused_with_crisis(error, school)
+    return True, _reflection_out(reflection) | {
+        "crisis": crisis_payload(school) if crisis else None
+    }
+
+
 @router.post(
-    "/reflections", response={201: ReflectionOut, 422: ErrorOut}, summary="Write a reflection"
+    "/reflections",
+    response={201: ReflectionSavedOut, 422: RefusedWithCrisisOut},
+    summary="Write a reflection",
 )
 def create_reflection(request, payload: ReflectionIn):
     user = student(request)
     prompt = prompt_of_the_day(local_today(request.enrollment)) if payload.use_prompt else ""
-    reflection = services.write_reflection(student=user, body=payload.body, prompt=prompt)
-    return Status(201, _reflection_out(reflection))
+    saved, body = _screened_save(
+        request,
+        payload.body,
+        lambda: services.write_reflection(student=user, body=payload.body, prompt=prompt),
+    )
+    return Status(201 if saved else 422, body)
 
 
 @router.get(
@@ -225,15 +258,18 @@ def get_reflection(request, reflection_id: int):
 
 @router.put(
     "/reflections/{int:reflection_id}",
-    response={200: ReflectionOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ReflectionSavedOut, 404: ErrorOut, 422: RefusedWithCrisisOut},
     summary="Change a reflection's text",
 )
 def put_reflection(request, reflection_id: int, payload: ReflectionUpdateIn):
     user = student(request)
-    reflection = services.update_reflection(
-        student=user, reflection=_own(user, reflection_id), body=payload.body
+    reflection = _own(user, reflection_id)
+    saved, body = _screened_save(
+        request,
+        payload.body,
+        lambda: services.update_reflection(student=user, reflection=reflection, body=payload.body),
     )
-    return _reflection_out(reflection)
+    return Status(200 if saved else 422, body)
 
 
 @router.delete(

@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from checkins.services import local_today
+from checkins.services import local_today, screen_private_writing
 from planner import selectors as planner_selectors
 from schools.decorators import student_required
 from schools.form_errors import add_service_errors
+from support.selectors import CrisisResources, crisis_resources_for
 
 from . import selectors, services
 from .forms import ReflectionForm
@@ -46,16 +48,40 @@ def week(request):
     )
 
 
+def _journal(request, number=1, **extra):
+    page, entries = selectors.reflections_page(request.user, number)
+    # Each entry is dated in the student's own zone: Sunday 21:50 is Sunday, wherever UTC is.
+    with timezone.override(planner_selectors.zone_of(request.user)):
+        return render(request, "insights/journal.html", {"page": page, "entries": entries, **extra})
+
+
+def _screened(request) -> CrisisResources | None:
+    """The crisis resources, if the text just sent sounds like a crisis (see
+    checkins.services.screen_private_writing), read before it is encrypted."""
+    if screen_private_writing(student=request.user, text=request.POST.get("body")):
+        return crisis_resources_for(request.enrollment.school)
+    return None
+
+
+def _saved(request, crisis, saved: str):
+    """After a save: back to the journal, or, when the words sounded like a crisis, the
+    journal in this same response with the resources first (a redirect could lose them)."""
+    if crisis is None:
+        messages.success(request, saved)
+        return redirect("journal")
+    return _journal(request, crisis=crisis, saved=saved)
+
+
 @student_required
 def journal(request):
-    page, entries = selectors.reflections_page(request.user, request.GET.get("page", 1))
-    return render(request, "insights/journal.html", {"page": page, "entries": entries})
+    return _journal(request, request.GET.get("page", 1))
 
 
 @student_required
 def reflection_new(request):
     prompt = prompt_of_the_day(local_today(request.enrollment))
     form = ReflectionForm(request.POST or None)
+    crisis = _screened(request) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         try:
             services.write_reflection(
@@ -66,9 +92,12 @@ def reflection_new(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Reflection saved. Only you can read it.")
-            return redirect("journal")
-    return render(request, "insights/reflection_form.html", {"form": form, "prompt": prompt})
+            return _saved(request, crisis, "Reflection saved. Only you can read it.")
+    return render(
+        request,
+        "insights/reflection_form.html",
+        {"form": form, "prompt": prompt, "crisis": crisis},
+    )
 
 
 @student_required
@@ -79,6 +108,7 @@ def reflection_edit(request, reflection_id: int):
         initial={"body": selectors.reflection_body(reflection)},
         with_prompt=False,
     )
+    crisis = _screened(request) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         try:
             services.update_reflection(
@@ -87,12 +117,11 @@ def reflection_edit(request, reflection_id: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Reflection updated.")
-            return redirect("journal")
+            return _saved(request, crisis, "Reflection updated. Only you can read it.")
     return render(
         request,
         "insights/reflection_form.html",
-        {"form": form, "reflection": reflection, "prompt": reflection.prompt},
+        {"form": form, "reflection": reflection, "prompt": reflection.prompt, "crisis": crisis},
     )
 
 
@@ -104,4 +133,5 @@ def reflection_delete(request, reflection_id: int):
         services.delete_reflection(student=request.user, reflection=reflection)
         messages.success(request, "Reflection deleted.")
         return redirect("journal")
-    return render(request, "insights/reflection_delete.html", {"reflection": reflection})
+    with timezone.override(planner_selectors.zone_of(request.user)):
+        return render(request, "insights/reflection_delete.html", {"reflection": reflection})

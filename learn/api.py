@@ -1,9 +1,11 @@
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
-from checkins.services import local_today
+from checkins.services import local_today, screen_private_writing
 from schools.api_types import ErrorOut, require_student
+from support.api_types import CrisisOut, RefusedWithCrisisOut, crisis_payload, refused_with_crisis
 
 from . import selectors, services
 from .models import MAX_REFLECTION_CHARS
@@ -58,6 +60,14 @@ class ReflectionIn(Schema):
 class ReflectionOut(Schema):
     body: str
     updated_at: str
+
+
+class ReflectionSavedOut(ReflectionOut):
+    crisis: CrisisOut | None = Field(
+        None,
+        description="Crisis resources, when the words sounded like a crisis: show them to the "
+        "student first. Nobody else is told; the text is kept only encrypted, as always.",
+    )
 
 
 def student(request):
@@ -185,15 +195,26 @@ def get_reflection(request, lesson_slug: str):
 
 @router.put(
     "/lessons/{lesson_slug}/reflection",
-    response={200: ReflectionOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ReflectionSavedOut, 404: ErrorOut, 422: RefusedWithCrisisOut},
     summary="Write or replace my private reflection on a lesson (encrypted at rest)",
 )
 def put_reflection(request, lesson_slug: str, payload: ReflectionIn):
     user = student(request)
-    reflection = services.save_lesson_reflection(student=user, slug=lesson_slug, body=payload.body)
+    school = request.enrollment.school
+    # Screened as written, before it is encrypted (see checkins.services.screen_private_writing).
+    crisis = screen_private_writing(student=user, text=payload.body)
+    try:
+        reflection = services.save_lesson_reflection(
+            student=user, slug=lesson_slug, body=payload.body
+        )
+    except ValidationError as error:
+        if not crisis:
+            raise
+        return Status(422, refused_with_crisis(error, school))
     return {
         "body": selectors.reflection_text(user, reflection),
         "updated_at": reflection.updated_at.isoformat(),
+        "crisis": crisis_payload(school) if crisis else None,
     }
 
 

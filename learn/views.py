@@ -4,9 +4,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from checkins.services import local_today
+from checkins.services import local_today, screen_private_writing
 from schools.decorators import school_staff_required, student_required
 from schools.form_errors import add_service_errors
+from support.selectors import crisis_resources_for
 
 from . import selectors, services
 from .forms import AssignTrackForm, LessonReflectionForm, SchoolLessonForm
@@ -29,16 +30,20 @@ def index(request):
     )
 
 
-@student_required
-def lesson(request, lesson_slug: str):
-    lesson = _lesson(request, lesson_slug)
+def _lesson_page(request, lesson, **extra):
     reflection = selectors.reflection_of(request.user, lesson.slug)
     context = {
         "lesson": lesson,
         "done": lesson.slug in selectors.done_lessons(request.user),
         "reflection": selectors.reflection_text(request.user, reflection),
+        **extra,
     }
     return render(request, "learn/lesson.html", context)
+
+
+@student_required
+def lesson(request, lesson_slug: str):
+    return _lesson_page(request, _lesson(request, lesson_slug))
 
 
 @student_required
@@ -65,6 +70,12 @@ def reflection(request, lesson_slug: str):
         request.POST or None,
         initial={"body": selectors.reflection_text(request.user, existing)},
     )
+    crisis = None
+    # Screened as written, before it is encrypted (see checkins.services.screen_private_writing).
+    if request.method == "POST" and screen_private_writing(
+        student=request.user, text=request.POST.get("body")
+    ):
+        crisis = crisis_resources_for(request.enrollment.school)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_lesson_reflection(
@@ -73,9 +84,13 @@ def reflection(request, lesson_slug: str):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Reflection saved. Only you can read it.")
+            saved = "Reflection saved. Only you can read it."
+            if crisis is not None:
+                # The lesson in this same response, with the resources first.
+                return _lesson_page(request, lesson, crisis=crisis, saved=saved)
+            messages.success(request, saved)
             return redirect("learn_lesson", lesson_slug=lesson.slug)
-    context = {"form": form, "lesson": lesson, "existing": existing}
+    context = {"form": form, "lesson": lesson, "existing": existing, "crisis": crisis}
     return render(request, "learn/reflection_form.html", context)
 
 

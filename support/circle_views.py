@@ -2,8 +2,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from planner.selectors import zone_of
 from schools.decorators import school_staff_required, student_required
 from schools.form_errors import add_service_errors
 
@@ -111,7 +114,7 @@ def circle_page(request, circle_id: int):
     crisis = None
     if request.method == "POST" and form.is_valid():
         try:
-            circles.post_circle_message(
+            posted = circles.post_circle_message(
                 student=request.user,
                 circle_id=circle_id,
                 body=form.cleaned_data["body"],
@@ -131,18 +134,18 @@ def circle_page(request, circle_id: int):
                 )
         else:
             messages.success(request, "Posted to your circle.")
-            return redirect("circle", circle_id=circle_id)
-    return render(
-        request,
-        "support/circles/circle.html",
-        {
-            "summary": summary,
-            "posts": circles.messages_for(request.user, summary.circle),
-            "form": form,
-            "crisis": crisis,
-            "guidelines": GUIDELINES,
-        },
-    )
+            # Back where the new message is, not at the top of the page.
+            return redirect(f"{reverse('circle', args=[circle_id])}#message-{posted.pk}")
+    context = {
+        "summary": summary,
+        "posts": circles.messages_for(request.user, summary.circle),
+        "form": form,
+        "crisis": crisis,
+        "guidelines": GUIDELINES,
+    }
+    # Each member reads the times in their own zone (their school's, or the one they set).
+    with timezone.override(zone_of(request.user)):
+        return render(request, "support/circles/circle.html", context)
 
 
 @student_required
@@ -193,18 +196,16 @@ def circle_report(request, message_id: int):
                 "they see only the message and its pseudonym, never who reported it.",
             )
             return redirect("circle", circle_id=message.circle_id)
-    return render(
-        request,
-        "support/circles/report.html",
-        {
-            "form": form,
-            "message": message,
-            "own": message.author_id == request.user.pk,
-            "already": MessageReport.objects.filter(
-                message=message, reporter=request.user
-            ).exists(),
-        },
-    )
+    context = {
+        "form": form,
+        "message": message,
+        # The reporter sees what they are reporting (they can already read it in the circle).
+        "text": circles.text_for_member(message),
+        "own": message.author_id == request.user.pk,
+        "already": MessageReport.objects.filter(message=message, reporter=request.user).exists(),
+    }
+    with timezone.override(zone_of(request.user)):
+        return render(request, "support/circles/report.html", context)
 
 
 # Staff ---------------------------------------------------------------------------------------
@@ -225,11 +226,12 @@ def circles_overview(request, school):
 
 @wellness_lead_only
 def circle_reports(request, school):
-    return render(
-        request,
-        "support/circles/reports.html",
-        {"school": school, "reports": circles.open_reports(school)},
-    )
+    with timezone.override(school.timezone):  # the school's time, not the server's
+        return render(
+            request,
+            "support/circles/reports.html",
+            {"school": school, "reports": circles.open_reports(school)},
+        )
 
 
 @wellness_lead_only

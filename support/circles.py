@@ -136,7 +136,7 @@ def _summary(circle: Circle, memberships: list[CircleMembership], profile) -> Ci
         members=[
             Member(m.pk, m.profile.pseudonym, m.profile_id == profile.pk) for m in memberships
         ],
-        prompt=prompt_of_the_week(timezone.localdate()),
+        prompt=prompt_of_the_week(school_today(circle.school)),  # the school's week, not UTC's
         meet_up=MeetUp(slot if free >= MEET_UP_MIN_FREE else "", free, len(memberships)),
     )
 
@@ -147,7 +147,9 @@ def circles_of(student) -> list[CircleSummary]:
     if profile is None:
         return []
     circles = list(
-        Circle.objects.filter(memberships__profile=profile).order_by("kind", "created_at", "pk")
+        Circle.objects.filter(memberships__profile=profile)
+        .select_related("school")
+        .order_by("kind", "created_at", "pk")
     )
     memberships = CircleMembership.objects.select_related("profile").filter(circle__in=circles)
     by_circle: dict[int, list[CircleMembership]] = {}
@@ -160,7 +162,9 @@ def circle_of_member(student, circle_id: int) -> tuple[CircleSummary, CircleProf
     """A circle the student is in, or 404: whether it exists is nobody else's business."""
     profile = circle_profile_of(student)
     circle = (
-        Circle.objects.filter(pk=circle_id, memberships__profile=profile).first()
+        Circle.objects.filter(pk=circle_id, memberships__profile=profile)
+        .select_related("school")
+        .first()
         if profile
         else None
     )
@@ -393,8 +397,25 @@ def _clean_pseudonym(pseudonym: str, *, student, school: School, profile) -> str
     if profile is not None:
         taken = taken.exclude(pk=profile.pk)
     if taken.exists():
-        raise ValidationError({"pseudonym": "Someone at your school already uses that name."})
+        raise ValidationError(
+            {
+                "pseudonym": "Someone at your school already uses that name."
+                + _free_name(pseudonym, school)
+            }
+        )
     return pseudonym
+
+
+def _free_name(pseudonym: str, school: School) -> str:
+    """A suggestion after a taken pseudonym ("Quiet Heron 2"), so joining takes one try less."""
+    candidates = [c for c in (f"{pseudonym} {n}" for n in range(2, 10)) if PSEUDONYM.match(c)]
+    used = set(
+        CircleProfile.objects.filter(
+            school=school, pseudonym_key__in=[c.casefold() for c in candidates]
+        ).values_list("pseudonym_key", flat=True)
+    )
+    free = next((c for c in candidates if c.casefold() not in used), None)
+    return f" “{free}” is free, or choose another." if free else ""
 
 
 @transaction.atomic
@@ -649,6 +670,11 @@ def leave_circle(*, student, circle_id: int) -> None:
     else:
         profile.looking = False
         profile.save(update_fields=["looking", "updated_at"])
+
+
+def text_for_member(message: CircleMessage) -> str:
+    """The text of a message `message_for_member` found (so readable to that member)."""
+    return decrypt_text(message.author, message.body_encrypted)
 
 
 def message_for_member(student, message_id: int) -> CircleMessage:

@@ -1,4 +1,5 @@
-"""Does a circle message look like a crisis? A maintained phrase list, read once.
+"""Does a circle message, or something a student wrote privately (a check-in note, a journal
+entry, a lesson reflection), look like a crisis? A maintained phrase list, read once.
 
 The list lives in `data/crisis_keywords.toml` (with its source and who maintains it), so that
 a missed phrase is a one-line, reviewed edit rather than a code change.

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
     "accounts.middleware.SingleValuedAPIQueryMiddleware",
+    "wellrounded.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "wellrounded.urls"

@@ -1,11 +1,18 @@
+import logging
+
 from django.db.models import Count
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
 from checkins import selectors as checkin_selectors
 from cohorts.campaigns import open_campaigns_for
 from schools.models import Cohort
 from schools.selectors import enrollment_of, placement_on, staff_memberships_of
+from support.crisis_lines import national_directory
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -34,3 +41,16 @@ def home(request):
     response = render(request, "schools/student_home.html", context)
     add_never_cache_headers(response)
     return response
+
+
+def server_error(request):
+    """The 500 page (handler500). What failed may be the database, so it is rendered without the
+    request: no session, no user and no context processor (they query the database). It keeps
+    the "Need help now" link and a way home, and lists the urgent national crisis lines from
+    their data file, since the help page itself needs the database."""
+    try:
+        lines = [line for line in national_directory().lines if line.urgent]
+    except Exception:  # noqa: BLE001 - the page must render whatever else is broken
+        logger.exception("The 500 page could not read the national crisis lines")
+        lines = []
+    return HttpResponseServerError(loader.render_to_string("500.html", {"lines": lines}))

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -67,7 +69,11 @@ def test_empty_or_too_long_shows_the_error_by_the_field_and_writes_nothing(
 
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert 'id="id_body_errors"' in response.content.decode()
+    # The message is the one the field names (Django's aria-describedby), so it is read out.
+    assert 'id="id_body_error"' in response.content.decode()
+    assert re.search(
+        r'<textarea[^>]*aria-describedby="[^"]*id_body_error', response.content.decode()
+    )
     assert not Reflection.objects.exists()
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.data_ownership import delete_account
+from cohorts.selectors import school_today
 from conftest import make_student
 from support.circles import REMOVED, post_circle_message
 from support.circles_content import prompt_of_the_week
@@ -28,7 +29,7 @@ def test_members_see_pseudonyms_the_prompt_the_meet_up_and_the_guidelines(client
         assert name in html
     for user in [student, *peers]:
         assert user.email not in html
-    assert prompt_of_the_week(timezone.localdate()).replace("'", "&#x27;") in html
+    assert prompt_of_the_week(school_today(cohort.school)).replace("'", "&#x27;") in html
     assert "Meet up" in html and "Community guidelines" in html
     assert "Need help now" in html
 
@@ -109,6 +110,35 @@ def test_a_crisis_looking_message_shows_the_writer_help_first(client, student, c
     client.post(url, {"body": "Some nights I want to die", "post_anyway": "True"})
 
     assert CircleMessage.objects.count() == 1
+
+
+def test_the_crisis_resources_come_first_on_the_page_focused_and_announced(client, student, cohort):
+    circle, peers = circle_with(student, cohort)
+    for i in range(5):
+        post_circle_message(student=peers[i % len(peers)], circle_id=circle.pk, body=SECRET)
+    client.force_login(student)
+
+    html = client.post(reverse("circle", args=[circle.pk]), {"body": CRISIS}).content.decode()
+
+    crisis = html.index('id="crisis"')
+    # Before the circle's name, its members and every message: not below the board.
+    assert crisis < html.index("<h1") < html.index(SECRET)
+    first_line = html[crisis : html.index("</p>", crisis)]
+    assert 'role="alert"' in first_line and "autofocus" in first_line
+    assert "Before you post" in first_line
+    assert html.count("You don't have to handle this alone") == 1
+    assert 'href="#message-form"' in html and 'id="message-form"' in html
+
+
+def test_after_posting_the_page_opens_at_the_new_message(client, student, cohort):
+    circle, _ = circle_with(student, cohort)
+    client.force_login(student)
+
+    response = client.post(reverse("circle", args=[circle.pk]), {"body": SECRET})
+
+    message = CircleMessage.objects.get()
+    assert response.url == f"{reverse('circle', args=[circle.pk])}#message-{message.pk}"
+    assert f'id="message-{message.pk}"' in client.get(response.url).content.decode()
 
 
 def test_a_message_of_a_deleted_account_reads_message_removed(client, student, cohort):

@@ -67,6 +67,16 @@ def test_a_pseudonym_is_unique_per_school_whatever_the_case(client, student, cla
     assert not CircleProfile.objects.filter(student=student).exists()
 
 
+def test_a_taken_pseudonym_comes_with_a_free_one_to_use(client, student, classmate, cohort):
+    join(classmate, "Quiet Heron")
+    join(make_student(cohort, "third@riverside.example"), "Quiet Heron 2")
+    client.force_login(student)
+
+    response = client.post(reverse("circle_profile"), {**JOIN, "pseudonym": "Quiet Heron"})
+
+    assert "“Quiet Heron 3” is free, or choose another." in response.content.decode()
+
+
 def test_the_fourth_student_to_opt_in_forms_a_circle(client, student, cohort):
     peers = [make_student(cohort, f"p{i}@riverside.example") for i in range(3)]
     for user, name in zip(peers, ["Cedar", "Fern", "Otter"], strict=True):

@@ -207,3 +207,15 @@ def test_opting_out_cannot_erase_a_report(client, student, reported, wellness_le
 
     message.refresh_from_db()
     assert bytes(message.body_encrypted) == b"" and message.author_pseudonym == ""
+
+
+def test_the_reporter_sees_the_message_they_are_reporting(client, student, reported):
+    message, _ = reported
+    client.force_login(student)
+
+    url = reverse("circle_report", args=[message.pk])
+    html = client.get(url).content.decode()
+    refused = client.post(url, {"reason": ""}).content.decode()
+
+    assert "Cedar is useless, don&#x27;t listen to them" in html
+    assert 'class="error-summary"' in refused and 'href="#id_reason_0"' in refused

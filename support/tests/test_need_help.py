@@ -134,3 +134,13 @@ def test_the_page_costs_the_same_few_queries_however_big_the_directory(
         response = client.get(reverse("need_help"))
 
     assert response.status_code == 200
+
+
+def test_the_help_page_does_not_link_to_itself_as_more_support(client, student):
+    client.force_login(student)
+
+    help_page = client.get(reverse("need_help")).content.decode()
+    not_safe = client.post(reverse("not_safe")).content.decode()
+
+    assert "All the support your school offers" not in help_page
+    assert "All the support your school offers" in not_safe
