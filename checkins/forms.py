@@ -120,7 +120,8 @@ class CheckInForm(forms.ModelForm):
 
 
 class ScreeningForm(forms.Form):
-    """One radio group per item of an instrument, in item order."""
+    """One radio group per question of an instrument, in form order: the scored items, then
+    any unscored question on the authors' form (e.g. the PHQ-9's "how difficult...")."""
 
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -130,7 +131,7 @@ class ScreeningForm(forms.Form):
         self.instrument = instrument
         if not self.is_bound:
             self.initial["submission_key"] = uuid.uuid4().hex
-        for item in instrument.items:
+        for item in instrument.questions:
             self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
                 label=f"{item.number}. {item.text}",
                 choices=[(option.value, option.label) for option in item.options],
@@ -138,7 +139,8 @@ class ScreeningForm(forms.Form):
                 required=False,
                 empty_value=None,
                 widget=forms.RadioSelect,
+                help_text="" if item.scored else "Optional. It is not part of the score.",
             )
 
     def answers(self) -> list[int | None]:
-        return [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.items]
+        return [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.questions]

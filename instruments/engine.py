@@ -32,16 +32,24 @@ def _round(value: Fraction, decimals: int) -> Number:
 
 
 def _validate(instrument: Instrument, answers: Sequence[int | None]) -> dict[int | str, str]:
+    """Errors in ``answers``: one per scored item, optionally followed by one per unscored
+    question (answers to the unscored questions may be left off the end)."""
     if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence):
         return {"answers": "answers must be a list with one value (or None) per item"}
     expected = len(instrument.items)
-    if len(answers) != expected:
+    with_unscored = len(instrument.questions)
+    if len(answers) not in (expected, with_unscored):
+        also = (
+            f" ({with_unscored} with the unscored question at the end)"
+            if with_unscored > expected
+            else ""
+        )
         return {
             "answers": f"{instrument.short_name} has {expected} items, "
-            f"but {len(answers)} answers were given"
+            f"but {len(answers)} answers were given{also}"
         }
     errors: dict[int | str, str] = {}
-    for index, (item, value) in enumerate(zip(instrument.items, answers, strict=True)):
+    for index, (item, value) in enumerate(zip(instrument.questions, answers, strict=False)):
         if value is None:
             continue
         allowed = ", ".join(str(v) for v in item.values)
@@ -57,17 +65,22 @@ def _item_flags(instrument: Instrument, answers: Sequence[int | None]) -> list[s
     flags = []
     if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence):
         return flags
-    if len(answers) != len(instrument.items):
+    if len(answers) not in (len(instrument.items), len(instrument.questions)):
         return flags
     for flag in instrument.flags:
-        if flag.basis != "item" or flag.item is None:
+        if flag.basis == "item" and flag.item is not None:
+            numbers = [flag.item]
+        elif flag.basis == "any_item":
+            numbers = [item.number for item in instrument.items]
+        else:
             continue
-        item = instrument.items[flag.item - 1]
-        value = answers[flag.item - 1]
-        if isinstance(value, bool) or not isinstance(value, int) or value not in item.values:
-            continue
-        if flag.triggered(value) and flag.name not in flags:
-            flags.append(flag.name)
+        for number in numbers:
+            item = instrument.items[number - 1]
+            value = answers[number - 1]
+            if isinstance(value, bool) or not isinstance(value, int) or value not in item.values:
+                continue
+            if flag.triggered(value) and flag.name not in flags:
+                flags.append(flag.name)
     return flags
 
 
@@ -80,9 +93,11 @@ def score(instrument_id: str, answers: Sequence[int | None]) -> ScoreResult:
         raise InvalidAnswers(instrument.id, errors, tuple(flags))
 
     n_items = len(instrument.items)
+    # Only the scored items count; an answer to an unscored question is validated, not used.
+    scored_answers = list(answers)[: len(instrument.items)]
     answered = [
         item.scored_value(value)
-        for item, value in zip(instrument.items, answers, strict=True)
+        for item, value in zip(instrument.items, scored_answers, strict=True)
         if value is not None
     ]
     missing = n_items - len(answered)

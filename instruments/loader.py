@@ -23,17 +23,22 @@ def _build(data: dict[str, Any]) -> Instrument:
     default_set = data.get("default_option_set")
     reverse = set(data.get("reverse_items", []))
     items = []
-    for number, raw in enumerate(data["items"], start=1):
+    unscored = []
+    raw_items = [(raw, True) for raw in data["items"]]
+    raw_items += [(raw, False) for raw in data.get("unscored_items", [])]
+    for number, (raw, scored) in enumerate(raw_items, start=1):
         set_name = raw.get("options", default_set)
         if set_name not in option_sets:
             raise DefinitionError(f"{data['id']} item {number}: unknown option set {set_name!r}")
-        items.append(
+        (items if scored else unscored).append(
             Item(
                 number=number,
                 text=raw["text"],
                 options=option_sets[set_name],
-                reverse=number in reverse,
+                reverse=scored and number in reverse,
                 loinc=raw.get("loinc"),
+                option_set=set_name,
+                scored=scored,
             )
         )
     scoring_raw = data["scoring"]
@@ -50,6 +55,7 @@ def _build(data: dict[str, Any]) -> Instrument:
         rule=missing_raw["rule"],
         max_missing=missing_raw.get("max_missing", 0),
         source=missing_raw["source"],
+        rounding=missing_raw.get("rounding", ""),
     )
     bands = tuple(
         Band(
@@ -82,6 +88,7 @@ def _build(data: dict[str, Any]) -> Instrument:
         recall_period=data["recall_period"],
         stem=data["stem"],
         items=tuple(items),
+        unscored_items=tuple(unscored),
         scoring=scoring,
         missing=missing,
         bands=bands,
@@ -90,6 +97,7 @@ def _build(data: dict[str, Any]) -> Instrument:
         loinc_panel=data.get("loinc_panel"),
         loinc_total=data.get("loinc_total"),
         verification=tuple(data.get("verification", [])),
+        adaptations=tuple(data.get("adaptations", [])),
     )
     _check(instrument)
     return instrument
@@ -103,11 +111,15 @@ def _check(instrument: Instrument) -> None:
             problems.append(f"reverse item {number} does not exist")
     if instrument.missing.rule == "refuse" and instrument.missing.max_missing:
         problems.append("rule 'refuse' must have max_missing = 0")
+    if instrument.missing.rule == "prorate" and not instrument.missing.rounding:
+        problems.append("rule 'prorate' must state how a prorated total is rounded")
     if instrument.missing.rule == "prorate" and instrument.scoring.method == "mean":
         problems.append("a mean score handles missing answers with 'mean_of_answered'")
     if instrument.missing.max_missing >= len(instrument.items):
         problems.append("max_missing must leave at least one answered item")
     for flag in instrument.flags:
+        if flag.basis not in ("item", "any_item", "score"):
+            problems.append(f"flag {flag.name} has an unknown basis {flag.basis!r}")
         if flag.basis == "item" and flag.item not in numbers:
             problems.append(f"flag {flag.name} refers to missing item {flag.item}")
     previous_max = None

@@ -9,7 +9,8 @@ Number = int | float
 
 ScoringMethod = Literal["sum", "sum_multiplied", "mean"]
 MissingRule = Literal["refuse", "prorate", "mean_of_answered"]
-Basis = Literal["item", "score"]
+# "item": one item's answer; "any_item": any single item's answer; "score": the final score.
+Basis = Literal["item", "any_item", "score"]
 Operator = Literal[">=", ">", "<=", "<"]
 
 
@@ -27,6 +28,10 @@ class Item:
     options: tuple[Option, ...]
     reverse: bool = False
     loinc: str | None = None
+    # The data file's name for the option set, which is also the FHIR code system's name.
+    option_set: str = ""
+    # False for a question on the authors' form that no score uses (e.g. PHQ-9 question 10).
+    scored: bool = True
 
     @property
     def values(self) -> tuple[int, ...]:
@@ -85,6 +90,8 @@ class MissingPolicy:
     rule: MissingRule
     max_missing: int
     source: str
+    # How a prorated whole-number total is rounded, and why (required for "prorate").
+    rounding: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,10 +109,22 @@ class Instrument:
     bands: tuple[Band, ...]
     flags: tuple[Flag, ...]
     verification: tuple[str, ...] = field(default=())
+    # Every change from the published wording, order or administration, and why.
+    adaptations: tuple[str, ...] = field(default=())
     bands_note: str = ""
     loinc_panel: str | None = None
     loinc_total: str | None = None
     version: str = ""
+
+    # Questions printed on the authors' form after the scored items that no score uses, such
+    # as the PHQ-9's "how difficult have these problems made it..." question. They are asked
+    # (optionally) and exported, never scored; answers to them may be left off the end.
+    unscored_items: tuple[Item, ...] = field(default=())
+
+    @property
+    def questions(self) -> tuple[Item, ...]:
+        """Every question in form order: the scored items, then the unscored ones."""
+        return self.items + self.unscored_items
 
     @property
     def reverse_items(self) -> tuple[int, ...]:

@@ -44,6 +44,28 @@ def test_invalid_input_exits_2_with_a_message_on_stderr(args, message):
     assert result.stdout == ""
 
 
+def test_unscorable_answers_still_report_the_self_harm_flag_on_stderr():
+    result = run_score("phq9", "-", "-", "-", "0", "0", "0", "0", "0", "2")
+
+    assert result.returncode == 2
+    assert result.stdout == ""
+    message, details = result.stderr.splitlines()
+    assert message.startswith("score: Cannot score phq9")
+    assert json.loads(details) == {
+        "instrument": "phq9",
+        "flags": ["self_harm"],
+        "errors": {"answers": "PHQ-9 can be scored with at most 2 of 9 items missing (3 missing)"},
+    }
+
+
+def test_invalid_item_values_report_flags_from_the_valid_ones():
+    result = run_score("phq9", "7", "0", "0", "0", "0", "0", "0", "0", "1")
+
+    details = json.loads(result.stderr.splitlines()[-1])
+    assert details["flags"] == ["self_harm"]
+    assert "item 1" in details["errors"]
+
+
 def test_instruments_lists_the_ids(capsys):
     call_command("instruments")
 

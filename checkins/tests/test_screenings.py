@@ -83,6 +83,49 @@ def test_out_of_range_answers_show_a_field_error(client, student):
     assert not ScreeningResponse.objects.exists()
 
 
+@pytest.mark.parametrize(("instrument_id", "n_items"), [("phq9", 9), ("gad7", 7)])
+def test_the_unscored_difficulty_question_is_asked_kept_and_exported(
+    client, student, instrument_id, n_items
+):
+    client.force_login(student)
+    url = reverse("screening_take", args=[instrument_id])
+    question = f"{n_items + 1}. If you checked off any problems, how difficult"
+
+    assert question in client.get(url).content.decode()
+    answers = [1] * n_items + [2]
+    response = client.post(url, phq9_form(*answers))
+
+    assert response.status_code == 201
+    assert f"Score: {n_items}" in response.content.decode()  # question 10 adds nothing
+    saved = ScreeningResponse.objects.get(student=student)
+    assert saved.answers == answers and saved.score == n_items
+    exported = client.get(f"/api/screenings/{saved.pk}/fhir").json()
+    difficulty = next(i for i in exported["item"] if i["linkId"] == str(n_items + 1))
+    assert difficulty["answer"][0]["valueCoding"]["display"] == "Very difficult"
+
+
+def test_the_difficulty_question_may_be_left_out(client, student):
+    client.force_login(student)
+
+    response = client.post(
+        reverse("screening_take", args=["phq9"]), phq9_form(0, 1, 0, 1, 0, 0, 0, 0, 0)
+    )
+
+    assert response.status_code == 201
+    assert ScreeningResponse.objects.get(student=student).answers == [
+        0,
+        1,
+        0,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        None,
+    ]
+
+
 def test_prorated_phq9_says_so(client, student):
     client.force_login(student)
 

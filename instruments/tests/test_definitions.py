@@ -76,3 +76,45 @@ def test_package_has_no_django_imports():
             else:
                 continue
             assert not any(m.split(".")[0] == "django" for m in modules), path
+
+
+def test_wording_changed_for_the_screen_is_marked_adapted():
+    for instrument_id in ("pss10", "pss4", "cbi_personal", "cbi_work"):
+        assert get_instrument(instrument_id).adaptations, instrument_id
+    for instrument_id in ("pss10", "pss4"):
+        instrument = get_instrument(instrument_id)
+        assert "circling" not in instrument.stem
+        # The adaptation quotes the published instruction it replaces.
+        assert "indicate by circling" in instrument.adaptations[0]
+    assert "studies and clinical placements" in get_instrument("cbi_work").stem
+    assert "adaptation" in get_instrument("cbi_work").adaptations[0]
+    for instrument_id in instrument_ids():
+        assert "circl" not in get_instrument(instrument_id).stem.lower()
+
+
+def test_a_prorated_whole_number_total_states_its_rounding():
+    for instrument_id in instrument_ids():
+        instrument = get_instrument(instrument_id)
+        if instrument.missing.rule == "prorate":
+            assert "half up" in instrument.missing.rounding
+            assert "4.5 -> 5" in instrument.missing.rounding
+
+
+def test_ucla3_band_cites_a_source_that_states_the_cut_off():
+    for band in get_instrument("ucla3").bands:
+        assert "Campaign to End Loneliness" in band.source
+        assert "6 - 9" in band.source
+        assert "not a validated cut-off" in band.source
+
+
+def test_docs_give_every_instrument_its_sources_threshold_and_gaps():
+    docs = (PACKAGE.parent / "docs" / "instruments.md").read_text(encoding="utf-8")
+    sections = docs.split("\n### ")[1:]
+    for instrument_id in instrument_ids():
+        instrument = get_instrument(instrument_id)
+        (section,) = [s for s in sections if f"`{instrument_id}`" in s.splitlines()[0]]
+        assert "Change threshold" in section, instrument_id
+        for flag in instrument.flags:
+            assert f"`{flag.name}`" in section, (instrument_id, flag.name)
+        if instrument.adaptations:
+            assert "adapted" in section.lower(), instrument_id

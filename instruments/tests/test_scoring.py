@@ -95,6 +95,24 @@ def test_phq9_prorates_one_or_two_missing():
     assert (result.score, result.band) == (5, "Mild")
 
 
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        # Every x.5 a prorated PHQ-9 can reach rounds up (the rule in phq9.toml).
+        ([1, 1, 1, 1, 0, 0, 0, 0, None], 5),  # 4 * 9 / 8 = 4.5
+        ([3, 3, 3, 3, 0, 0, 0, 0, None], 14),  # 12 * 9 / 8 = 13.5
+        ([3, 3, 3, 3, 3, 3, 1, 1, None], 23),  # 20 * 9 / 8 = 22.5
+        # Below .5 rounds down, above rounds up.
+        ([1, 0, 0, 0, 0, 0, 0, 0, None], 1),  # 9 / 8 = 1.125
+        ([1, 1, 1, 0, 0, 0, 0, None, None], 4),  # 3 * 9 / 7 = 3.857
+        ([1, 1, 0, 0, 0, 0, 0, None, None], 3),  # 2 * 9 / 7 = 2.571
+    ],
+)
+def test_phq9_prorated_rounding(answers, expected):
+    result = score("phq9", answers)
+    assert (result.score, result.prorated) == (expected, True)
+
+
 def test_phq9_refuses_three_missing():
     with pytest.raises(InvalidAnswers) as info:
         score("phq9", [1, 1, 1, 1, 1, 1, None, None, None])
@@ -145,12 +163,31 @@ def test_who5_cut_offs():
     assert (at_28.score, at_28.band, at_28.flags) == (
         28,
         "Very low well-being",
+        ("screen_for_depression", "likely_depression"),
+    )
+    at_32 = score("who5", [2, 2, 2, 2, 0])
+    assert (at_32.score, at_32.band, at_32.flags) == (
+        32,
+        "Low well-being",
         ("screen_for_depression",),
     )
-    at_32 = score("who5", [2, 2, 2, 1, 1])
-    assert (at_32.score, at_32.band, at_32.flags) == (32, "Low well-being", ())
     at_48 = score("who5", [3, 3, 2, 2, 2])
-    assert (at_48.score, at_48.band) == (48, "Low well-being")
+    assert (at_48.score, at_48.band, at_48.flags) == (
+        48,
+        "Low well-being",
+        ("screen_for_depression",),
+    )
+    at_52 = score("who5", [3, 3, 3, 2, 2])
+    assert (at_52.score, at_52.flags) == (52, ())
+
+
+def test_who5_any_item_at_0_or_1_screens_even_with_a_high_score():
+    assert score("who5", [5, 5, 5, 5, 1]).flags == ("screen_for_depression",)
+    assert score("who5", [0, 5, 5, 5, 5]).flags == ("screen_for_depression",)
+    assert score("who5", [2, 5, 5, 5, 5]).flags == ()
+    with pytest.raises(InvalidAnswers) as info:
+        score("who5", [5, None, 5, 5, 1])
+    assert info.value.flags == ("screen_for_depression",)
 
 
 def test_pss10_reverse_scoring():
@@ -243,6 +280,16 @@ def test_cbi_work_reverses_leisure_energy_item():
     assert instrument.items[4].options[0].label == "To a very high degree"
 
 
+def test_cbi_work_needs_four_of_seven_answers():
+    # "If less than four questions have been answered, the respondent is classified as
+    # non-responder" (CBI, PUMA study version).
+    four = score("cbi_work", [100, 75, None, None, None, 50, 25])
+    assert (four.score, four.answered, four.prorated) == (62.5, 4, True)
+    with pytest.raises(InvalidAnswers) as info:
+        score("cbi_work", [100, 75, None, None, None, None, 25])
+    assert "at most 3 of 7" in info.value.errors["answers"]
+
+
 def test_mlq_presence_reverse_item_9():
     assert score("mlq_presence", [7, 7, 7, 7, 1]).score == 35
     assert score("mlq_presence", [1, 1, 1, 1, 7]).score == 5
@@ -254,7 +301,7 @@ def test_mlq_presence_reverse_item_9():
     ("answers", "key", "fragment"),
     [
         ([1] * 8, "answers", "has 9 items, but 8 answers"),
-        ([1] * 10, "answers", "has 9 items, but 10 answers"),
+        ([1] * 11, "answers", "has 9 items, but 11 answers were given (10 with the unscored"),
         ("111111111", "answers", "must be a list"),
         (None, "answers", "must be a list"),
         ([4, 0, 0, 0, 0, 0, 0, 0, 0], 0, "one of 0, 1, 2, 3; got 4"),
@@ -272,6 +319,31 @@ def test_invalid_answers(answers, key, fragment):
     assert key in info.value.errors
     assert fragment in info.value.errors[key]
     assert "Cannot score phq9" in str(info.value)
+
+
+@pytest.mark.parametrize(("instrument_id", "n_items"), [("phq9", 9), ("gad7", 7)])
+def test_the_difficulty_question_is_validated_but_never_scored(instrument_id, n_items):
+    instrument = get_instrument(instrument_id)
+    (difficulty,) = instrument.unscored_items
+    assert difficulty.number == n_items + 1 and not difficulty.scored
+    assert difficulty.text.startswith("If you checked off any problems, how difficult")
+    assert [o.label for o in difficulty.options] == [
+        "Not difficult at all",
+        "Somewhat difficult",
+        "Very difficult",
+        "Extremely difficult",
+    ]
+    without = score(instrument_id, [2] * n_items)
+    for answer in (0, 3, None):
+        with_it = score(instrument_id, [2] * n_items + [answer])
+        assert (with_it.score, with_it.answered, with_it.prorated) == (
+            without.score,
+            n_items,
+            False,
+        )
+    with pytest.raises(InvalidAnswers) as info:
+        score(instrument_id, [2] * n_items + [4])
+    assert set(info.value.errors) == {n_items}
 
 
 def test_all_errors_are_reported_at_once():
