@@ -7,7 +7,8 @@ receives observations here, in the same transaction as the write that causes the
 from collections.abc import Iterable, Iterator
 
 from cohorts import services as rollups
-from cohorts.campaigns import forget_campaign_responses
+from cohorts.campaigns import answers_a_campaign, forget_campaign_responses
+from cohorts.guard import forget_member
 from cohorts.observations import Observation
 from schools.models import Enrollment
 
@@ -70,6 +71,7 @@ def forget_student(student) -> None:
     Enrollment.objects.select_for_update().filter(student=student).first()
     forget_campaign_responses(student_id=student.pk)
     rollups.purge_student(student_id=student.pk)
+    forget_member(student.pk)
 
 
 def all_observations() -> Iterator[Observation]:
@@ -78,8 +80,9 @@ def all_observations() -> Iterator[Observation]:
         if checkin.student_id in cohorts:
             yield from checkin_observations(checkin, cohorts[checkin.student_id])
     for response in ScreeningResponse.objects.order_by("pk").iterator(chunk_size=5000):
-        if response.student_id in cohorts:
-            yield from screening_observations(response, cohorts[response.student_id])
+        cohort_id = cohorts.get(response.student_id)
+        if cohort_id is not None and not answers_a_campaign(response, cohort_id):
+            yield from screening_observations(response, cohort_id)
 
 
 def rebuild_rollups() -> int:

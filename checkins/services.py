@@ -215,8 +215,7 @@ def record_screening(
                 day=local_today(enrollment),
                 submission_key=submission_key,
             )
-            rollups.add(rollups.screening_observations(response, enrollment.cohort_id))
-            record_campaign_response(
+            surveyed = record_campaign_response(
                 school_id=enrollment.school_id,
                 cohort_id=enrollment.cohort_id,
                 student_id=student.pk,
@@ -225,6 +224,10 @@ def record_screening(
                 band=response.band,
                 day=response.day,
             )
+            if not surveyed:
+                # An answer to a survey counts in the survey's results only, never also in the
+                # weekly figures: two products that share no answer cannot be subtracted.
+                rollups.add(rollups.screening_observations(response, enrollment.cohort_id))
             if SELF_HARM in result.flags:
                 record_safety_event(student=student, trigger=SafetyEvent.Trigger.SELF_HARM_ANSWER)
     except IntegrityError:

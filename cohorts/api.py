@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from pydantic import BaseModel, BeforeValidator
 
 from schools.api_types import ErrorOut
@@ -206,8 +206,12 @@ class CampaignOut(Schema):
     closes_on: date
     message: str
     closed: bool
-    invited: int
-    responses: FigureOut
+    state: str = Field(
+        description="upcoming, open, waiting (closed, not yet published) or published"
+    )
+    publishes_on: date
+    invited: int | None = Field(None, description="Frozen when the results are published.")
+    responses: FigureOut | None = None
     summary: str
 
 
@@ -227,8 +231,10 @@ def _campaign(summary: reports.CampaignSummary) -> dict:
         "closes_on": campaign.closes_on,
         "message": campaign.message,
         "closed": summary.closed,
+        "state": summary.state,
+        "publishes_on": summary.publishes_on,
         "invited": summary.invited,
-        "responses": _figure("responded", summary.rate),
+        "responses": _figure("responded", summary.rate) if summary.rate is not None else None,
         "summary": summary.response_text,
     }
 
@@ -253,7 +259,7 @@ def campaign_detail(request, campaign_id: int):
         raise Http404
     summary = reports.campaign_summary(campaign)
     out = _campaign(summary)
-    if summary.closed:
+    if summary.mean is not None:
         out["mean"] = _figure("mean", summary.mean)
         out["bands"] = [_figure(label, cell) for label, cell in summary.bands]
     return _answered(request, [campaign.school_id], out)

@@ -176,6 +176,19 @@ def record_campaign_response(
     return counted
 
 
+def answers_a_campaign(response, cohort_id: int) -> bool:
+    """Whether a stored screening counted toward a campaign when it was made (and so not in
+    the weekly figures): `record_campaign_response`'s rule, for a rebuild."""
+    campaigns = Campaign.objects.filter(
+        school_id=response.school_id,
+        cohort_id=cohort_id,
+        instrument=response.instrument,
+        opens_on__lte=response.day,
+        closes_on__gte=response.day,
+    )
+    return any(_is_invited(campaign, response.student_id) for campaign in campaigns)
+
+
 def forget_campaign_responses(*, student_id: int) -> int:
     """Delete a student's campaign answers (account deletion). Returns how many."""
     deleted, _ = CampaignResponse.objects.filter(member=member_key(student_id)).delete()

@@ -36,7 +36,9 @@ def generate_demo_campaigns(
     *, cohort: Cohort, student_ids: Sequence[int], today: date, clerkships_start: date, seed: int
 ) -> list[Campaign]:
     rng = random.Random(seed)  # nosec B311: a seeded, reproducible demo, not a secret
-    after_opens = today - timedelta(days=15)
+    # Late enough in the past that its results are already published (on the Wednesday after
+    # the week it closes in), so the demo has a before/after report to open.
+    after_opens = today - timedelta(days=23)
     before_opens = clerkships_start
     if before_opens + WINDOW >= after_opens - timedelta(days=28):
         before_opens = after_opens - timedelta(days=120)

@@ -188,3 +188,76 @@ class CampaignResponse(models.Model):
 
     def __str__(self) -> str:
         return "campaign response"
+
+
+class Release(models.Model):
+    """A set of figures published once, when its period closed, and never recomputed.
+
+    Every figure staff can see belongs to a release: the week's dashboard tables (published on
+    the Wednesday after the week, see `publishing.publication_day`), a campaign's results (with
+    the week its window ends in) and a study report (the first time it is opened). A row is
+    written once, in the transaction that stores its tables; nothing updates it afterwards.
+    """
+
+    class Kind(models.TextChoices):
+        WEEK = "week", "Week"
+        CAMPAIGN = "campaign", "Campaign"
+        REPORT = "report", "Study report"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=40, help_text="The week's Monday, or the campaign(s).")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "kind", "key"], name="one_release_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
+
+
+class PublishedTable(models.Model):
+    """One published table of a release for one cohort: its cells, already suppressed.
+
+    `cells` maps a group ("cohort", a rotation's slug, "unplaced", a band's label, or a named
+    figure of a campaign or report) to either `{"n": .., "est": [value, low, high, n], "num":
+    .., "comp": ..}` or `{"why": reason}`: a hidden cell keeps only its reason.
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="tables")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    table = models.CharField(max_length=80)
+    week = models.DateField(null=True, blank=True)
+    cells = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["cohort", "table", "week"], name="published_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.week or ''}"
+
+
+class Population(models.Model):
+    """Who is behind one published figure, as pseudonymous tags, for the differencing guard.
+
+    A tag is eight bytes of the student's keyed hash and eight of a hash of the answers the
+    figure used (see `guard.tag`), hex-encoded and sorted in `tags`. Never shown to anyone;
+    deleting an account replaces its tags with random ones (`guard.forget_member`)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="populations")
+    source = models.CharField(max_length=60, help_text="The measure the figure describes.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    label = models.CharField(max_length=120)
+    tags = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["school", "source", "starts_on"], name="population_scan")]
+
+    def __str__(self) -> str:
+        return self.label

@@ -2,14 +2,25 @@
 results, and the before/after report between two campaigns. Nothing here returns a member
 hash, a single score or a count of fewer than k students."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import Count, F, Sum
+from django.db import transaction
 
 import instruments
+from schools.models import School
 
-from .campaigns import invited_students, school_today
+from .campaign_releases import (
+    EVERYONE,
+    INVITED,
+    MEAN_KEY,
+    RATE,
+    campaign_release,
+    paired_answers,
+    report_admitted,
+    report_key,
+)
+from .campaigns import school_today
 from .change import (
     IMPROVED,
     OUTCOMES,
@@ -21,23 +32,34 @@ from .change import (
     paired_change,
     rule_for,
 )
+from .guard import GUARD
 from .measures import HIGHER_IS_BETTER
-from .models import Campaign, CampaignResponse
-from .selectors import Estimate, k_for
-from .statistics import mean_interval, wilson_interval
+from .models import Campaign, PublishedTable, Release
+from .publishing import cell_from_json, cell_json, k_for, publication_day, publish_due
+from .services import week_of
+from .statistics import Estimate, wilson_interval
 from .suppression import Cell, Hidden, Row, primary_reason, suppress
+
+UPCOMING, OPEN, WAITING, PUBLISHED = "upcoming", "open", "waiting", "published"
 
 
 @dataclass(frozen=True)
 class CampaignSummary:
+    """What staff may know of a campaign: before it is published, only its dates."""
+
     campaign: Campaign
     k: int
-    invited: int
-    responded: int | None  # None when fewer than k: never a small exact count
-    rate: Cell | Hidden
-    closed: bool
+    state: str
+    publishes_on: date
+    invited: int | None = None  # frozen at publication
+    responded: int | None = None  # None unless shown: never a small exact count
+    rate: Cell | Hidden | None = None
     mean: Cell | Hidden | None = None
     bands: tuple[tuple[str, Cell | Hidden], ...] = ()
+
+    @property
+    def closed(self) -> bool:
+        return self.state in (WAITING, PUBLISHED)
 
     @property
     def instrument(self):
@@ -46,57 +68,58 @@ class CampaignSummary:
     @property
     def response_text(self) -> str:
         """ "42 of 118 invited students responded (36%)", or what can be said instead."""
-        verb = "responded" if self.closed else "have responded so far"
+        campaign = self.campaign
+        published = f"{self.publishes_on:%a %-d %b %Y}"
+        if self.state == UPCOMING:
+            return f"Opens on {campaign.opens_on:%a %-d %b}; results are published on {published}"
+        if self.state == OPEN:
+            return (
+                f"Open until {campaign.closes_on:%a %-d %b}. How many answered is published "
+                f"with the results on {published}, not while the survey is open"
+            )
+        if self.state == WAITING:
+            return f"Closed. The results and how many answered are published on {published}"
         if isinstance(self.rate, Cell):
             estimate = self.rate.value
-            return f"{estimate.n} of {self.invited} invited students {verb} ({estimate.value:.0%})"
-        if self.responded is None:
-            return f"Fewer than {self.k} of the {self.invited} invited students {verb}"
-        return (
-            f"At least {self.k} of the {self.invited} invited students {verb}; the exact "
-            f"number is hidden because fewer than {self.k} have not"
-        )
+            return (
+                f"{estimate.n} of {self.invited} invited students responded ({estimate.value:.0%})"
+            )
+        if isinstance(self.mean, Hidden) and self.mean.reason == EVERYONE.format(k=self.k):
+            return (
+                f"At least {self.k} of the {self.invited} invited students responded; the "
+                f"exact number is hidden because fewer than {self.k} did not"
+            )
+        return f"Fewer than {self.k} of the {self.invited} invited students responded"
 
 
 def campaign_summary(campaign: Campaign, *, today: date | None = None) -> CampaignSummary:
-    k = k_for(campaign.school)
-    today = today or school_today(campaign.school)
-    invited = invited_students(campaign).count()
-    responses = CampaignResponse.objects.filter(campaign=campaign)
-    totals = responses.aggregate(
-        n=Count("id"), total=Sum("score"), total_sq=Sum(F("score") * F("score"))
+    """The campaign as published (publishing whatever is due first), or its dates only."""
+    school = campaign.school
+    k = k_for(school)
+    today = today or school_today(school)
+    publish_due(school, today=today)
+    publishes_on = publication_day(week_of(campaign.closes_on))
+    stored = campaign_release(campaign)
+    if stored is None:
+        if today < campaign.opens_on:
+            state = UPCOMING
+        else:
+            state = OPEN if not campaign.is_closed(today) else WAITING
+        return CampaignSummary(campaign, k, state, publishes_on)
+    cells = stored.cells
+    rate = cell_from_json(cells[RATE], k=k)
+    labels = [b.label for b in instruments.get_instrument(campaign.instrument).bands]
+    return CampaignSummary(
+        campaign,
+        k,
+        PUBLISHED,
+        publishes_on,
+        invited=cells[INVITED]["n"],
+        responded=rate.value.n if isinstance(rate, Cell) else None,
+        rate=rate,
+        mean=cell_from_json(cells[MEAN_KEY], k=k),
+        bands=tuple((label, cell_from_json(cells.get(f"band:{label}"), k=k)) for label in labels),
     )
-    count = totals["n"]
-    share = count / invited if invited else 0.0
-    low, high = wilson_interval(share=share, n=invited)
-    rate_cell = Cell(
-        n=max(invited, count),
-        numerator=count,
-        complement=max(0, invited - count),
-        value=Estimate(share, low, high, count),
-    )
-    rate = Hidden(reason) if (reason := primary_reason(rate_cell, k=k)) else rate_cell
-    closed = campaign.is_closed(today)
-    summary = CampaignSummary(campaign, k, invited, count if count >= k else None, rate, closed)
-    if not closed:
-        return summary
-    mean: Cell | Hidden = Hidden(f"fewer than {k} students")
-    if count >= k:
-        value, low, high = mean_interval(
-            n_obs=count, total=totals["total"], total_sq=totals["total_sq"], n_students=count
-        )
-        mean = Cell(n=count, value=Estimate(value, low, high, count))
-    labels = [b.label for b in summary.instrument.bands]
-    found = dict(responses.values_list("band").annotate(n=Count("id")).values_list("band", "n"))
-    cells = []
-    for label in labels:
-        n = found.get(label, 0)
-        share = n / count if count else 0.0
-        low, high = wilson_interval(share=share, n=count)
-        cells.append(Cell(n=n, complement=count - n, value=Estimate(share, low, high, n)))
-    table = suppress([Row(tuple(cells), Cell(n=count))], k=k) if labels else None
-    bands = tuple(zip(labels, table.rows[0].cells, strict=True)) if table else ()
-    return CampaignSummary(campaign, k, invited, summary.responded, rate, closed, mean, bands)
 
 
 class ReportProblem(Exception):
@@ -169,6 +192,13 @@ def check_comparable(before: Campaign, after: Campaign, *, today: date) -> None:
         raise ReportProblem("The two campaigns must use the same screening.")
     if not (before.is_closed(today) and after.is_closed(today)):
         raise ReportProblem("Both campaigns must have closed: a report compares final answers.")
+    for campaign in (before, after):
+        if campaign_release(campaign) is None:
+            raise ReportProblem(
+                f"The {campaign.opens_on:%-d %b} survey's results are published on "
+                f"{publication_day(week_of(campaign.closes_on)):%a %-d %b}: a report compares "
+                "published surveys."
+            )
     if before.closes_on >= after.opens_on:
         raise ReportProblem("The “before” campaign must close before the “after” one opens.")
 
@@ -178,13 +208,89 @@ def _count_cell(count: int, *, k: int) -> Cell | Hidden:
     return Hidden(reason) if (reason := primary_reason(cell, k=k)) else cell
 
 
+REPORT_FIGURES = ("paired", "mean_change", "effect_size", "response_mean")
+
+
 def before_after_report(before: Campaign, after: Campaign, *, today: date | None = None) -> Report:
-    """Pair the members who answered both campaigns and release suppressed aggregates."""
+    """The report between two published campaigns: published the first time it is asked
+    for (both sides checked by the differencing guard), then read as stored."""
     today = today or school_today(before.school)
+    publish_due(before.school, today=today)
     check_comparable(before, after, today=today)
     k = k_for(before.school)
-    first = dict(CampaignResponse.objects.filter(campaign=before).values_list("member", "score"))
-    second = dict(CampaignResponse.objects.filter(campaign=after).values_list("member", "score"))
+    key = report_key(before, after)
+    with transaction.atomic():
+        School.objects.select_for_update().filter(pk=before.school_id).first()
+        stored = PublishedTable.objects.filter(
+            release__school_id=before.school_id, release__kind=Release.Kind.REPORT, release__key=key
+        ).first()
+        if stored is None:
+            first, second = paired_answers(before, after)
+            report = _computed_report(before, after, first, second, k=k)
+            admitted, guard, sides = report_admitted(before, after, first, second, k=k)
+            if not admitted:
+                report = _withheld_report(report, Hidden(GUARD.format(k=k)))
+            release = Release.objects.create(
+                school_id=before.school_id,
+                kind=Release.Kind.REPORT,
+                key=key,
+                starts_on=before.opens_on,
+                ends_on=after.closes_on,
+            )
+            stored = PublishedTable.objects.create(
+                release=release,
+                cohort_id=before.cohort_id,
+                table="report",
+                cells=_report_json(report),
+            )
+            if admitted and isinstance(report.paired, Cell):
+                guard.record(release, sides)
+    return _report_from_json(before, after, stored.cells, k=k)
+
+
+def _withheld_report(report: Report, hidden: Hidden) -> Report:
+    return replace(
+        report,
+        paired=hidden,
+        outcomes=tuple((name, hidden) for name, _cell in report.outcomes),
+        mean_change=hidden,
+        effect_size=hidden,
+        response_mean=hidden,
+        respondents=tuple((name, hidden) for name, _cell in report.respondents),
+    )
+
+
+def _report_json(report: Report) -> dict:
+    cells = {name: cell_json(getattr(report, name)) for name in REPORT_FIGURES}
+    cells.update({f"outcome:{name}": cell_json(cell) for name, cell in report.outcomes})
+    cells.update({f"answered:{name}": cell_json(cell) for name, cell in report.respondents})
+    return cells
+
+
+def _report_from_json(before: Campaign, after: Campaign, cells: dict, *, k: int) -> Report:
+    def cell(name: str) -> Cell | Hidden:
+        return cell_from_json(cells.get(name), k=k)
+
+    rule = rule_for(before.instrument)
+    outcomes = tuple(
+        (name, cell(f"outcome:{name}")) for name in OUTCOMES if f"outcome:{name}" in cells
+    )
+    return Report(
+        before=before,
+        after=after,
+        k=k,
+        better="higher" if before.instrument in HIGHER_IS_BETTER else "lower",
+        rule=rule,
+        outcomes=outcomes,
+        respondents=tuple(
+            (name, cell(f"answered:{name}")) for name in (BOTH, ONLY_BEFORE, ONLY_AFTER)
+        ),
+        **{name: cell(name) for name in REPORT_FIGURES},
+    )
+
+
+def _computed_report(before: Campaign, after: Campaign, first: dict, second: dict, *, k: int):
+    """Pair the members who answered both campaigns and suppress the aggregates."""
     pairs = [(first[member], score) for member, score in second.items() if member in first]
     better = "higher" if before.instrument in HIGHER_IS_BETTER else "lower"
     rule = rule_for(before.instrument)

@@ -5,37 +5,36 @@ Groups are pre-declared: a cohort; within it, each rotation of the shared catalo
 "the last N complete weeks", so no two requests can overlap in a way that isolates a student.
 """
 
-import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from schools import sql
-from schools.models import MIN_CELL_SIZE, Cohort, Enrollment, Rotation, School
+from schools.models import Cohort, Rotation, School
 from schools.selectors import staff_memberships_of
 
-from .measures import COUNT, MEAN, NO, PARTICIPATION, PROPORTION, YES, Measure, measure
-from .models import RollupCell, Scope
+from .measures import COUNT, MEAN, PARTICIPATION, Measure, measure
+from .publishing import (
+    COHORT_KEY,
+    cell_from_json,
+    counted_enrollments,
+    k_for,
+    publication_day,
+    publish_due,
+    published_tables,
+    published_weeks,
+)
 from .services import week_of
-from .statistics import mean_interval, wilson_interval
-from .suppression import NOT_OVER, Cell, Hidden, Row, suppress
+from .statistics import Estimate
+from .suppression import NOT_OVER, Cell, Hidden
+
+__all__ = ["Estimate", "k_for"]
 
 WEEK_CHOICES = (8, 26, 52)
 DEFAULT_WEEKS = 8
 UNPLACED_KEY = "unplaced"
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A visible figure: a mean, a share (0..1) or a count, with its 95% interval."""
-
-    value: float
-    low: float
-    high: float
-    n: int
 
 
 @dataclass(frozen=True)
@@ -82,11 +81,6 @@ class ParticipationTable:
     current_week: date
 
 
-def k_for(school: School) -> int:
-    """The smallest group this school may see: never below the platform floor."""
-    return max(MIN_CELL_SIZE, school.min_cell_size)
-
-
 def school_today(school: School) -> date:
     return timezone.localdate(timezone=ZoneInfo(school.timezone))
 
@@ -119,98 +113,61 @@ def _rotation_groups() -> tuple[list[Rotation], tuple[Group, ...]]:
     return rotations, (*groups, Group(UNPLACED_KEY, "No rotation on record"))
 
 
-def _cell(entry: Measure, rollup) -> Cell:
-    """One cell's figure from a row of `_rollups` (or None: nothing counted)."""
-    if rollup is None or rollup.n_obs == 0:
-        return Cell(n=0)
-    n = rollup.n_students
-    if entry.kind == MEAN:
-        mean, low, high = mean_interval(
-            n_obs=rollup.n_obs, total=rollup.total, total_sq=rollup.total_sq, n_students=n
-        )
-        low, high = max(entry.low, low), min(entry.high, high)
-        return Cell(n=n, value=Estimate(mean, low, high, n))
-    if entry.kind == PROPORTION:
-        share = rollup.total / rollup.n_obs
-        low, high = wilson_interval(share=share, n=n)
-        return Cell(
-            n=n,
-            numerator=rollup.band_counts.get(YES, 0),
-            complement=rollup.band_counts.get(NO, 0),
-            value=Estimate(share, low, high, n),
-        )
-    return Cell(n=n, value=Estimate(n, n, n, n))
-
-
 def _not_over_row(week: date, width: int) -> WeekRow:
     return WeekRow(week, tuple(Hidden(NOT_OVER) for _ in range(width)), Hidden(NOT_OVER))
 
 
-class _Rollup(NamedTuple):
-    scope: str
-    rotation_id: int | None
-    week: date
-    n_students: int
-    n_obs: int
-    total: float
-    total_sq: float
-    band_counts: dict[str, int]
+def _pending_row(week: date, width: int) -> WeekRow:
+    reason = f"published on {publication_day(week):%a %-d %b}"
+    return WeekRow(week, tuple(Hidden(reason) for _ in range(width)), Hidden(reason))
 
 
-def _rollups(cohort: Cohort, measure_key: str, weeks: list[date]) -> list[_Rollup]:
-    """One measure's figures in the cohort's cells of `weeks`, as named tuples, read with one
-    plain statement: every dashboard table reads a year of a cohort's cells, hundreds of rows,
-    and building the ORM query and its model instances cost more than running it. Only that
-    measure's entry of each row's figures is read out, by the database."""
-    if not weeks:
-        return []
-    wanted = set(weeks)
-    rows = sql.tuples(
-        RollupCell,
-        ["scope", "rotation", "week"],
-        "cohort_id = %s AND source = %s AND week BETWEEN %s AND %s",
-        [sql.json_key(measure_key), cohort.pk, measure(measure_key).source]
-        + [sql.value(RollupCell, "week", week) for week in (min(wanted), max(wanted))],
-        also=[sql.json_text(RollupCell, "figures")],
-    )
-    return [
-        _Rollup(scope, rotation_id, week, *json.loads(counted))
-        for scope, rotation_id, week, counted in rows
-        if counted is not None and week in wanted
-    ]
+def _published_rows(
+    cohort: Cohort, table: str, keys: Sequence[str], *, weeks: int, today: date | None
+) -> tuple[list[WeekRow], date]:
+    """The stored rows of one published table, one per complete week (a week not yet
+    published says when it will be), then the current week, not over."""
+    school = cohort.school
+    today = today or school_today(school)
+    publish_due(school, today=today)
+    mondays = complete_weeks(school, count=weeks, today=today)
+    k = k_for(school)
+    released = published_weeks(school, mondays)
+    stored = published_tables(cohort, table, mondays)
+    rows = []
+    for monday in mondays:
+        if monday not in released:
+            rows.append(_pending_row(monday, len(keys)))
+            continue
+        cells = stored.get(monday, {})
+        rows.append(
+            WeekRow(
+                monday,
+                tuple(cell_from_json(cells.get(key), k=k) for key in keys),
+                cell_from_json(cells.get(COHORT_KEY), k=k),
+            )
+        )
+    current = week_of(today)
+    rows.append(_not_over_row(current, len(keys)))
+    return rows, current
 
 
 def rotation_table(
     cohort: Cohort, *, measure_key: str, weeks: int, today: date | None = None
 ) -> GroupTable:
-    """A measure for the cohort and each of its rotations, week by week, suppressed.
+    """A measure for the cohort and each of its rotations, week by week, as published.
 
     The trend (whole cohort) and the rotation x week heat map are two views of this one
-    table, so a total reads the same in both and is suppressed together with its parts.
+    table, so a total reads the same in both and was suppressed together with its parts.
     """
     entry = measure(measure_key)
     if entry.kind == COUNT:
         raise KeyError(measure_key)
-    k = k_for(cohort.school)
-    today = today or school_today(cohort.school)
-    mondays = complete_weeks(cohort.school, count=weeks, today=today)
-    rotations, groups = _rotation_groups()
-    found = {(r.week, r.scope, r.rotation_id): r for r in _rollups(cohort, measure_key, mondays)}
-    rows = [
-        Row(
-            (
-                *(_cell(entry, found.get((m, Scope.ROTATION, r.pk))) for r in rotations),
-                _cell(entry, found.get((m, Scope.UNPLACED, None))),
-            ),
-            _cell(entry, found.get((m, Scope.COHORT, None))),
-        )
-        for m in mondays
-    ]
-    table = suppress(rows, k=k)
-    week_rows = [WeekRow(m, r.cells, r.total) for m, r in zip(mondays, table.rows, strict=True)]
-    current = week_of(today)
-    week_rows.append(_not_over_row(current, len(groups)))
-    return GroupTable(cohort, entry, k, groups, tuple(week_rows), current)
+    _rotations, groups = _rotation_groups()
+    rows, current = _published_rows(
+        cohort, entry.key, [g.key for g in groups], weeks=weeks, today=today
+    )
+    return GroupTable(cohort, entry, k_for(cohort.school), groups, tuple(rows), current)
 
 
 def band_table(
@@ -223,62 +180,22 @@ def band_table(
     entry = measure(measure_key)
     if not entry.bands or entry.kind != MEAN:
         raise KeyError(measure_key)
-    k = k_for(cohort.school)
-    today = today or school_today(cohort.school)
-    mondays = complete_weeks(cohort.school, count=weeks, today=today)
-    found = {r.week: r for r in _rollups(cohort, measure_key, mondays) if r.scope == Scope.COHORT}
-    rows = []
-    for monday in mondays:
-        whole = _cell(entry, found.get(monday))
-        counts = found[monday].band_counts if monday in found else {}
-        cells = []
-        for label in entry.bands:
-            count = counts.get(label, 0)
-            share = count / whole.n if whole.n else 0.0
-            low, high = wilson_interval(share=share, n=whole.n)
-            cells.append(
-                Cell(n=count, complement=whole.n - count, value=Estimate(share, low, high, count))
-            )
-        rows.append(Row(tuple(cells), whole))
-    table = suppress(rows, k=k)
-    week_rows = [WeekRow(m, r.cells, r.total) for m, r in zip(mondays, table.rows, strict=True)]
-    current = week_of(today)
-    week_rows.append(_not_over_row(current, len(entry.bands)))
+    rows, current = _published_rows(
+        cohort, f"bands:{entry.key}", list(entry.bands), weeks=weeks, today=today
+    )
     groups = tuple(Group(label, label) for label in entry.bands)
-    return GroupTable(cohort, entry, k, groups, tuple(week_rows), current)
+    return GroupTable(cohort, entry, k_for(cohort.school), groups, tuple(rows), current)
 
 
 def participation_table(
     cohort: Cohort, *, weeks: int, today: date | None = None
 ) -> ParticipationTable:
-    """Students who checked in at least once each week, out of those enrolled now.
+    """Students who checked in at least once each week, out of the students counted as
+    enrolled when the week was published (frozen then).
 
-    Only counts and rates; a rate also needs at least k students who did not check in, so
-    "everyone checked in" (which says something about each of them) is never shown.
+    A rate also needs at least k students who did not check in, so "everyone checked in"
+    (which says something about each of them) is never shown.
     """
-    k = k_for(cohort.school)
-    today = today or school_today(cohort.school)
-    mondays = complete_weeks(cohort.school, count=weeks, today=today)
-    enrolled = Enrollment.objects.filter(cohort=cohort).count()
-    found = {r.week: r for r in _rollups(cohort, PARTICIPATION, mondays) if r.scope == Scope.COHORT}
-    rows = []
-    for monday in mondays:
-        active = found[monday].n_students if monday in found else 0
-        rate = active / enrolled if enrolled else 0.0
-        low, high = wilson_interval(share=rate, n=enrolled)
-        rows.append(
-            Row(
-                (),
-                Cell(
-                    n=enrolled,
-                    numerator=active,
-                    complement=enrolled - active,
-                    value=Estimate(rate, low, high, active),
-                ),
-            )
-        )
-    table = suppress(rows, k=k)
-    week_rows = [WeekRow(m, r.cells, r.total) for m, r in zip(mondays, table.rows, strict=True)]
-    current = week_of(today)
-    week_rows.append(_not_over_row(current, 0))
-    return ParticipationTable(cohort, k, enrolled, tuple(week_rows), current)
+    rows, current = _published_rows(cohort, PARTICIPATION, [], weeks=weeks, today=today)
+    enrolled = counted_enrollments(cohort.school).filter(cohort=cohort).count()
+    return ParticipationTable(cohort, k_for(cohort.school), enrolled, tuple(rows), current)

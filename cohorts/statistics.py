@@ -15,6 +15,16 @@ CONFIDENCE = 0.95
 Z95 = float(ndtri(1 - (1 - CONFIDENCE) / 2))  # 1.959964...
 
 
+@dataclass(frozen=True)
+class Estimate:
+    """A visible figure: a mean, a share (0..1) or a count, with its 95% interval."""
+
+    value: float
+    low: float
+    high: float
+    n: int
+
+
 def t_quantile(df: float, *, confidence: float = CONFIDENCE) -> float:
     """The two-sided `confidence` quantile of Student's t (scipy.stats.t.ppf), any df > 0."""
     if not df > 0:

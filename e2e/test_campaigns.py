@@ -15,7 +15,7 @@ from .conftest import ARTIFACTS
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_staff_invite_a_cohort_a_student_answers_and_staff_see_the_count(
+def test_staff_invite_a_cohort_a_student_answers_and_staff_see_no_count_until_published(
     page, browser, live_server, staff, student, cohort, screenshot
 ):
     others = enroll(cohort, 24)
@@ -31,7 +31,7 @@ def test_staff_invite_a_cohort_a_student_answers_and_staff_see_the_count(
     page.get_by_label("Message").fill("How meaningful do your days feel? Two minutes.")
     page.get_by_role("button", name="Create campaign").click()
 
-    expect(page.get_by_text("Results appear when the window closes")).to_be_visible()
+    expect(page.get_by_text("Results are published once")).to_be_visible()
     campaign = Campaign.objects.get()
     for student_id in others[:10]:
         answer(campaign, student_id, 22, day=today)
@@ -49,10 +49,12 @@ def test_staff_invite_a_cohort_a_student_answers_and_staff_see_the_count(
     student_context.close()
 
     page.reload()
-    expect(page.locator("#response-count")).to_have_text(
-        "11 of 25 invited students have responded so far (44%)."
+    # The student's answer is counted, but nothing staff see moves while the survey is open.
+    expect(page.locator("#response-count")).to_contain_text(
+        "How many answered is published with the results"
     )
     assert CampaignResponse.objects.filter(campaign=campaign).count() == 11
+    assert "11 of" not in page.locator("main").inner_text()
     assert student.email not in page.content()
     screenshot("campaign-detail")
 

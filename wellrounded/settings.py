@@ -176,6 +176,10 @@ AUTH_USER_MODEL = "accounts.User"
 
 # A shared cache (the database) so login-failure limits and used TOTP codes hold across
 # every web process, not just the one that saw the request.
+# Days after a week ends before its figures are published (a check-in queued offline on
+# Sunday night still counts); see docs/privacy-model.md.
+PUBLICATION_GRACE_DAYS = int(os.environ.get("PUBLICATION_GRACE_DAYS", "2"))
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

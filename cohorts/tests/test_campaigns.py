@@ -269,23 +269,30 @@ def test_the_worker_sends_the_invitation_queued_in_the_database(staff, student, 
 # What staff see
 
 
-def test_staff_see_the_response_count_and_rate_but_no_results_before_close(client, staff, cohort):
+def test_while_a_survey_is_open_staff_see_no_count_that_moves_when_a_student_answers(
+    client, staff, cohort
+):
     campaign = open_campaign(cohort)
     students = enroll(cohort, 30)
     for student_id in students[:12]:
         answer(campaign, student_id, 25)
     staff_client(client, staff)
+    page = reverse("cohort_campaign", args=[campaign.pk])
 
-    html = client.get(reverse("cohort_campaign", args=[campaign.pk])).content.decode()
+    html = client.get(page).content.decode().split("<main")[1]
+    answer(campaign, students[12], 25)  # a student staff are watching answers now
+    again = client.get(page).content.decode().split("<main")[1]
 
-    assert "12 of 30 invited students have responded so far (40%)" in html
-    assert "Results appear when the window closes" in html
+    assert "How many answered is published with the results" in html
+    assert again == html
+    for count in ("12", "13", "40%"):
+        assert f" {count} " not in html
     assert "@example.org" not in html
     assert member_key(students[0]) not in html
 
 
-def test_fewer_than_k_responses_read_fewer_than_k(client, staff, cohort):
-    campaign = open_campaign(cohort)
+def test_fewer_than_k_responses_read_fewer_than_k_once_published(client, staff, cohort):
+    campaign = past_campaign(cohort, ended_days_ago=8)
     students = enroll(cohort, 30)
     for student_id in students[:9]:
         answer(campaign, student_id, 25)
@@ -293,7 +300,7 @@ def test_fewer_than_k_responses_read_fewer_than_k(client, staff, cohort):
 
     html = client.get(reverse("cohort_campaign", args=[campaign.pk])).content.decode()
 
-    assert "Fewer than 10 of the 30 invited students have responded so far" in html
+    assert "Fewer than 10 of the 30 invited students responded" in html
     assert " 9 " not in html
 
 
@@ -388,8 +395,9 @@ def test_the_api_lists_campaigns_for_staff_of_the_school_only(
     [listed] = client.get(f"{API}/campaigns").json()
     detail = client.get(f"{API}/campaigns/{campaign.pk}").json()
 
-    assert listed["responses"]["students"] == 11
-    assert listed["summary"] == "11 of 31 invited students have responded so far (35%)"
+    assert listed["state"] == "open" and listed["invited"] is None
+    assert listed["responses"] is None  # no count while the survey is open
+    assert listed["summary"].startswith("Open until")
     assert detail["mean"] is None and detail["bands"] == []
 
 

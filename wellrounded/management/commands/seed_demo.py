@@ -10,6 +10,7 @@ from accounts.models import User
 from checkins.demo import add_demo_notes, generate_checkins
 from checkins.rollups import rebuild_rollups
 from cohorts.demo import generate_demo_campaigns
+from cohorts.publishing import publish_due
 from habits.demo import generate_habits
 from insights.demo import generate_reflections
 from learn.demo import generate_demo_lessons
@@ -94,6 +95,9 @@ class Command(BaseCommand):
         generate_demo_circles(demo)
         generate_demo_lessons(demo)
         generate_demo_schedules(demo)
+        # Publish every week (and survey) already due, as the daily `publish_releases` would
+        # have: staff see the demo's history at once.
+        publish_due(demo.school, today=today)
         return demo, checkins
 
     def print_logins(self, logins, invite_codes):

@@ -1,0 +1,296 @@
+"""Publishing: every figure staff see is computed here, once, when its period has closed.
+
+A week's tables are published on the Wednesday after the week (two days of grace for a
+check-in queued offline on Sunday night); a campaign's results with the week its window ends
+in. Each release is computed from the rollups' per-student figures, counting only students
+whose enrolment is verified, passes the rules of docs/privacy-model.md (small groups, everyone
+the same, the differencing guard, no subtraction inside a table) and is stored with its
+suppression decisions. Nothing here is ever recomputed: a release that exists is final, so a
+deletion, a late answer or a new sign-up cannot move a published figure.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min
+
+from schools.models import MIN_CELL_SIZE, Cohort, Enrollment, Rotation, School
+
+from .measures import CHARTED_MEASURES, CHECKIN_SOURCE, MEAN, PARTICIPATION, YES, Measure
+from .models import CellMember, PublishedTable, Release, RollupCell, Scope
+from .services import member_key, week_of
+from .statistics import Estimate, student_means_interval, wilson_interval
+from .suppression import Cell, Hidden, Row, suppress
+
+COHORT_KEY = "cohort"
+UNPLACED_KEY = "unplaced"
+HOMOGENEOUS = "withheld: every student behind it gave the same answer, or nearly"
+
+
+def publication_day(week: date) -> date:
+    """The day a week's figures are published: the Wednesday after it (school time), with
+    the default PUBLICATION_GRACE_DAYS of 2."""
+    return week + timedelta(days=7 + settings.PUBLICATION_GRACE_DAYS)
+
+
+def last_publishable_week(today: date) -> date:
+    """The latest week whose figures are due by `today`."""
+    week = week_of(today) - timedelta(weeks=1)
+    while publication_day(week) > today:
+        week -= timedelta(weeks=1)
+    return week
+
+
+def k_for(school: School) -> int:
+    """The smallest group this school may see: never below the platform floor."""
+    return max(MIN_CELL_SIZE, school.min_cell_size)
+
+
+def counted_enrollments(school: School):
+    """The enrolments that count toward the school's figures and denominators."""
+    return Enrollment.objects.filter(school=school)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+
+
+def cell_json(cell: Cell | Hidden) -> dict:
+    if isinstance(cell, Hidden):
+        return {"why": cell.reason}
+    if cell.hidden:
+        return {"why": cell.hidden}
+    out = {"n": cell.n}
+    if cell.numerator is not None:
+        out["num"] = cell.numerator
+    if cell.complement is not None:
+        out["comp"] = cell.complement
+    value = cell.value
+    if value is not None and hasattr(value, "low"):
+        out["est"] = [value.value, value.low, value.high, value.n]
+    elif value is not None:
+        out["v"] = value
+    return out
+
+
+def cell_from_json(data: dict | None, *, k: int) -> Cell | Hidden:
+    """A stored cell back as suppression's types (None: nobody was counted)."""
+    if data is None:
+        return Hidden(f"fewer than {k} students")
+    if "why" in data:
+        return Hidden(data["why"])
+    value = Estimate(*data["est"]) if "est" in data else data.get("v")
+    return Cell(n=data["n"], numerator=data.get("num"), complement=data.get("comp"), value=value)
+
+
+def mean_cell(entry: Measure, presences: Sequence[list]) -> Cell:
+    """The mean of per-student means (each student weighs once) with its t interval, withheld
+    when every student is at one value or its interval reaches an end of the scale."""
+    if not presences:
+        return Cell(n=0)
+    means = [total / observations for observations, total, _sq, _bands in presences]
+    n = len(means)
+    value, low, high = student_means_interval(means)
+    low, high = max(entry.low, low), min(entry.high, high)
+    at_an_end = round(low, 2) <= entry.low or round(high, 2) >= entry.high
+    same = n > 1 and (max(means) == min(means) or at_an_end)
+    hidden = HOMOGENEOUS if same else None
+    return Cell(n=n, value=Estimate(value, low, high, n), hidden=hidden)
+
+
+def share_cell(presences: Sequence[list]) -> Cell:
+    """The share of distinct students who said yes at least once; K needed on each side."""
+    n = len(presences)
+    yes = sum(1 for *_rest, bands in presences if bands.get(YES, 0) > 0)
+    share = yes / n if n else 0.0
+    low, high = wilson_interval(share=share, n=n)
+    return Cell(n=n, numerator=yes, complement=n - yes, value=Estimate(share, low, high, n))
+
+
+def band_cells(entry: Measure, presences: Sequence[list]) -> list[Cell]:
+    """Per band, the students with a score in it that week, and their share."""
+    n = len(presences)
+    cells = []
+    for label in entry.bands:
+        count = sum(1 for *_rest, bands in presences if bands.get(label, 0) > 0)
+        share = count / n if n else 0.0
+        low, high = wilson_interval(share=share, n=n)
+        cells.append(Cell(n=count, complement=n - count, value=Estimate(share, low, high, count)))
+    return cells
+
+
+def participation_cell(active: int, enrolled: int) -> Cell:
+    rate = active / enrolled if enrolled else 0.0
+    low, high = wilson_interval(share=rate, n=enrolled)
+    return Cell(
+        n=enrolled, numerator=active, complement=enrolled - active,
+        value=Estimate(rate, low, high, active),
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# A week
+
+
+class _WeekMembers:
+    """Per-student figures of one school's week, counted students only, by cell."""
+
+    def __init__(self, school: School, week: date, counted_keys: set[str]):
+        self.by_cell: dict[tuple, dict[str, dict]] = defaultdict(dict)
+        cells = {
+            cell.pk: cell
+            for cell in RollupCell.objects.filter(school=school, week=week).only(
+                "pk", "cohort_id", "scope", "rotation_id", "source"
+            )
+        }
+        members = CellMember.objects.filter(cell_id__in=list(cells)).values_list(
+            "cell_id", "member", "figures"
+        )
+        for cell_id, member, figures in members:
+            if member not in counted_keys:
+                continue
+            cell = cells[cell_id]
+            key = (cell.cohort_id, cell.scope, cell.rotation_id, cell.source)
+            self.by_cell[key][member] = figures
+        self.cohorts = {key[0] for key in self.by_cell}
+
+    def presences(self, cohort_id: int, scope: str, rotation_id, entry: Measure) -> list:
+        """[observations, total, total_sq, bands] of each student counted in `entry`."""
+        found = self.by_cell.get((cohort_id, scope, rotation_id, entry.source), {})
+        return [figures[entry.key] for figures in found.values() if entry.key in figures]
+
+
+def _week_row(entry: Measure, data: "_WeekMembers", cohort_id: int, rotations, k: int):
+    """One measure's published row for one cohort: its groups, then the cohort's total."""
+    make = mean_cell if entry.kind == MEAN else (lambda _entry, found: share_cell(found))
+    groups = [
+        (slug, data.presences(cohort_id, Scope.ROTATION, pk, entry)) for pk, slug in rotations
+    ] + [(UNPLACED_KEY, data.presences(cohort_id, Scope.UNPLACED, None, entry))]
+    whole = data.presences(cohort_id, Scope.COHORT, None, entry)
+    cells = tuple(make(entry, found) for _key, found in groups)
+    row = suppress([Row(cells, make(entry, whole))], k=k).rows[0]
+    stored = {COHORT_KEY: cell_json(row.total)}
+    stored.update({key: cell_json(c) for (key, _f), c in zip(groups, row.cells, strict=True)})
+    return whole, row, stored
+
+
+def publish_week(school: School, week: date) -> Release | None:
+    """Publish one week's tables for every cohort of the school; None if already published.
+
+    Week tables need no differencing guard: figures of different weeks, or of different
+    measures, draw on different answers, and a survey's answers are kept out of the weekly
+    cells (`checkins.rollups`), so no other product shares a week's answers. Inside a table,
+    complementary suppression stops subtraction."""
+    key = week.isoformat()
+    with transaction.atomic():
+        School.objects.select_for_update().filter(pk=school.pk).first()
+        if Release.objects.filter(school=school, kind=Release.Kind.WEEK, key=key).exists():
+            return None
+        k = k_for(school)
+        counted = dict(counted_enrollments(school).values_list("student_id", "cohort_id"))
+        enrolled = Counter(counted.values())
+        data = _WeekMembers(school, week, {member_key(student_id) for student_id in counted})
+        rotations = list(Rotation.objects.order_by("position").values_list("pk", "slug"))
+        release = Release.objects.create(
+            school=school,
+            kind=Release.Kind.WEEK,
+            key=key,
+            starts_on=week,
+            ends_on=week + timedelta(days=6),
+        )
+
+        def table(cohort_id: int, name: str, cells: dict) -> PublishedTable:
+            return PublishedTable(
+                release=release, cohort_id=cohort_id, table=name, week=week, cells=cells
+            )
+
+        tables: list[PublishedTable] = []
+        for cohort_id in sorted(data.cohorts | set(enrolled)):
+            for entry in CHARTED_MEASURES:
+                whole, row, stored = _week_row(entry, data, cohort_id, rotations, k)
+                if not whole:
+                    continue
+                tables.append(table(cohort_id, entry.key, stored))
+                if entry.bands:
+                    found = whole
+                    cells = suppress([Row(tuple(band_cells(entry, found)), row.total)], k=k)
+                    band_row = cells.rows[0]
+                    stored = {COHORT_KEY: cell_json(band_row.total)}
+                    stored.update(
+                        {b: cell_json(c) for b, c in zip(entry.bands, band_row.cells, strict=True)}
+                    )
+                    tables.append(table(cohort_id, f"bands:{entry.key}", stored))
+            active = len(data.by_cell.get((cohort_id, Scope.COHORT, None, CHECKIN_SOURCE), {}))
+            rate = participation_cell(active, enrolled[cohort_id])
+            shown = suppress([Row((), rate)], k=k).rows[0].total
+            tables.append(
+                table(
+                    cohort_id,
+                    PARTICIPATION,
+                    {COHORT_KEY: cell_json(shown), "enrolled": {"n": enrolled[cohort_id]}},
+                )
+            )
+        PublishedTable.objects.bulk_create(tables, batch_size=500)
+    return release
+
+
+def first_week(school: School) -> date | None:
+    from .models import Campaign
+
+    found = [
+        RollupCell.objects.filter(school=school).aggregate(first=Min("week"))["first"],
+        Campaign.objects.filter(school=school).aggregate(first=Min("closes_on"))["first"],
+    ]
+    found = [week_of(day) for day in found if day is not None]
+    return min(found) if found else None
+
+
+def publish_due(school: School, *, today: date) -> int:
+    """Publish every release due by `today` that is not yet published, oldest first: each
+    week, then the campaigns whose window ends in it. Returns how many were published.
+
+    Cheap when nothing is due (one indexed read: weeks are published in order, each with its
+    campaigns, so the last due week's release says everything before it is out), so every
+    staff page may call it."""
+    last = last_publishable_week(today)
+    weeks = Release.objects.filter(school=school, kind=Release.Kind.WEEK)
+    if weeks.filter(key=last.isoformat()).exists():
+        return 0
+    from .campaign_releases import publish_campaign
+    from .models import Campaign
+
+    published = 0
+    start = first_week(school)
+    if start is not None and start <= last:
+        done = set(weeks.values_list("key", flat=True))
+        campaigns = defaultdict(list)
+        closing = Campaign.objects.filter(school=school, closes_on__lte=last + timedelta(days=6))
+        for campaign in closing:
+            campaigns[week_of(campaign.closes_on)].append(campaign)
+        week = start
+        while week <= last:
+            if week.isoformat() not in done:
+                published += publish_week(school, week) is not None
+            for campaign in sorted(campaigns.get(week, []), key=lambda c: (c.opens_on, c.pk)):
+                published += publish_campaign(campaign) is not None
+            week += timedelta(weeks=1)
+    return published
+
+
+def published_tables(cohort: Cohort, table: str, weeks: Sequence[date]) -> dict[date, dict]:
+    """The stored cells of one table of a cohort, by week."""
+    if not weeks:
+        return {}
+    rows = PublishedTable.objects.filter(
+        cohort=cohort, table=table, week__gte=min(weeks), week__lte=max(weeks)
+    ).values_list("week", "cells")
+    return dict(rows)
+
+
+def published_weeks(school: School, weeks: Sequence[date]) -> set[date]:
+    keys = [week.isoformat() for week in weeks]
+    found = Release.objects.filter(school=school, kind=Release.Kind.WEEK, key__in=keys)
+    return set(found.values_list("starts_on", flat=True))

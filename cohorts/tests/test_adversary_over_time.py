@@ -1,0 +1,252 @@
+"""The adversary across products and across time (issue #19): a staff member saves every
+figure they can reach over HTTP, waits for something to change (a deletion, a late answer, a
+new sign-up, a survey), fetches everything again and subtracts. Nothing already shown may
+move, and no two figures may isolate fewer than K students.
+"""
+
+import csv
+import io
+import random
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from accounts.data_ownership import delete_account
+from accounts.models import User
+from cohorts.campaign_releases import publish_campaign
+from cohorts.guard import differ_safely
+from cohorts.measures import CHARTED_MEASURES, SCREENING_MEASURES
+from cohorts.models import Campaign, CampaignResponse, Population, PublishedTable, RollupCell
+from cohorts.publishing import publish_due
+from conftest import with_totp
+
+from .campaign_factories import answer, past_campaign
+from .factories import add_all, checkin_observations, enroll, random_phq9, weeks_ago
+
+pytestmark = pytest.mark.django_db
+K = 10
+API = "/api/school"
+
+
+def staff_view(client, cohort) -> dict:
+    """Everything a staff member can fetch about a cohort, as they would save it."""
+    saved = {}
+    for entry in CHARTED_MEASURES:
+        for weeks in (8, 26):
+            data = client.get(
+                f"{API}/cohorts/{cohort.pk}/trend", {"measure": entry.key, "weeks": weeks}
+            ).json()
+            saved[("trend", entry.key, weeks)] = data["weeks"][:-1]  # the current week aside
+    for entry in SCREENING_MEASURES:
+        if entry.bands:
+            data = client.get(
+                f"{API}/cohorts/{cohort.pk}/bands", {"measure": entry.key, "weeks": 8}
+            ).json()
+            saved[("bands", entry.key)] = data["weeks"][:-1]
+    participation = client.get(f"{API}/cohorts/{cohort.pk}/participation").json()
+    saved["participation"] = participation["weeks"][:-1]
+    export = client.get("/school/export.csv", {"cohort": cohort.pk, "weeks": 8}).content.decode()
+    saved["export"] = sorted(
+        tuple(row.values())
+        for row in csv.DictReader(io.StringIO(export))
+        if row["week_starting"] != str(weeks_ago(cohort, 0, 0))
+    )
+    for campaign in client.get(f"{API}/campaigns").json():
+        detail = client.get(f"{API}/campaigns/{campaign['id']}").json()
+        if detail["state"] == "published":
+            saved[("campaign", campaign["id"])] = detail
+    return saved
+
+
+def a_school_term(cohort, rng: random.Random, students: int = 24) -> list[int]:
+    """Three past weeks of check-ins (one a week: integer totals, the easiest to subtract)
+    and screenings for a cohort."""
+    ids = enroll(cohort, students)
+    observations = []
+    for student in ids:
+        for weeks in (1, 2, 3):
+            day = weeks_ago(cohort, weeks, rng.randrange(7))
+            observations += checkin_observations(cohort, student, day, None, rng)
+            observations.append(random_phq9(cohort, student, day, None, rng))
+    add_all(observations)
+    return ids
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    with_totp(staff)
+    client.force_login(staff)
+    return client
+
+
+def test_a_deletion_moves_no_published_figure(staff_client, cohort):
+    ids = a_school_term(cohort, random.Random(7))
+    before = staff_view(staff_client, cohort)
+
+    delete_account(user=User.objects.get(pk=ids[0]))
+    after = staff_view(staff_client, cohort)
+
+    assert after == before
+    assert any(
+        row["total"]["shown"] for key, rows in before.items() if key[0] == "trend" for row in rows
+    )  # there were figures to subtract from
+
+
+def test_late_answers_and_new_sign_ups_move_no_published_figure(staff_client, cohort):
+    rng = random.Random(8)
+    a_school_term(cohort, rng)
+    before = staff_view(staff_client, cohort)
+
+    # Answers arrive for weeks already published (a rebuild, a clock skew, an offline queue),
+    # and eleven new students join and answer.
+    late = enroll(cohort, 11, prefix="late")
+    add_all(
+        [
+            obs
+            for student in late
+            for obs in checkin_observations(cohort, student, weeks_ago(cohort, 1), None, rng)
+        ]
+    )
+    after = staff_view(staff_client, cohort)
+
+    assert after == before
+
+
+def test_campaign_minus_report_isolates_nobody(staff_client, cohort):
+    """One student answered the "before" survey only: the before survey's published mean
+    minus the report's "before" side would be their score. The report is withheld."""
+    before = past_campaign(cohort, instrument="phq9", ended_days_ago=60)
+    after = past_campaign(cohort, instrument="phq9", ended_days_ago=9)
+    students = enroll(cohort, 40)  # 10 of them never answer: response rates can be shown
+    rng = random.Random(9)
+    for student in students[:20]:
+        answer(before, student, rng.randint(0, 27))
+        answer(after, student, rng.randint(0, 27))
+    answer(before, students[20], 21)  # the student the adversary wants
+    publish_due(cohort.school, today=weeks_ago(cohort, 0, 0))
+    first = staff_client.get(f"{API}/campaigns/{before.pk}").json()
+    assert first["mean"]["shown"] and first["mean"]["students"] == 21
+
+    html = staff_client.get(
+        reverse("cohort_report"), {"before": before.pk, "after": after.pk}
+    ).content.decode()
+
+    assert "would differ from a published figure by fewer than 10 students" in html
+    assert "average change was" not in html
+
+
+def test_a_report_whose_sides_match_their_surveys_is_shown(staff_client, cohort):
+    before = past_campaign(cohort, instrument="phq9", ended_days_ago=60)
+    after = past_campaign(cohort, instrument="phq9", ended_days_ago=9)
+    students = enroll(cohort, 40)
+    rng = random.Random(10)
+    for student in students[:25]:
+        answer(before, student, rng.randint(0, 27))
+        answer(after, student, rng.randint(0, 27))
+
+    html = staff_client.get(
+        reverse("cohort_report"), {"before": before.pk, "after": after.pk}
+    ).content.decode()
+
+    assert "average change was" in html
+    assert Population.objects.filter(label__startswith="report").count() == 2
+
+
+def test_survey_answers_stay_out_of_the_weekly_figures(client, student, cohort):
+    """A survey window that cuts a week cannot be subtracted from that week: the survey's
+    answers are counted in the survey only."""
+    campaign = Campaign.objects.create(
+        school=cohort.school,
+        cohort=cohort,
+        instrument="gad7",
+        opens_on=weeks_ago(cohort, 0, 0) - timedelta(days=1),
+        closes_on=weeks_ago(cohort, 0, 0) + timedelta(days=5),
+        message="Two minutes.",
+    )
+    client.force_login(student)
+
+    response = client.post(
+        "/api/screenings",
+        {"instrument": "gad7", "answers": [3, 3, 3, 3, 3, 3, 1], "submission_key": "k1"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert CampaignResponse.objects.filter(campaign=campaign).count() == 1
+    assert not RollupCell.objects.filter(source="screen:gad7").exists()
+
+
+def test_a_cell_where_everyone_answered_alike_is_withheld(staff_client, cohort):
+    ids = enroll(cohort, 12)
+    rng = random.Random(11)
+    observations = []
+    for student in ids:
+        for obs in checkin_observations(cohort, student, weeks_ago(cohort, 1), None, rng):
+            if obs.measure == "stress":
+                obs = obs.__class__(**{**obs.__dict__, "value": 5.0})
+            if obs.measure == "therapy":
+                obs = obs.__class__(**{**obs.__dict__, "value": 1.0})
+            observations.append(obs)
+    add_all(observations)
+
+    stress = staff_client.get(f"{API}/cohorts/{cohort.pk}/trend", {"measure": "stress"}).json()[
+        "weeks"
+    ][-2]["total"]
+    therapy = staff_client.get(f"{API}/cohorts/{cohort.pk}/trend", {"measure": "therapy"}).json()[
+        "weeks"
+    ][-2]["total"]
+    mood = staff_client.get(f"{API}/cohorts/{cohort.pk}/trend", {"measure": "mood"}).json()
+
+    assert not stress["shown"] and "same answer" in stress["reason"]
+    assert not therapy["shown"] and "one side" in therapy["reason"]
+    assert mood["weeks"][-2]["total"]["shown"]  # varied answers of 12 students are shown
+
+
+def test_every_share_counts_students_not_check_ins(staff_client, cohort):
+    """25 students check in every day; 12 of them went to therapy on one day of the week. The
+    share is 12 students of 25, not 12 check-ins of 175."""
+    ids = enroll(cohort, 25)
+    rng = random.Random(12)
+    observations = []
+    for n, student in enumerate(ids):
+        for weekday in range(7):
+            for obs in checkin_observations(
+                cohort, student, weeks_ago(cohort, 1, weekday), None, rng
+            ):
+                if obs.measure == "therapy":
+                    obs = obs.__class__(**{**obs.__dict__, "value": float(n < 12 and weekday == 3)})
+                observations.append(obs)
+    add_all(observations)
+
+    therapy = staff_client.get(f"{API}/cohorts/{cohort.pk}/trend", {"measure": "therapy"}).json()[
+        "weeks"
+    ][-2]["total"]
+
+    assert therapy["shown"] and therapy["students"] == 25
+    assert therapy["value"] == pytest.approx(12 / 25)
+
+
+def test_published_populations_of_overlapping_answers_differ_by_zero_or_k(staff_client, cohort):
+    rng = random.Random(13)
+    students = enroll(cohort, 60)
+    campaigns = [
+        past_campaign(cohort, instrument="phq9", ended_days_ago=days) for days in (90, 60, 30, 9)
+    ]
+    for campaign in campaigns:
+        for student in rng.sample(students, rng.randint(15, 45)):
+            answer(campaign, student, rng.randint(0, 27))
+    for before, after in zip(campaigns, campaigns[1:], strict=False):
+        staff_client.get(reverse("cohort_report"), {"before": before.pk, "after": after.pk})
+    for campaign in campaigns:
+        publish_campaign(campaign)  # already published: nothing happens
+
+    populations = list(Population.objects.all())
+    for i, first in enumerate(populations):
+        for second in populations[i + 1 :]:
+            overlap = first.starts_on <= second.ends_on and second.starts_on <= first.ends_on
+            if first.source == second.source and overlap:
+                assert differ_safely(
+                    frozenset(first.tags.split(",")), frozenset(second.tags.split(",")), k=K
+                ), (first.label, second.label)
+    assert PublishedTable.objects.filter(table="campaign").count() == 4
