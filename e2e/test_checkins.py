@@ -51,7 +51,7 @@ def test_phq9_with_item_9_shows_the_crisis_screen_in_the_same_response(page, stu
     page.goto("/screenings/phq9/")
 
     groups = page.locator("fieldset")
-    expect(groups).to_have_count(9)
+    expect(groups).to_have_count(10)  # nine scored items, then the optional difficulty question
     for index in range(8):
         groups.nth(index).get_by_label("Not at all").check()
     groups.nth(8).get_by_label("Several days").check()
