@@ -61,7 +61,9 @@ api = WellRoundedAPI(
         "A student's own data. Authenticate with the session cookie (plus CSRF token) or a "
         "personal token: `Authorization: Bearer wr_...`."
     ),
-    auth=[SessionAuth(), PersonalTokenAuth()],
+    # The token first: a request that carries one is authenticated by it alone, without the
+    # session's CSRF check (which would otherwise refuse it before the token is tried).
+    auth=[PersonalTokenAuth(), SessionAuth()],
     urls_namespace="api",
 )
 api.add_router("/me", accounts_router)
