@@ -140,5 +140,17 @@ class ScreeningForm(forms.Form):
                 widget=forms.RadioSelect,
             )
 
+    def clean(self):
+        if "submission_key" in self.errors:
+            # The hidden key came back changed or missing: nothing can be saved under it.
+            # Say so, and give the form a fresh key so the student can simply send it again.
+            self.data = self.data.copy()
+            self.data["submission_key"] = uuid.uuid4().hex
+            raise forms.ValidationError(
+                "This form came back changed, so nothing was saved. Check your answers and "
+                "send it again."
+            )
+        return super().clean()
+
     def answers(self) -> list[int | None]:
         return [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.items]

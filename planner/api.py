@@ -5,8 +5,9 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictInt
 
-from schools.api_types import ErrorOut, IsoDate, require_student
+from schools.api_types import ErrorOut, IsoDate, LocalTime, require_student
 
 from . import ics, selectors, services
 
@@ -55,11 +56,11 @@ class PrefsOut(Schema):
 
 class PrefsIn(Schema):
     sleep_hours: Decimal = Field(..., ge=4, le=12, max_digits=3, decimal_places=1)
-    quiet_start: time | None = None
-    quiet_end: time | None = None
+    quiet_start: LocalTime | None = None
+    quiet_end: LocalTime | None = None
     timezone: str = Field("", max_length=64)
     email_reminders: bool = False
-    reminders_per_day: int = Field(1, ge=1, le=5)
+    reminders_per_day: StrictInt = Field(1, ge=1, le=5)
     weekly_nudge: bool = True
 
 

@@ -368,6 +368,9 @@ def update_prefs(*, student, **changes) -> PlannerPrefs:
             raise ValidationError(
                 {"timezone": "Unknown time zone: use a name like America/Chicago."}
             ) from None
+    for name in ("quiet_start", "quiet_end"):
+        if getattr(changes.get(name), "tzinfo", None) is not None:
+            raise ValidationError({name: "Give a time of day without an offset, like 22:00."})
     for name, value in changes.items():
         setattr(prefs, name, "" if value is None and name == "timezone" else value)
     if (prefs.quiet_start is None) != (prefs.quiet_end is None):
