@@ -235,24 +235,38 @@ def add_template(*, student, template: str, first_day: date, last_day: date) -> 
     return {"added": len(new), "removed_blocks": removed}
 
 
-@transaction.atomic
-def import_calendar(*, student, data: bytes | str, today: date | None = None) -> dict:
+def import_calendar(
+    *,
+    student,
+    data: bytes | str,
+    today: date | None = None,
+    seconds: float = ics.PARSE_SECONDS,
+) -> dict:
     """Import an .ics export: every occurrence in the next 120 days, all or nothing.
+
+    The file is read and its repeats expanded first, outside any transaction and within
+    `seconds` (ics.PARSE_SECONDS in a request); only then are the rows written, in one short
+    transaction, so no calendar holds the database's write lock while it is being read.
 
     Occurrences already imported (same UID and RECURRENCE-ID) are updated, not duplicated;
     occurrences of the file's UIDs imported before but gone from it now (an EXDATE added, an
     occurrence deleted) are removed; accepted blocks the new times overlap are removed.
     Returns {"added": n, "updated": n, "removed": n, "removed_blocks": n}."""
-    enrollment = enrollment_for(student)
     zone = zone_of(student)
     today = today or timezone.localdate(timezone=zone)
-    occurrences = ics.parse_calendar(data, zone, today)
+    occurrences = ics.parse_within_budget(data, zone, today, seconds=seconds)
     for occurrence in occurrences:
         if occurrence.end - occurrence.start > timedelta(days=14):
             raise ics.CalendarError(
                 f"An entry starting {occurrence.start:%d %b %Y} lasts over two weeks; "
                 "remove it (a whole rotation is not a shift) and import again."
             )
+    return _write_import(student, occurrences, zone, today)
+
+
+@transaction.atomic
+def _write_import(student, occurrences: list[ics.Occurrence], zone, today: date) -> dict:
+    enrollment = enrollment_for(student)
     keyed = {}
     for occurrence in occurrences:
         if occurrence.uid:
