@@ -7,6 +7,7 @@ One error shape everywhere: `{"detail": "...", "errors": {"field": ["message", .
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.http.request import RawPostDataException
+from django.utils.cache import add_never_cache_headers
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -37,6 +38,15 @@ ERROR_RESPONSES = {
 
 
 class WellRoundedAPI(NinjaAPI):
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        """Every answer is someone's own data (or an error about it): like the personal
+        pages, never kept by a browser or a shared cache."""
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        add_never_cache_headers(response)
+        return response
+
     def get_openapi_schema(self, *args, **kwargs):
         """Document the one error shape on every operation, since any of them can answer it."""
         schema = super().get_openapi_schema(*args, **kwargs)

@@ -256,3 +256,24 @@ def test_a_nul_character_in_a_path_is_not_found(api, method, path):
 
     assert response.status_code in {404, 422}
     assert_error_shape(response, response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/me", None),
+        ("get", "/api/checkins", None),
+        ("get", "/api/screenings/999999", None),  # an error is personal too
+        ("post", "/api/habits", {"name": "Run", "per_week": 3}),
+        ("put", "/api/screenings/schedule/who5", "[]"),
+    ],
+)
+def test_personal_api_answers_are_never_stored_by_a_cache(api, method, path, body):
+    response = api.get(path) if body is None else send(api, method, path, body)
+
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_an_unauthenticated_answer_is_not_stored_either():
+    assert "no-store" in Client().get("/api/me")["Cache-Control"]
