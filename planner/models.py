@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -92,6 +93,9 @@ class PlannerPrefs(models.Model):
     # sha256 of the feed token: a database dump does not hand out working feed URLs.
     feed_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     feed_created_at = models.DateTimeField(null=True, blank=True)
+    # What an unsubscribe link names instead of the student's id: random, so a link read by
+    # someone else says nothing about whose it is.
+    unsubscribe_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     def __str__(self) -> str:
         return f"planner prefs of {self.student_id}"
