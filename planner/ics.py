@@ -351,9 +351,9 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def fetch_calendar(url: str) -> bytes:
-    """GET an https calendar export: port 443 only, FETCH_DEADLINE seconds in all, at most
-    MAX_BYTES, no redirects."""
+def check_calendar_url(url: str):
+    """The link's parts, if it is one we would fetch (checked again, with its address, by
+    fetch_calendar): so a link that cannot work is refused at once, not by the worker."""
     parts = urlsplit(url.strip())
     if parts.scheme != "https" or not parts.hostname:
         raise CalendarError("Use an https:// calendar link (webcal:// links: change to https://).")
@@ -365,6 +365,13 @@ def fetch_calendar(url: str) -> bytes:
         port = -1
     if port not in (None, 443):
         raise CalendarError("Use a standard https:// link (no port number after the address).")
+    return parts
+
+
+def fetch_calendar(url: str) -> bytes:
+    """GET an https calendar export: port 443 only, FETCH_DEADLINE seconds in all, at most
+    MAX_BYTES, no redirects."""
+    parts = check_calendar_url(url)
     deadline = monotonic() + FETCH_DEADLINE
     address = _public_address(parts.hostname)
     connection = _PinnedHTTPSConnection(parts.hostname, address, 443)
