@@ -69,6 +69,10 @@ class CalendarError(ValueError):
     """A calendar that cannot be imported; the message says what to do."""
 
 
+class TooComplex(CalendarError):
+    """Not read within the time allowed: the worker, with more time, may still read it."""
+
+
 @dataclass(frozen=True)
 class Occurrence:
     uid: str
@@ -275,10 +279,10 @@ def parse_within_budget(
     sender.close()
     try:
         if not receiver.poll(seconds):
-            raise CalendarError(TOO_COMPLEX.format(seconds=seconds))
+            raise TooComplex(TOO_COMPLEX.format(seconds=seconds))
         outcome, payload = receiver.recv()
     except EOFError:  # the child died: out of memory or out of CPU time
-        raise CalendarError(TOO_COMPLEX.format(seconds=seconds)) from None
+        raise TooComplex(TOO_COMPLEX.format(seconds=seconds)) from None
     finally:
         receiver.close()
         child.kill()

@@ -185,17 +185,14 @@ def schedule_import(request):
                 raise ValidationError(
                     {"file": "That calendar is larger than 1 MB. Export a shorter range."}
                 )
-            if upload is None or upload.size > imports.INLINE_BYTES:
+            data = upload.read() if upload is not None else b""
+            if upload is None or len(data) > imports.INLINE_BYTES:
                 # A link or a large file: the worker imports it; the page shows the outcome.
-                imports.queue_calendar_import(
-                    student=request.user, data=upload.read() if upload else b"", url=url or ""
-                )
-                messages.info(
-                    request,
-                    "Importing your calendar: the result will appear here in a moment.",
-                )
-                return redirect("planner_schedule")
-            result = services.import_calendar(student=request.user, data=upload.read())
+                return _queue_import(request, data=data, url=url or "")
+            try:
+                result = services.import_calendar(student=request.user, data=data)
+            except ics.TooComplex:
+                return _queue_import(request, data=data)  # not read in a request's time
         except ics.CalendarError as error:
             form.add_error("file" if upload is not None else "url", str(error))
         except ValidationError as error:
@@ -210,6 +207,12 @@ def schedule_import(request):
             return redirect("planner")
     zone = services.zone_of(request.user)
     return _schedule_page(request, _upcoming(request, zone), zone, import_form=form)
+
+
+def _queue_import(request, *, data: bytes = b"", url: str = ""):
+    imports.queue_calendar_import(student=request.user, data=data, url=url)
+    messages.info(request, "Importing your calendar: the result will appear here in a moment.")
+    return redirect("planner_schedule")
 
 
 def _removed_note(count: int) -> str:

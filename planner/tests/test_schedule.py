@@ -205,3 +205,24 @@ def test_deleting_an_entry_and_not_a_classmates(client, student, classmate):
     client.force_login(classmate)
     assert client.post(reverse("planner_event_delete", args=[theirs.pk])).status_code == 302
     assert not ScheduleEvent.objects.exists()
+
+
+def test_a_file_not_read_within_a_request_goes_to_the_worker(
+    client, student, monkeypatch, django_capture_on_commit_callbacks
+):
+    def too_slow(*args, **kwargs):
+        raise ics.TooComplex("too complex")
+
+    client.force_login(student)
+    with open("e2e/data/call_week.ics", "rb") as sample:
+        upload = SimpleUploadedFile("call.ics", sample.read(), content_type="text/calendar")
+    monkeypatch.setattr(ics, "parse_within_budget", too_slow)
+
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(reverse("planner_schedule_import"), {"import-file": upload})
+
+    assert response["Location"] == reverse("planner_schedule") and len(queued) == 1
+    monkeypatch.undo()  # the worker, with its longer budget, reads it
+    job = CalendarImport.objects.get(student=student)
+    assert imports.run_calendar_import(import_id=job.pk) == "done"
+    assert ScheduleEvent.objects.filter(student=student, source="import").exists()
