@@ -293,23 +293,21 @@ def _write_import(student, occurrences, rows: dict, zone, today: date) -> dict:
     _check_no_overlapping_shifts(
         student, [(o.kind, o.start, o.end) for o in every], zone, replacing=[*replacing, *vanished]
     )
-    added, updated = [], []
+    added, updated, changed = [], [], []
     for key, occurrence in keyed.items():
         event = existing.get(key)
         if event is None:
             added.append(rows[id(occurrence)])
-        else:
-            event.kind, event.starts_at, event.ends_at, event.all_day = (
-                occurrence.kind,
-                occurrence.start,
-                occurrence.end,
-                occurrence.all_day,
-            )
-            updated.append(event)
+            continue
+        new = (occurrence.kind, occurrence.start, occurrence.end, occurrence.all_day)
+        if (event.kind, event.starts_at, event.ends_at, event.all_day) != new:
+            event.kind, event.starts_at, event.ends_at, event.all_day = new
+            changed.append(event)  # only these are written: a re-import is mostly unchanged
+        updated.append(event)
     added += [rows[id(o)] for o in unkeyed]
     ScheduleEvent.objects.filter(pk__in=vanished).delete()
     ScheduleEvent.objects.bulk_create(added)
-    ScheduleEvent.objects.bulk_update(updated, ["kind", "starts_at", "ends_at", "all_day"])
+    ScheduleEvent.objects.bulk_update(changed, ["kind", "starts_at", "ends_at", "all_day"])
     removed_blocks = _drop_blocks_under(student, [(o.start, o.end) for o in every])
     return {
         "added": len(added),

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from checkins.models import CheckIn
 from checkins.services import record_checkin
@@ -126,3 +127,19 @@ def test_the_budget_reads_calendars_in_a_child_and_returns_typed_occurrences():
     [occurrence] = ics.parse_within_budget(data, ics.ZoneInfo("UTC"), TODAY)
 
     assert occurrence.uid == "a@x" and isinstance(occurrence.start, datetime)
+
+
+@pytest.mark.django_db
+def test_reimporting_an_unchanged_calendar_writes_no_rows(student):
+    data = calendar(
+        event("a@x", ":20261124T080000Z", ":20261124T170000Z", "Ward shift"),
+        event("b@x", ":20261125T080000Z", ":20261125T170000Z", "Ward shift"),
+    )
+    services.import_calendar(student=student, data=data, today=TODAY)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = services.import_calendar(student=student, data=data, today=TODAY)
+
+    assert again["updated"] == 2 and again["added"] == 0
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert not [w for w in writes if "planner_scheduleevent" in w]
