@@ -277,3 +277,18 @@ def test_personal_api_answers_are_never_stored_by_a_cache(api, method, path, bod
 
 def test_an_unauthenticated_answer_is_not_stored_either():
     assert "no-store" in Client().get("/api/me")["Cache-Control"]
+
+
+def test_the_screening_form_sent_again_with_other_answers_says_so(client, student):
+    client.force_login(student)
+    first = {f"item_{n}": "3" for n in range(1, 6)}
+    client.post("/screenings/who5/", {**first, "submission_key": "back-button"})
+
+    page = client.post(
+        "/screenings/who5/", {**first, "item_1": "5", "submission_key": "back-button"}
+    )
+
+    assert page.status_code == 200
+    assert "already sent with other answers" in page.content.decode()
+    assert page.context["form"]["submission_key"].value() != "back-button"
+    assert ScreeningResponse.objects.filter(student=student).count() == 1
