@@ -55,6 +55,18 @@ def account_rows(user: User) -> Row:
     }
 
 
+# A cell a spreadsheet would run as a formula (=HYPERLINK(...), +, -, @) or whose leading
+# tab or carriage return hides one: OWASP's "CSV injection" characters.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text as a spreadsheet shows it, never runs it: a leading ' makes a formula plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[Row]) -> str:
     out = io.StringIO()
     columns = list(dict.fromkeys(key for row in rows for key in row))
@@ -62,7 +74,10 @@ def _csv(rows: list[Row]) -> str:
     writer.writeheader()
     for row in rows:
         writer.writerow(
-            {k: json.dumps(v) if isinstance(v, list | dict) else _plain(v) for k, v in row.items()}
+            {
+                k: spreadsheet_safe(json.dumps(v) if isinstance(v, list | dict) else _plain(v))
+                for k, v in row.items()
+            }
         )
     return out.getvalue()
 

@@ -1,29 +1,58 @@
-"""Personal API tokens: shown once, stored only as a SHA-256 hash, revocable."""
+"""Personal API tokens: shown once, stored only as a SHA-256 hash, revocable.
+
+A request carrying `Authorization: Bearer wr_...` is authenticated by the token alone and is
+not subject to CSRF: a browser never attaches that header on its own, so a forged cross-site
+request cannot carry it. Session requests (the cookie a browser does attach) keep the CSRF check.
+"""
 
 import hashlib
 import secrets
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from ninja.security import HttpBearer
+
+from schools.selectors import needs_mfa
 
 from .models import PersonalToken
 
 PREFIX = "wr_"
 LAST_USED_PRECISION = timedelta(minutes=1)
+MAX_TOKENS = 20
+STAFF_WITHOUT_MFA = "Staff tokens need two-factor authentication: set up an authenticator first."
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def has_second_factor(user) -> bool:
+    return user.authenticator_set.filter(type="totp").exists()
+
+
+def may_hold_tokens(user) -> bool:
+    """Staff reach school-wide data, so their tokens need what their sign-in needs: a TOTP."""
+    return not needs_mfa(user) or has_second_factor(user)
+
+
 def create_token(*, user, name: str) -> tuple[PersonalToken, str]:
     """Return the stored token and its secret, which is never stored or shown again."""
+    if not may_hold_tokens(user):
+        raise ValidationError(STAFF_WITHOUT_MFA)
+    if PersonalToken.objects.filter(user=user).count() >= MAX_TOKENS:
+        raise ValidationError(f"You already have {MAX_TOKENS} tokens: revoke one first.")
     secret = PREFIX + secrets.token_urlsafe(32)
     record = PersonalToken.objects.create(
         user=user, name=name.strip()[:80] or "API token", key_hash=hash_token(secret)
     )
     return record, secret
+
+
+def revoke_token(*, user, token_id: int) -> bool:
+    """Delete one of the user's tokens; another user's token id changes nothing."""
+    deleted, _ = PersonalToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
 
 
 class PersonalTokenAuth(HttpBearer):
@@ -37,6 +66,8 @@ class PersonalTokenAuth(HttpBearer):
         )
         if record is None:
             return None
+        if not may_hold_tokens(record.user):
+            raise PermissionDenied(STAFF_WITHOUT_MFA)
         now = timezone.now()
         if record.last_used_at is None or now - record.last_used_at >= LAST_USED_PRECISION:
             # To the minute: a write (and, on PostgreSQL, a flush to disk) on every answer

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictInt
 
 import instruments
 from schools.api_types import ErrorOut, IsoDate, require_student
@@ -28,13 +29,13 @@ Scale = Field(..., ge=1, le=5)
 
 
 class CheckInIn(Schema):
-    mood: int = Scale
-    stress: int = Scale
-    energy: int = Scale
+    mood: StrictInt = Scale
+    stress: StrictInt = Scale
+    energy: StrictInt = Scale
     sleep_hours: Decimal = Field(..., ge=0, le=16, max_digits=3, decimal_places=1)
-    sleep_quality: int = Scale
-    loneliness: int = Scale
-    purpose: int = Scale
+    sleep_quality: StrictInt = Scale
+    loneliness: StrictInt = Scale
+    purpose: StrictInt = Scale
     ate_well: bool = False
     moved: bool = False
     rested: bool = False
@@ -73,7 +74,7 @@ class CheckInSavedOut(CheckInOut):
 
 class ScreeningIn(Schema):
     instrument: str = Field(..., max_length=40)
-    answers: list[int | None] = Field(..., max_length=50)
+    answers: list[StrictInt | None] = Field(..., max_length=50)
     submission_key: str | None = Field(
         None,
         min_length=1,
@@ -111,7 +112,7 @@ class InstrumentOut(Schema):
 
 
 class ScheduleIn(Schema):
-    every_days: int | None = Field(None, ge=7, le=365)
+    every_days: StrictInt | None = Field(..., ge=7, le=365)
 
 
 class ScheduleOut(Schema):

@@ -142,5 +142,21 @@ class ScreeningForm(forms.Form):
                 help_text="" if item.scored else "Optional. It is not part of the score.",
             )
 
+    def clean(self):
+        if "submission_key" in self.errors:
+            # The hidden key came back changed or missing: nothing can be saved under it.
+            self.refuse_key(
+                "This form came back changed, so nothing was saved. Check your answers and "
+                "send it again."
+            )
+        return super().clean()
+
+    def refuse_key(self, message: str) -> None:
+        """Say why the submission was not saved, above the form, and give the form a fresh
+        key so the student can simply send it again."""
+        self.data = self.data.copy()
+        self.data["submission_key"] = uuid.uuid4().hex
+        self.add_error(None, message)
+
     def answers(self) -> list[int | None]:
         return [self.cleaned_data.get(f"item_{item.number}") for item in self.instrument.questions]

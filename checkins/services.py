@@ -183,6 +183,12 @@ def record_screening(
         student=student, submission_key=submission_key
     ).first()
     if existing is not None:
+        if existing.instrument != instrument.id or existing.answers != list(answers):
+            # A retry repeats its submission exactly; anything else reusing the key is a
+            # different screening, and answering with the first one's result would hide that.
+            raise ValidationError(
+                {"submission_key": "This key was already used for a different screening."}
+            )
         return _outcome(existing, created=False)
     try:
         result = instruments.score(instrument.id, list(answers))

@@ -117,6 +117,14 @@ def screening_take(request, instrument_id: str):
             add_service_errors(form, error)
             if error.show_crisis:
                 crisis = crisis_resources_for(request.enrollment.school)
+        except ValidationError as error:
+            if "submission_key" not in error.message_dict:
+                raise
+            # Sent again (the back button) with other answers: those are a new screening.
+            form.refuse_key(
+                "This form was already sent with other answers, so these were not saved. "
+                "Check them and send again to record them as a new screening."
+            )
         else:
             # The result, and crisis resources when an answer calls for them, come in the
             # same response that saved the answers: no redirect a student could miss.

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictInt
 
 from checkins.services import enrollment_for, local_today
 from schools.api_types import ErrorOut, IsoDate, require_student
@@ -53,13 +54,13 @@ class EnableIn(Schema):
 
 class HabitIn(Schema):
     name: str = Field(..., min_length=1, max_length=60)
-    per_week: int = Field(..., ge=1, le=7)
+    per_week: StrictInt = Field(..., ge=1, le=7)
     target_hours: Decimal | None = Field(None, ge=3, le=12, max_digits=3, decimal_places=1)
 
 
 class HabitPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=60)
-    per_week: int | None = Field(None, ge=1, le=7)
+    per_week: StrictInt | None = Field(None, ge=1, le=7)
     target_hours: Decimal | None = Field(None, ge=3, le=12, max_digits=3, decimal_places=1)
     state: Literal["active", "paused", "archived"] | None = None
 

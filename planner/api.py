@@ -3,12 +3,14 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictInt
 
-from schools.api_types import ErrorOut, IsoDate, require_student
+from schools.api_types import ErrorOut, IsoDate, LocalTime, require_student
 
-from . import ics, selectors, services
+from . import ics, imports, selectors, services
 
 router = Router(tags=["planner"])
 
@@ -42,6 +44,16 @@ class ImportOut(Schema):
     removed_blocks: int = 0  # accepted blocks the new commitments overlapped
 
 
+class QueuedImportOut(Schema):
+    state: Literal["queued", "done", "refused"] = Field(
+        ..., description="queued until the worker has read the calendar"
+    )
+    result: ImportOut | None = None
+    message: str = Field("", description="Why it was not imported (state refused).")
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
 class PrefsOut(Schema):
     sleep_hours: float
     quiet_start: time | None
@@ -55,11 +67,11 @@ class PrefsOut(Schema):
 
 class PrefsIn(Schema):
     sleep_hours: Decimal = Field(..., ge=4, le=12, max_digits=3, decimal_places=1)
-    quiet_start: time | None = None
-    quiet_end: time | None = None
+    quiet_start: LocalTime | None = None
+    quiet_end: LocalTime | None = None
     timezone: str = Field("", max_length=64)
     email_reminders: bool = False
-    reminders_per_day: int = Field(1, ge=1, le=5)
+    reminders_per_day: StrictInt = Field(1, ge=1, le=5)
     weekly_nudge: bool = True
 
 
@@ -153,15 +165,45 @@ def delete_event(request, event_id: int):
 
 @router.post(
     "/import",
-    response={200: ImportOut, 422: ErrorOut},
+    response={200: ImportOut, 202: QueuedImportOut, 422: ErrorOut},
     summary="Import an .ics calendar (next 120 days; all or nothing; re-import updates)",
+    description="A large calendar, or one not read within the request's time, is imported by "
+    "the worker instead: 202, then follow GET /api/planner/import/latest.",
 )
 def import_calendar(request, payload: ImportIn):
     user = student(request)
+    data = payload.ics.encode()
     try:
-        return services.import_calendar(student=user, data=payload.ics)
+        if len(data) > imports.INLINE_BYTES:
+            return Status(202, _import_job(imports.queue_calendar_import(student=user, data=data)))
+        try:
+            return services.import_calendar(student=user, data=data)
+        except ics.TooComplex:
+            return Status(202, _import_job(imports.queue_calendar_import(student=user, data=data)))
     except ics.CalendarError as error:
         raise ValidationError({"ics": str(error)}) from error
+
+
+@router.get(
+    "/import/latest",
+    response={200: QueuedImportOut, 404: ErrorOut},
+    summary="My latest import run by the worker, and its outcome when ready",
+)
+def latest_import(request):
+    job = imports.latest_import(student(request))
+    if job is None:
+        raise Http404
+    return _import_job(job)
+
+
+def _import_job(job) -> dict:
+    return {
+        "state": job.state,
+        "result": job.result,
+        "message": job.message,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
 
 
 def _prefs(prefs) -> dict:

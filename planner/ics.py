@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import multiprocessing
 import re
+import resource
 import socket
 import ssl
 from collections.abc import Iterable
@@ -24,6 +26,9 @@ from . import planning
 MAX_BYTES = 1_000_000
 MAX_EVENTS = 2000
 HORIZON_DAYS = 120
+# Reading a calendar runs in a child process stopped after this long (wall clock and CPU):
+# no file, however its rules are written, can hold a worker longer.
+PARSE_SECONDS = 1.5
 FETCH_TIMEOUT = 5  # per socket operation
 FETCH_DEADLINE = 10  # for the whole fetch: a server dripping bytes cannot hold a worker
 READ_CHUNK = 64 * 1024
@@ -50,8 +55,22 @@ _PATTERNS = [
 ]
 
 
+UNREADABLE = (
+    "Some events in that calendar are malformed (dates or repeat rules we cannot read). "
+    "Export it again from your calendar app."
+)
+TOO_COMPLEX = (
+    "That calendar is too complex to read in {seconds} s (very many events or repeat rules). "
+    "Export only your own schedule for the next four months and try again."
+)
+
+
 class CalendarError(ValueError):
     """A calendar that cannot be imported; the message says what to do."""
+
+
+class TooComplex(CalendarError):
+    """Not read within the time allowed: the worker, with more time, may still read it."""
 
 
 @dataclass(frozen=True)
@@ -131,19 +150,27 @@ def parse_calendar(data: bytes | str, zone: ZoneInfo, start: date) -> list[Occur
             "date range (e.g. the next four months) and try again."
         )
     try:
-        calendar = icalendar.Calendar.from_ical(data)
+        calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except Exception as error:  # icalendar raises ValueError, KeyError, IndexError...
         raise CalendarError(
             "That file is not a calendar we can read (iCalendar, .ics). Export it again from "
             "your calendar app."
         ) from error
-    if getattr(calendar, "name", "") != "VCALENDAR":
+    if not calendars or any(getattr(c, "name", "") != "VCALENDAR" for c in calendars):
         raise CalendarError("That file is not an iCalendar (.ics) calendar.")
+    # A file may hold several calendars one after another (RFC 5545 3.4): read them as one.
+    calendar = calendars[0]
+    for other in calendars[1:]:
+        calendar.subcomponents.extend(other.subcomponents)
     horizon_start = datetime.combine(start, time(), tzinfo=zone)
     horizon_end = horizon_start + timedelta(days=HORIZON_DAYS)
     occurrences: list[Occurrence] = []
     try:
         _check_repeat_rules(calendar)
+        # An event without a start (an iTIP reply, a fragment) has no time to plan around.
+        calendar.subcomponents = [
+            c for c in calendar.subcomponents if c.name != "VEVENT" or "DTSTART" in c
+        ]
         # A one-off event is keyed by its UID alone, so moving it updates it on re-import;
         # occurrences of a series also by their original start (RECURRENCE-ID).
         series = {
@@ -152,24 +179,21 @@ def parse_calendar(data: bytes | str, zone: ZoneInfo, start: date) -> list[Occur
             if c.get("RRULE") or c.get("RDATE") or c.get("RECURRENCE-ID")
         }
         query = recurring_ical_events.of(calendar, components=["VEVENT"])
-        # Lazily, in start order: stop at the horizon or one past the limit, never
-        # materialising a whole (possibly endless) series.
-        for count, event in enumerate(query.after(horizon_start), start=1):
-            if _aware(event["DTSTART"].dt, zone) >= horizon_end:
-                break
-            if count > MAX_EVENTS:
-                raise CalendarError(
-                    f"That calendar has more than {MAX_EVENTS} events in the next "
-                    f"{HORIZON_DAYS} days. Export only your own schedule and try again."
-                )
+        # Only the import window is expanded, so the budget counts occurrences in it: a
+        # daily series begun in 1960 costs what its next 120 days cost. (`after()` would
+        # walk every occurrence since the series began: 80 s for that one.)
+        events = query.between(horizon_start, horizon_end)
+        if len(events) > MAX_EVENTS:
+            raise CalendarError(
+                f"That calendar has more than {MAX_EVENTS} events in the next "
+                f"{HORIZON_DAYS} days. Export only your own schedule and try again."
+            )
+        for event in events:
             occurrences.extend(_occurrences(event, zone, series))
     except CalendarError:
         raise
     except Exception as error:
-        raise CalendarError(
-            "Some events in that calendar are malformed (dates or repeat rules we cannot "
-            "read). Export it again from your calendar app."
-        ) from error
+        raise CalendarError(UNREADABLE) from error
     return occurrences
 
 
@@ -189,9 +213,12 @@ def _occurrences(event, zone: ZoneInfo, series: set[str]) -> list[Occurrence]:
         duration = event.get("DURATION")
         if duration is not None:
             raw_end = raw_start + duration.dt
+        elif all_day:
+            raw_end = raw_start + timedelta(days=1)  # RFC 5545 3.6.1: a DATE start, one day
         else:
-            raw_end = raw_start + (timedelta(days=1) if all_day else timedelta(hours=1))
-    uid = str(event.get("UID", ""))[:255]
+            return []  # a DATE-TIME start alone is a point in time (a deadline): no busy time
+    # PostgreSQL cannot store a NUL; nothing else in a UID matters to us.
+    uid = str(event.get("UID", "")).replace("\x00", "")[:255]
     recurrence = event.get("RECURRENCE-ID")
     original = recurrence.dt if recurrence is not None else raw_start
     if uid not in series:
@@ -219,9 +246,50 @@ def _occurrences(event, zone: ZoneInfo, series: set[str]) -> list[Occurrence]:
         ]
     start = _aware(raw_start, zone).astimezone(zone)
     end = _aware(raw_end, zone).astimezone(zone)
-    if end <= start:
+    if end < start:
         raise CalendarError(f"An event on {start:%d %b %Y} ends before it starts.")
+    if end == start:
+        return []  # a reminder or a deadline: valid, and no busy time
     return [Occurrence(uid, original, kind, start, end, all_day)]
+
+
+def _parse_in_child(sender, data: bytes | str, zone: ZoneInfo, start: date) -> None:
+    # A backstop should the wall-clock kill below be late: the kernel stops the child too.
+    cpu = int(PARSE_SECONDS) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    try:
+        sender.send(("ok", parse_calendar(data, zone, start)))
+    except CalendarError as error:
+        sender.send(("refused", str(error)))
+    except Exception:  # noqa: BLE001 - the parent answers with one clear refusal
+        sender.send(("refused", UNREADABLE))
+    finally:
+        sender.close()
+
+
+def parse_within_budget(
+    data: bytes | str, zone: ZoneInfo, start: date, *, seconds: float = PARSE_SECONDS
+) -> list[Occurrence]:
+    """parse_calendar in a child process, stopped after `seconds`: a hard limit on the time
+    and CPU one calendar can take, whatever its rules. Call it outside any transaction."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_parse_in_child, args=(sender, data, zone, start), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            raise TooComplex(TOO_COMPLEX.format(seconds=seconds))
+        outcome, payload = receiver.recv()
+    except EOFError:  # the child died: out of memory or out of CPU time
+        raise TooComplex(TOO_COMPLEX.format(seconds=seconds)) from None
+    finally:
+        receiver.close()
+        child.kill()
+        child.join()
+    if outcome != "ok":
+        raise CalendarError(payload)
+    return payload
 
 
 # Fetching a calendar URL
@@ -287,9 +355,9 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def fetch_calendar(url: str) -> bytes:
-    """GET an https calendar export: port 443 only, FETCH_DEADLINE seconds in all, at most
-    MAX_BYTES, no redirects."""
+def check_calendar_url(url: str):
+    """The link's parts, if it is one we would fetch (checked again, with its address, by
+    fetch_calendar): so a link that cannot work is refused at once, not by the worker."""
     parts = urlsplit(url.strip())
     if parts.scheme != "https" or not parts.hostname:
         raise CalendarError("Use an https:// calendar link (webcal:// links: change to https://).")
@@ -301,6 +369,13 @@ def fetch_calendar(url: str) -> bytes:
         port = -1
     if port not in (None, 443):
         raise CalendarError("Use a standard https:// link (no port number after the address).")
+    return parts
+
+
+def fetch_calendar(url: str) -> bytes:
+    """GET an https calendar export: port 443 only, FETCH_DEADLINE seconds in all, at most
+    MAX_BYTES, no redirects."""
+    parts = check_calendar_url(url)
     deadline = monotonic() + FETCH_DEADLINE
     address = _public_address(parts.hostname)
     connection = _PinnedHTTPSConnection(parts.hostname, address, 443)

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -92,6 +93,9 @@ class PlannerPrefs(models.Model):
     # sha256 of the feed token: a database dump does not hand out working feed URLs.
     feed_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     feed_created_at = models.DateTimeField(null=True, blank=True)
+    # What an unsubscribe link names instead of the student's id: random, so a link read by
+    # someone else says nothing about whose it is.
+    unsubscribe_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     def __str__(self) -> str:
         return f"planner prefs of {self.student_id}"
@@ -149,3 +153,28 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CalendarImport(models.Model):
+    """An import the task queue runs (a calendar link, or a large file), so no web worker
+    waits for a remote server or a long parse. The file or link is kept only until the
+    worker has read it; the outcome until the student's next import."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Importing"
+        DONE = "done", "Imported"
+        REFUSED = "refused", "Not imported"
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    data = models.BinaryField(blank=True, default=b"")
+    url = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar import {self.pk} ({self.state})"

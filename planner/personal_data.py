@@ -1,6 +1,6 @@
 from accounts.personal_data import PersonalDataset, register
 
-from .models import PlannerPrefs, ProtectedBlock, ReminderSent, ScheduleEvent
+from .models import CalendarImport, PlannerPrefs, ProtectedBlock, ReminderSent, ScheduleEvent
 
 
 def export_events(user) -> list[dict]:
@@ -57,6 +57,19 @@ def export_reminders(user) -> list[dict]:
     ]
 
 
+def export_imports(user) -> list[dict]:
+    return [
+        {
+            "state": i.state,
+            "result": i.result,
+            "message": i.message,
+            "created_at": i.created_at,
+            "finished_at": i.finished_at,
+        }
+        for i in CalendarImport.objects.filter(student=user).defer("data")
+    ]
+
+
 def register_datasets() -> None:
     register(PersonalDataset("planner_events", "your schedule in the planner", export_events))
     register(PersonalDataset("planner_prefs", "your planner preferences", export_prefs))
@@ -65,4 +78,9 @@ def register_datasets() -> None:
     )
     register(
         PersonalDataset("planner_reminders", "the planner emails sent to you", export_reminders)
+    )
+    register(
+        PersonalDataset(
+            "planner_imports", "your latest calendar import and its outcome", export_imports
+        )
     )

@@ -4,6 +4,7 @@ daily limit; every email carries a one-click unsubscribe link that needs no logi
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,15 +23,27 @@ UNSUBSCRIBE_SALT = "planner.unsubscribe"
 NUDGE_WEEKDAY = 6  # Sunday
 
 
+UNSUBSCRIBE_MAX_AGE = timedelta(days=365)
+
+
 def unsubscribe_token(student_id: int) -> str:
-    return signing.dumps({"student": student_id}, salt=UNSUBSCRIBE_SALT)
+    """A signed link token naming the student's opaque unsubscribe id (never their user id),
+    good for UNSUBSCRIBE_MAX_AGE: long enough for any email still in an inbox."""
+    opaque = PlannerPrefs.objects.values_list("unsubscribe_id", flat=True).get(
+        student_id=student_id
+    )
+    return signing.dumps(opaque.hex, salt=UNSUBSCRIBE_SALT)
 
 
 def student_of_unsubscribe_token(token: str) -> int | None:
+    """The student a valid, unexpired token names; None for anything else."""
     try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT)["student"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
+        opaque = uuid.UUID(signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE))
+    except (signing.BadSignature, TypeError, ValueError, AttributeError):
+        return None  # SignatureExpired is a BadSignature
+    return (
+        PlannerPrefs.objects.filter(unsubscribe_id=opaque).values_list("student_id", flat=True)
+    ).first()
 
 
 def _record(prefs: PlannerPrefs, key: str, now: datetime) -> ReminderSent | None:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from schools.decorators import student_required
 from schools.form_errors import add_service_errors
 
-from . import ics, reminders, selectors, services
+from . import ics, imports, reminders, selectors, services
 from .forms import EventForm, ImportForm, MoveForm, PrefsForm, TemplateForm
 from .selectors import BLOCK_LABELS
 
@@ -143,6 +143,7 @@ def _schedule_page(request, events, zone, **forms):
         "event_form": forms.get("event_form") or EventForm(prefix="event"),
         "template_form": forms.get("template_form") or TemplateForm(prefix="pattern"),
         "import_form": forms.get("import_form") or ImportForm(prefix="import"),
+        "latest_import": imports.latest_import(request.user),
         "zone": zone,
     }
     return render(request, "planner/schedule.html", context)
@@ -180,14 +181,18 @@ def schedule_import(request):
     if form.is_valid():
         upload, url = form.cleaned_data.get("file"), form.cleaned_data.get("url")
         try:
-            if upload is not None:
-                if upload.size > MAX_UPLOAD:
-                    raise ValidationError(
-                        {"file": "That calendar is larger than 1 MB. Export a shorter range."}
-                    )
-                result = services.import_calendar(student=request.user, data=upload.read())
-            else:
-                result = services.import_calendar_url(student=request.user, url=url)
+            if upload is not None and upload.size > MAX_UPLOAD:
+                raise ValidationError(
+                    {"file": "That calendar is larger than 1 MB. Export a shorter range."}
+                )
+            data = upload.read() if upload is not None else b""
+            if upload is None or len(data) > imports.INLINE_BYTES:
+                # A link or a large file: the worker imports it; the page shows the outcome.
+                return _queue_import(request, data=data, url=url or "")
+            try:
+                result = services.import_calendar(student=request.user, data=data)
+            except ics.TooComplex:
+                return _queue_import(request, data=data)  # not read in a request's time
         except ics.CalendarError as error:
             form.add_error("file" if upload is not None else "url", str(error))
         except ValidationError as error:
@@ -202,6 +207,12 @@ def schedule_import(request):
             return redirect("planner")
     zone = services.zone_of(request.user)
     return _schedule_page(request, _upcoming(request, zone), zone, import_form=form)
+
+
+def _queue_import(request, *, data: bytes = b"", url: str = ""):
+    imports.queue_calendar_import(student=request.user, data=data, url=url)
+    messages.info(request, "Importing your calendar: the result will appear here in a moment.")
+    return redirect("planner_schedule")
 
 
 def _removed_note(count: int) -> str:

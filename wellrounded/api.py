@@ -6,8 +6,10 @@ One error shape everywhere: `{"detail": "...", "errors": {"field": ["message", .
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.http.request import RawPostDataException
+from django.utils.cache import add_never_cache_headers
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
 
@@ -21,6 +23,12 @@ from learn.api import router as learn_router
 from planner.api import router as planner_router
 from support.api import circles_router
 
+from .api_input import NOT_JSON, BodyRefused, CleanInputParser
+
+BODY_ERROR = (
+    "The body is not a JSON object sent as application/json, or holds text with a NUL character "
+    "or an unpaired surrogate; `detail` says which."
+)
 ERROR_RESPONSES = {
     "401": "Not signed in, or the token is wrong.",
     "403": "Signed in, but this is not yours to see (e.g. staff asking for personal data).",
@@ -30,6 +38,15 @@ ERROR_RESPONSES = {
 
 
 class WellRoundedAPI(NinjaAPI):
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        """Every answer is someone's own data (or an error about it): like the personal
+        pages, never kept by a browser or a shared cache."""
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        add_never_cache_headers(response)
+        return response
+
     def get_openapi_schema(self, *args, **kwargs):
         """Document the one error shape on every operation, since any of them can answer it."""
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -51,6 +68,8 @@ class WellRoundedAPI(NinjaAPI):
                 responses = operation.setdefault("responses", {})
                 for status, description in ERROR_RESPONSES.items():
                     responses.setdefault(status, {"description": description, "content": error})
+                if "requestBody" in operation:
+                    responses.setdefault("400", {"description": BODY_ERROR, "content": error})
         return schema
 
 
@@ -61,8 +80,11 @@ api = WellRoundedAPI(
         "A student's own data. Authenticate with the session cookie (plus CSRF token) or a "
         "personal token: `Authorization: Bearer wr_...`."
     ),
-    auth=[SessionAuth(), PersonalTokenAuth()],
+    # The token first: a request that carries one is authenticated by it alone, without the
+    # session's CSRF check (which would otherwise refuse it before the token is tried).
+    auth=[PersonalTokenAuth(), SessionAuth()],
     urls_namespace="api",
+    parser=CleanInputParser(),
 )
 api.add_router("/me", accounts_router)
 api.add_router("/checkins", checkins_router)
@@ -107,3 +129,17 @@ def forbidden(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
     return api.create_response(request, {"detail": "Unauthorized"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """ninja answers a body it cannot parse with 400; say why when the parser said why."""
+    cause = exc.__cause__
+    detail = str(cause) if isinstance(cause, BodyRefused) else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(RawPostDataException)
+def form_body(request, exc):
+    """A multipart body already read as a form (by the session's CSRF check) is no JSON."""
+    return api.create_response(request, {"detail": NOT_JSON}, status=400)

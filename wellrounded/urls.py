@@ -3,7 +3,15 @@ from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.views import SignupView, delete_my_data, export_my_data, my_data, who_sees_what
+from accounts.views import (
+    SignupView,
+    api_tokens,
+    delete_my_data,
+    export_my_data,
+    my_data,
+    revoke_api_token,
+    who_sees_what,
+)
 
 from .api import api
 from .views import home
@@ -35,6 +43,8 @@ urlpatterns = [
     path("accounts/my-data/", my_data, name="my_data"),
     path("accounts/my-data/export/", export_my_data, name="export_my_data"),
     path("accounts/my-data/delete/", delete_my_data, name="delete_my_data"),
+    path("accounts/tokens/", api_tokens, name="api_tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", revoke_api_token, name="revoke_api_token"),
     path("accounts/signup/", SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),

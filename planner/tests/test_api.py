@@ -7,7 +7,8 @@ import pytest
 
 from accounts.tokens import create_token
 from conftest import with_totp
-from planner.models import ProtectedBlock, ScheduleEvent
+from planner import imports
+from planner.models import CalendarImport, ProtectedBlock, ScheduleEvent
 
 from .factories import next_monday
 
@@ -118,3 +119,20 @@ def test_staff_have_no_planner(client, staff):
     with_totp(staff)
     client.force_login(staff)
     assert client.get("/api/planner/proposal").status_code == 403
+
+
+def test_a_large_calendar_is_imported_by_the_worker_and_its_outcome_follows(
+    api, student, django_capture_on_commit_callbacks
+):
+    with open("e2e/data/call_week.ics") as sample:
+        big = sample.read() + "\r\n" * imports.INLINE_BYTES
+
+    assert api.get("/api/planner/import/latest").status_code == 404
+    with django_capture_on_commit_callbacks() as queued:
+        response = api.post("/api/planner/import", {"ics": big}, content_type="application/json")
+
+    assert response.status_code == 202 and response.json()["state"] == "queued"
+    assert len(queued) == 1 and not ScheduleEvent.objects.exists()
+    imports.run_calendar_import(import_id=CalendarImport.objects.get(student=student).pk)
+    latest = api.get("/api/planner/import/latest").json()
+    assert latest["state"] == "done" and latest["result"]["added"] > 0

@@ -4,7 +4,7 @@ and a one-click unsubscribe that needs no login."""
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.management import call_command
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -130,6 +130,32 @@ def test_a_forged_unsubscribe_link_changes_nothing(client, student):
     response = client.post(reverse("planner_unsubscribe", args=[f"{student.pk}:forged"]))
     assert "not valid" in response.content.decode()
     assert PlannerPrefs.objects.get(student=student).email_reminders
+
+
+def test_an_unsubscribe_link_names_no_user_and_expires_after_a_year(client, student, monkeypatch):
+    services.update_prefs(student=student, email_reminders=True)
+    opaque = PlannerPrefs.objects.get(student=student).unsubscribe_id
+    token = reminders.unsubscribe_token(student.pk)
+    payload = signing.loads(token, salt=reminders.UNSUBSCRIBE_SALT)
+    assert payload == opaque.hex  # a random id, not the user id
+
+    signed_at = signing.time.time() - reminders.UNSUBSCRIBE_MAX_AGE.total_seconds() - 60
+    with monkeypatch.context() as past:
+        past.setattr(signing.time, "time", lambda: signed_at)
+        expired = reminders.unsubscribe_token(student.pk)
+    old_style = signing.dumps({"student": student.pk}, salt=reminders.UNSUBSCRIBE_SALT)
+
+    for stale in (expired, old_style):
+        response = client.post(reverse("planner_unsubscribe", args=[stale]))
+        assert "not valid" in response.content.decode()
+    assert PlannerPrefs.objects.get(student=student).email_reminders
+
+
+def test_each_student_has_their_own_opaque_unsubscribe_id(student, classmate):
+    services.update_prefs(student=student, email_reminders=True)
+    services.update_prefs(student=classmate, email_reminders=True)
+    ids = set(PlannerPrefs.objects.values_list("unsubscribe_id", flat=True))
+    assert len(ids) == 2
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from planner import ics
-from planner.models import ScheduleEvent
+from planner import ics, imports
+from planner.models import CalendarImport, ScheduleEvent
 
 from .factories import next_monday
 
@@ -130,18 +130,58 @@ def test_a_malformed_file_shows_a_clear_message_and_saves_nothing(client, studen
     assert not ScheduleEvent.objects.exists()
 
 
-def test_importing_a_url_fetches_it_server_side(client, student, monkeypatch):
+def test_importing_a_url_fetches_it_server_side_in_the_worker(
+    client, student, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     fetched = []
     with open("e2e/data/call_week.ics", "rb") as sample:
         body = sample.read()
     monkeypatch.setattr(ics, "fetch_calendar", lambda url: fetched.append(url) or body)
     client.force_login(student)
 
-    response = client.post(
-        reverse("planner_schedule_import"), {"import-url": "https://calendar.example/c.ics"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("planner_schedule_import"), {"import-url": "https://calendar.example/c.ics"}
+        )
 
     assert response.status_code == 302 and fetched == ["https://calendar.example/c.ics"]
+    assert ScheduleEvent.objects.filter(student=student, source="import").exists()
+    job = CalendarImport.objects.get(student=student)
+    assert job.state == "done" and job.url == ""  # the link is not kept
+    assert "Last import" in client.get(reverse("planner_schedule")).content.decode()
+
+
+def test_a_queued_import_shows_as_importing_until_the_worker_has_run(
+    client, student, django_capture_on_commit_callbacks
+):
+    client.force_login(student)
+    with open("e2e/data/call_week.ics", "rb") as sample:
+        big = sample.read() + b"\r\n" * imports.INLINE_BYTES  # blank lines: still the same calendar
+    upload = SimpleUploadedFile("big.ics", big, content_type="text/calendar")
+
+    with django_capture_on_commit_callbacks() as queued:  # the database queue: not run yet
+        response = client.post(reverse("planner_schedule_import"), {"import-file": upload})
+
+    assert response["Location"] == reverse("planner_schedule") and len(queued) == 1
+    assert not ScheduleEvent.objects.exists()
+    assert "Importing your calendar" in client.get(reverse("planner_schedule")).content.decode()
+
+    job = CalendarImport.objects.get(student=student)
+    assert imports.run_calendar_import(import_id=job.pk) == "done"
+
+    page = client.get(reverse("planner_schedule")).content.decode()
+    assert "Last import" in page and "Importing your calendar" not in page
+    assert ScheduleEvent.objects.filter(student=student, source="import").exists()
+    assert bytes(CalendarImport.objects.get(pk=job.pk).data) == b""  # the file is not kept
+
+
+def test_a_refused_queued_import_says_why(client, student):
+    client.force_login(student)
+    job = imports.queue_calendar_import(student=student, data=b"hello" * 30_000)
+
+    assert imports.run_calendar_import(import_id=job.pk) == "refused"
+    assert "not a calendar we can read" in client.get(reverse("planner_schedule")).content.decode()
 
 
 def test_an_unsafe_url_is_refused(client, student):
@@ -165,3 +205,24 @@ def test_deleting_an_entry_and_not_a_classmates(client, student, classmate):
     client.force_login(classmate)
     assert client.post(reverse("planner_event_delete", args=[theirs.pk])).status_code == 302
     assert not ScheduleEvent.objects.exists()
+
+
+def test_a_file_not_read_within_a_request_goes_to_the_worker(
+    client, student, monkeypatch, django_capture_on_commit_callbacks
+):
+    def too_slow(*args, **kwargs):
+        raise ics.TooComplex("too complex")
+
+    client.force_login(student)
+    with open("e2e/data/call_week.ics", "rb") as sample:
+        upload = SimpleUploadedFile("call.ics", sample.read(), content_type="text/calendar")
+    monkeypatch.setattr(ics, "parse_within_budget", too_slow)
+
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(reverse("planner_schedule_import"), {"import-file": upload})
+
+    assert response["Location"] == reverse("planner_schedule") and len(queued) == 1
+    monkeypatch.undo()  # the worker, with its longer budget, reads it
+    job = CalendarImport.objects.get(student=student)
+    assert imports.run_calendar_import(import_id=job.pk) == "done"
+    assert ScheduleEvent.objects.filter(student=student, source="import").exists()

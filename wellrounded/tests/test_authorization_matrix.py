@@ -47,7 +47,7 @@ STAFF = {
     "cohort_export_xlsx",
 }  # fmt: skip
 STAFF_OBJECT = {"support_manage_edit", "support_manage_delete", "cohort_campaign"}
-OWN_ACCOUNT = {"my_data", "export_my_data", "delete_my_data"}
+OWN_ACCOUNT = {"my_data", "export_my_data", "delete_my_data", "api_tokens"}
 
 EXTENSIONS = [
     importlib.import_module(name)
