@@ -1,9 +1,10 @@
 from datetime import date
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import sql
-from .models import Enrollment, Placement, StaffMembership
+from .models import Cohort, Enrollment, Placement, School, StaffMembership, StaffRole
 
 
 def enrollment_of(user) -> Enrollment | None:
@@ -60,3 +61,28 @@ def rotation_id_on(student, day: date) -> int | None:
 
 def placements_of(student) -> list[Placement]:
     return list(Placement.objects.select_related("rotation").filter(student=student))
+
+
+def verified_enrollments(
+    school: School | None = None, cohort: Cohort | None = None
+) -> QuerySet[Enrollment]:
+    """The enrollments that count toward figures: roster- or identity-provider-verified (see
+    schools/roster.py). Everything staff are shown counts from these, never `Enrollment.objects`."""
+    enrollments = Enrollment.objects.filter(verified_at__isnull=False)
+    if school is not None:
+        enrollments = enrollments.filter(school=school)
+    if cohort is not None:
+        enrollments = enrollments.filter(cohort=cohort)
+    return enrollments
+
+
+def administered_school(user) -> School | None:
+    """The school `user` is the administrator of, if any."""
+    if not user.is_authenticated:
+        return None
+    membership = (
+        StaffMembership.objects.select_related("school")
+        .filter(user=user, role=StaffRole.SCHOOL_ADMIN)
+        .first()
+    )
+    return membership.school if membership else None
