@@ -1,10 +1,19 @@
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from . import sql
-from .models import Cohort, Enrollment, Placement, School, StaffMembership, StaffRole
+from .models import (
+    Cohort,
+    Enrollment,
+    Placement,
+    RosterEntry,
+    School,
+    StaffMembership,
+    StaffRole,
+)
 
 
 def enrollment_of(user) -> Enrollment | None:
@@ -86,3 +95,62 @@ def administered_school(user) -> School | None:
         .first()
     )
     return membership.school if membership else None
+
+
+# Counts of students on the roster page are shown in steps of this many, and hidden below the
+# school's K: the administrator who edits the list must not learn, by taking one address off
+# and looking again, whether that one student uses the app.
+ROSTER_COUNT_STEP = 5
+
+
+@dataclass(frozen=True)
+class StudentCount:
+    """A count of students as the roster page may show it: a range, or hidden below K."""
+
+    value: int
+    min_size: int
+
+    @property
+    def hidden(self) -> bool:
+        return self.value < self.min_size
+
+    def __str__(self) -> str:
+        if self.hidden:
+            return f"fewer than {self.min_size}"
+        low = self.value - self.value % ROSTER_COUNT_STEP
+        return f"{low}–{low + ROSTER_COUNT_STEP - 1}"
+
+
+@dataclass(frozen=True)
+class CohortRoster:
+    cohort: Cohort
+    entries: int  # the school's own list: exact
+    signed_up: StudentCount
+    verified: StudentCount
+
+
+def roster_counts(school: School) -> list[CohortRoster]:
+    """Per cohort: how many addresses the school listed, and, coarsely, how many students have
+    joined and how many of them count. Never which ones."""
+    entries = dict(
+        RosterEntry.objects.filter(school=school)
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values_list("cohort", "n")
+    )
+    joined = {
+        row["cohort"]: row
+        for row in Enrollment.objects.filter(school=school)
+        .values("cohort")
+        .annotate(n=Count("pk"), verified=Count("pk", filter=Q(verified_at__isnull=False)))
+    }
+    k = school.min_cell_size
+    return [
+        CohortRoster(
+            cohort=cohort,
+            entries=entries.get(cohort.pk, 0),
+            signed_up=StudentCount(joined.get(cohort.pk, {}).get("n", 0), k),
+            verified=StudentCount(joined.get(cohort.pk, {}).get("verified", 0), k),
+        )
+        for cohort in Cohort.objects.filter(school=school)
+    ]
