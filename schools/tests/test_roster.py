@@ -1,11 +1,14 @@
 """Who counts: the roster, parsed all or nothing, and each enrollment's verification."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
+from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -379,3 +382,31 @@ def test_a_staff_account_never_counts_as_a_student(school, cohort):
 
     assert refresh_verification(enrollment(student)) is False
     assert roster.verification_for(enrollment(student)) == ""
+
+
+def test_through_the_real_sign_up_and_confirmation_link_a_listed_student_comes_to_count(
+    client, school, cohort, admin, changes
+):
+    upload(school, "email,cohort\nnew.student@riverside.example,2028\n", by=admin)
+    InviteCode.objects.create(
+        cohort=cohort, code="RIVER2028", expires_at=timezone.now() + timedelta(days=1)
+    )
+    client.post(
+        reverse("account_signup"),
+        {
+            "invite_code": "RIVER2028",
+            "email": "new.student@riverside.example",
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+            "consent": "on",
+        },
+    )
+    joined = Enrollment.objects.get(student__email="new.student@riverside.example")
+    assert joined.verified_at is None  # in, but not counted before the email is confirmed
+
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[0].body)
+    client.post(link.group(1))
+
+    joined.refresh_from_db()
+    assert joined.verified_by == VerifiedBy.ROSTER
+    assert changes == [("new.student@riverside.example", True)]

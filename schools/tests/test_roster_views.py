@@ -7,6 +7,7 @@ from django.urls import reverse
 from conftest import make_cohort, make_staff, make_student, with_totp
 from schools.models import RosterEntry, StaffRole
 from schools.roster import import_roster, parse_roster, refresh_verification
+from schools.tests.test_roster import xlsx_file
 from vault.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -134,8 +135,6 @@ def test_a_file_with_one_bad_row_imports_nothing_and_lists_the_row(client, admin
 
 
 def test_an_xlsx_upload_works_like_a_csv(client, admin, cohort):
-    from schools.tests.test_roster import xlsx_file
-
     client.force_login(admin)
     data = xlsx_file([["email", "cohort"], ["ana@riverside.example", 2028]]).getvalue()
 
