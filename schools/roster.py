@@ -184,7 +184,10 @@ def read_rows(file) -> list[list[str]]:
         raise ValidationError(
             "The file is not UTF-8 text. Save it as “CSV UTF-8”, or upload the .xlsx itself."
         ) from error
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    try:
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error as error:
+        raise ValidationError(f"This is not a CSV file we can read ({error}).") from error
 
 
 def cohort_year(text: str) -> int | None:
@@ -278,7 +281,9 @@ def import_roster(school: School, entries: list[RosterRow], *, replace: bool, by
     with `replace`, also remove every entry the file does not list. One transaction."""
     if any(entry.cohort.school_id != school.pk for entry in entries):
         raise ValidationError("Every entry must be in one of this school's cohorts.")
-    existing = {e.email: e for e in RosterEntry.objects.select_for_update().filter(school=school)}
+    # One roster change of a school at a time: two uploads at once must not both add an address.
+    School.objects.select_for_update().filter(pk=school.pk).first()
+    existing = {e.email: e for e in RosterEntry.objects.filter(school=school)}
     listed = {entry.email for entry in entries}
     to_add, to_move = [], []
     for entry in entries:
@@ -322,6 +327,7 @@ def withdraw(school: School, emails: set[str]) -> None:
 def remove_from_roster(school: School, email: str, *, by=None) -> bool:
     """Take `email` off `school`'s roster (a student who withdrew); return whether it was on."""
     email = email.strip().lower()
+    School.objects.select_for_update().filter(pk=school.pk).first()
     deleted, _ = RosterEntry.objects.filter(school=school, email=email).delete()
     if not deleted:
         return False

@@ -139,6 +139,7 @@ def test_a_cohort_of_another_school_is_unknown_here(school, cohort):
         (b"email,cohort\nana@r.example,2028,extra\n", "Row 2: has more cells"),
         ("email,cohort\nzoë@r.example,2028\n".encode("latin-1"), "not UTF-8"),
         (b"PK\x03\x04 not really a spreadsheet", "could not be read"),
+        (b"email,cohort\n" + b"a" * 200_000 + b",2028\n", "not a CSV file we can read"),
     ],
 )
 def test_files_that_are_not_a_roster_say_what_to_do(school, cohort, data, message):
