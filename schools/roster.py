@@ -13,6 +13,7 @@ figures until its administrator uploads one.
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -32,6 +33,7 @@ __all__ = [
     "ImportResult",
     "verification_for",
     "refresh_verification",
+    "refresh_verifications",
     "mark_verified_by_identity_provider",
     "parse_roster",
     "import_roster",
@@ -73,57 +75,104 @@ class ImportResult:
 # Verification ---------------------------------------------------------------------------------
 
 
-def countable_email(user_id: int) -> str | None:
-    """The user's primary email, lower-cased, if they have verified it and are not staff;
-    else None (staff never count as students, and add_staff_member keeps them apart anyway)."""
-    address = EmailAddress.objects.filter(user_id=user_id, primary=True).first()
-    if address is None or not address.verified:
-        return None
-    if StaffMembership.objects.filter(user_id=user_id).exists():
-        return None
-    return address.email.lower()
+def countable_emails(user_ids: Iterable[int]) -> dict[int, str]:
+    """Each user's primary email, lower-cased, for those who have verified it and are not
+    staff (staff never count as students; add_staff_member keeps them apart anyway)."""
+    user_ids = list(user_ids)
+    staff = set(
+        StaffMembership.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True)
+    )
+    return {
+        user_id: email.lower()
+        for user_id, email in EmailAddress.objects.filter(
+            user_id__in=user_ids, primary=True, verified=True
+        ).values_list("user_id", "email")
+        if user_id not in staff
+    }
 
 
 def verification_for(enrollment: Enrollment) -> str:
     """How `enrollment` is verified now (a VerifiedBy value), or "" if it is not."""
-    email = countable_email(enrollment.student_id)
-    if email is None:
-        return ""
-    if enrollment.verified_by == VerifiedBy.IDENTITY_PROVIDER:
-        return VerifiedBy.IDENTITY_PROVIDER
-    on_roster = RosterEntry.objects.filter(
-        school_id=enrollment.school_id, email=email, cohort_id=enrollment.cohort_id
-    ).exists()
-    return VerifiedBy.ROSTER if on_roster else ""
+    return verifications_for([enrollment])[enrollment.pk]
 
 
-def save_verification(enrollment: Enrollment, locked: Enrollment, verified_by: str) -> bool:
-    was_verified = locked.verified_at is not None
-    if (locked.verified_by, was_verified) != (verified_by, bool(verified_by)):
-        locked.verified_by = verified_by
-        locked.verified_at = (locked.verified_at or timezone.now()) if verified_by else None
-        locked.save(update_fields=["verified_at", "verified_by"])
-    enrollment.verified_at, enrollment.verified_by = locked.verified_at, locked.verified_by
-    if was_verified != bool(verified_by):
-        verification_changed.send(
-            sender=Enrollment, enrollment=enrollment, verified=bool(verified_by)
+def verifications_for(enrollments: list[Enrollment]) -> dict[int, str]:
+    """verification_for() of each enrollment (by id), in three queries whatever their number."""
+    emails = countable_emails(e.student_id for e in enrollments)
+    listed = set(
+        RosterEntry.objects.filter(
+            school_id__in={e.school_id for e in enrollments}, email__in=set(emails.values())
+        ).values_list("school_id", "email", "cohort_id")
+    )
+    found = {}
+    for enrollment in enrollments:
+        email = emails.get(enrollment.student_id)
+        if email is None:
+            found[enrollment.pk] = ""
+        elif enrollment.verified_by == VerifiedBy.IDENTITY_PROVIDER:
+            found[enrollment.pk] = VerifiedBy.IDENTITY_PROVIDER
+        elif (enrollment.school_id, email, enrollment.cohort_id) in listed:
+            found[enrollment.pk] = VerifiedBy.ROSTER
+        else:
+            found[enrollment.pk] = ""
+    return found
+
+
+def save_verifications(pairs: list[tuple[Enrollment, Enrollment]], found: dict[int, str]) -> None:
+    """Store each `found` verification on the locked row and the caller's instance; send
+    `verification_changed` for each enrollment that started or stopped counting."""
+    now = timezone.now()
+    changed, flipped = [], []
+    for enrollment, locked in pairs:
+        verified_by = found[locked.pk]
+        was_verified = locked.verified_at is not None
+        if (locked.verified_by, was_verified) != (verified_by, bool(verified_by)):
+            locked.verified_by = verified_by
+            locked.verified_at = (locked.verified_at or now) if verified_by else None
+            changed.append(locked)
+        enrollment.verified_at, enrollment.verified_by = locked.verified_at, locked.verified_by
+        if was_verified != bool(verified_by):
+            flipped.append(enrollment)
+    # Grouped by the new state (nearly all share `now`): a few UPDATEs, where bulk_update's
+    # one CASE per row grows slow with a school's whole roster.
+    by_state: dict[tuple, list[int]] = {}
+    for row in changed:
+        by_state.setdefault((row.verified_by, row.verified_at), []).append(row.pk)
+    for (verified_by, verified_at), ids in by_state.items():
+        Enrollment.objects.filter(pk__in=ids).update(
+            verified_by=verified_by, verified_at=verified_at
         )
-    return bool(verified_by)
+    for enrollment in flipped:
+        verification_changed.send(
+            sender=Enrollment, enrollment=enrollment, verified=enrollment.verified_at is not None
+        )
 
 
 @transaction.atomic
-def refresh_verification(enrollment: Enrollment, *, keep_identity_provider: bool = True) -> bool:
-    """Set or clear `enrollment.verified_at` from the rules above; return whether it counts.
+def refresh_verifications(
+    enrollments: Iterable[Enrollment], *, keep_identity_provider: bool = True
+) -> None:
+    """Set or clear each enrollment's `verified_at` from the rules above.
 
-    Sends `verification_changed` (sender=Enrollment, enrollment=..., verified=...) only when
-    the answer changes. An identity-provider verification stands until the email stops being
-    verified or the school takes the address off its roster (`keep_identity_provider=False`);
-    the student's next SSO sign-in restores it.
+    Sends `verification_changed` (sender=Enrollment, enrollment=..., verified=...) for each
+    one whose answer changes, and only for those. An identity-provider verification stands
+    until the email stops being verified or the school takes the address off its roster
+    (`keep_identity_provider=False`); the student's next SSO sign-in restores it.
     """
-    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-    if not keep_identity_provider and locked.verified_by == VerifiedBy.IDENTITY_PROVIDER:
-        locked.verified_by = ""
-    return save_verification(enrollment, locked, verification_for(locked))
+    enrollments = list(enrollments)
+    locked = Enrollment.objects.select_for_update().in_bulk([e.pk for e in enrollments])
+    pairs = [(e, locked[e.pk]) for e in enrollments if e.pk in locked]
+    if not keep_identity_provider:
+        for _, row in pairs:
+            if row.verified_by == VerifiedBy.IDENTITY_PROVIDER:
+                row.verified_by = ""
+    save_verifications(pairs, verifications_for([row for _, row in pairs]))
+
+
+def refresh_verification(enrollment: Enrollment, *, keep_identity_provider: bool = True) -> bool:
+    """refresh_verifications() of one enrollment; return whether it counts now."""
+    refresh_verifications([enrollment], keep_identity_provider=keep_identity_provider)
+    return enrollment.verified_at is not None
 
 
 @transaction.atomic
@@ -138,22 +187,22 @@ def mark_verified_by_identity_provider(enrollment: Enrollment) -> bool:
     when the provider is trusted to). Returns whether the enrollment now counts.
     """
     locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-    if countable_email(locked.student_id) is None:
-        return save_verification(enrollment, locked, "")
-    return save_verification(enrollment, locked, VerifiedBy.IDENTITY_PROVIDER)
+    countable = locked.student_id in countable_emails([locked.student_id])
+    verified_by = VerifiedBy.IDENTITY_PROVIDER if countable else ""
+    save_verifications([(enrollment, locked)], {locked.pk: verified_by})
+    return countable
 
 
-def refresh_for_emails(school: School, emails: set[str]) -> None:
-    """Refresh the enrollments at `school` whose primary email is one of `emails`."""
+def enrollments_with_emails(school: School, emails: set[str]) -> list[Enrollment]:
+    """The enrollments at `school` whose primary email is one of `emails`."""
     if not emails:
-        return
+        return []
     user_ids = (
         EmailAddress.objects.annotate(lower_email=Lower("email"))
         .filter(primary=True, lower_email__in=emails)
-        .values_list("user_id", flat=True)
+        .values("user_id")
     )
-    for enrollment in Enrollment.objects.filter(school=school, student_id__in=list(user_ids)):
-        refresh_verification(enrollment)
+    return list(Enrollment.objects.filter(school=school, student_id__in=user_ids))
 
 
 # Parsing --------------------------------------------------------------------------------------
@@ -305,22 +354,12 @@ def import_roster(school: School, entries: list[RosterRow], *, replace: bool, by
         removed=len(removed),
         unchanged=len(entries) - len(to_add) - len(to_move),
     )
-    refresh_for_emails(school, {e.email for e in to_add} | {e.email for e in to_move})
-    if removed:
-        withdraw(school, removed)
+    refresh_verifications(
+        enrollments_with_emails(school, {e.email for e in to_add} | {e.email for e in to_move})
+    )
+    refresh_verifications(enrollments_with_emails(school, removed), keep_identity_provider=False)
     roster_changed.send(sender=School, school=school, kind="roster_imported", actor_id=by.pk)
     return result
-
-
-def withdraw(school: School, emails: set[str]) -> None:
-    """The school says these addresses are not its students: no verification stands."""
-    user_ids = (
-        EmailAddress.objects.annotate(lower_email=Lower("email"))
-        .filter(primary=True, lower_email__in=emails)
-        .values_list("user_id", flat=True)
-    )
-    for enrollment in Enrollment.objects.filter(school=school, student_id__in=list(user_ids)):
-        refresh_verification(enrollment, keep_identity_provider=False)
 
 
 @transaction.atomic
@@ -331,7 +370,8 @@ def remove_from_roster(school: School, email: str, *, by=None) -> bool:
     deleted, _ = RosterEntry.objects.filter(school=school, email=email).delete()
     if not deleted:
         return False
-    withdraw(school, {email})
+    # The school says this address is not its student's: no verification stands.
+    refresh_verifications(enrollments_with_emails(school, {email}), keep_identity_provider=False)
     roster_changed.send(
         sender=School,
         school=school,

@@ -8,6 +8,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -411,3 +413,19 @@ def test_through_the_real_sign_up_and_confirmation_link_a_listed_student_comes_t
     joined.refresh_from_db()
     assert joined.verified_by == VerifiedBy.ROSTER
     assert changes == [("new.student@riverside.example", True)]
+
+
+def test_importing_costs_the_same_number_of_queries_for_5_students_as_for_50(school, cohort, admin):
+    def import_students(prefix: str, n: int) -> int:
+        for i in range(n):
+            make_student(cohort, f"{prefix}{i}@r.example", rotation=None)
+        rows = "".join(f"{prefix}{i}@r.example,2028\n" for i in range(n))
+        entries, _ = parse_roster(csv_file(f"email,cohort\n{rows}"), school)
+        with CaptureQueriesContext(connection) as queries:
+            import_roster(school, entries, replace=False, by=admin)
+        return len(queries)
+
+    few, many = import_students("few", 5), import_students("many", 50)
+
+    assert few == many
+    assert verified_enrollments(school=school).count() == 55
