@@ -2,6 +2,9 @@ from django import forms
 
 from .roster import parse_roster
 
+# A file that is wrong throughout (a shifted column, say) needs its first rows, not thousands.
+ERRORS_SHOWN = 50
+
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
@@ -24,9 +27,11 @@ class RosterUploadForm(forms.Form):
         entries, errors = parse_roster(upload, self.school)
         if errors:
             what = "this" if len(errors) == 1 else "these"
+            shown = [str(error) for error in errors[:ERRORS_SHOWN]]
+            if len(errors) > ERRORS_SHOWN:
+                shown.append(f"… and {len(errors) - ERRORS_SHOWN} more rows with problems.")
             raise forms.ValidationError(
-                [f"Nothing was imported. Fix {what} and upload again:"]
-                + [str(error) for error in errors]
+                [f"Nothing was imported. Fix {what} and upload again:", *shown]
             )
         self.entries = entries
         return upload

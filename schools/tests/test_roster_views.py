@@ -220,3 +220,20 @@ def test_the_navigation_links_the_roster_for_the_administrator_only(client, admi
     assert reverse("school_roster") in client.get(reverse("home")).content.decode()
     client.force_login(staff)
     assert reverse("school_roster") not in client.get(reverse("home")).content.decode()
+
+
+def test_a_file_wrong_throughout_lists_its_first_50_problems_and_counts_the_rest(
+    client, admin, cohort
+):
+    rows = "".join(f"student{i},2028\n" for i in range(120))
+    client.force_login(admin)
+
+    response = client.post(
+        reverse("school_roster"), {"file": roster_file(f"email,cohort\n{rows}".encode())}
+    )
+
+    body = response.content.decode()
+    assert "Row 51: “student49” is not an email address." in body
+    assert "Row 52:" not in body
+    assert "… and 70 more rows with problems." in body
+    assert not RosterEntry.objects.exists()
