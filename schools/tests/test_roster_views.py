@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import make_cohort, make_staff, make_student, with_totp
@@ -237,3 +239,20 @@ def test_a_file_wrong_throughout_lists_its_first_50_problems_and_counts_the_rest
     assert "Row 52:" not in body
     assert "… and 70 more rows with problems." in body
     assert not RosterEntry.objects.exists()
+
+
+def test_the_page_costs_the_same_queries_for_a_small_and_a_large_roster(
+    client, admin, school, cohort
+):
+    client.force_login(admin)
+
+    def queries_with(n: int) -> int:
+        RosterEntry.objects.bulk_create(
+            RosterEntry(school=school, email=f"n{n}-{i}@riverside.example", cohort=cohort)
+            for i in range(n)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("school_roster")).status_code == 200
+        return len(queries)
+
+    assert queries_with(3) == queries_with(150)
