@@ -219,7 +219,9 @@ def test_the_template_and_export_are_csv_in_the_upload_format(client, admin, ent
 def test_the_navigation_links_the_roster_for_the_administrator_only(client, admin, staff):
     with_totp(staff)
     client.force_login(admin)
-    assert reverse("school_roster") in client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    assert 'href="/school/roster/">Roster</a>' in home
+    assert "Upload or edit the roster" in home
     client.force_login(staff)
     assert reverse("school_roster") not in client.get(reverse("home")).content.decode()
 
