@@ -8,59 +8,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0002_rotation_catalogue'),
+        ("schools", "0002_rotation_catalogue"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RosterEntry',
+            name="RosterEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['cohort', 'email'],
+                "ordering": ["cohort", "email"],
             },
         ),
         migrations.AddField(
-            model_name='enrollment',
-            name='verified_at',
+            model_name="enrollment",
+            name="verified_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='enrollment',
-            name='verified_by',
-            field=models.CharField(blank=True, choices=[('roster', 'School roster'), ('identity_provider', "School's identity provider")], max_length=20),
+            model_name="enrollment",
+            name="verified_by",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("roster", "School roster"),
+                    ("identity_provider", "School's identity provider"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='staffmembership',
-            name='role',
-            field=models.CharField(choices=[('educator', 'Educator'), ('wellness_lead', 'Wellness lead'), ('dean', 'Dean'), ('school_admin', 'School administrator')], max_length=20),
+            model_name="staffmembership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("educator", "Educator"),
+                    ("wellness_lead", "Wellness lead"),
+                    ("dean", "Dean"),
+                    ("school_admin", "School administrator"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('verified_at__isnull', True), ('verified_by', '')), models.Q(('verified_at__isnull', False), models.Q(('verified_by', ''), _negated=True)), _connector='OR'), name='verified_at_with_verified_by'),
+            model_name="enrollment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("verified_at__isnull", True), ("verified_by", "")),
+                    models.Q(
+                        ("verified_at__isnull", False), models.Q(("verified_by", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="verified_at_with_verified_by",
+            ),
         ),
         migrations.AddField(
-            model_name='rosterentry',
-            name='cohort',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roster_entries', to='schools.cohort'),
+            model_name="rosterentry",
+            name="cohort",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="roster_entries",
+                to="schools.cohort",
+            ),
         ),
         migrations.AddField(
-            model_name='rosterentry',
-            name='school',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roster', to='schools.school'),
+            model_name="rosterentry",
+            name="school",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="roster",
+                to="schools.school",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rosterentry',
-            constraint=models.UniqueConstraint(fields=('school', 'email'), name='one_roster_entry_per_email'),
+            model_name="rosterentry",
+            constraint=models.UniqueConstraint(
+                fields=("school", "email"), name="one_roster_entry_per_email"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rosterentry',
-            constraint=models.CheckConstraint(condition=models.Q(('email', django.db.models.functions.text.Lower('email'))), name='roster_email_lower'),
+            model_name="rosterentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("email", django.db.models.functions.text.Lower("email"))),
+                name="roster_email_lower",
+            ),
         ),
     ]
