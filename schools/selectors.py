@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from allauth.account.models import EmailAddress
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -154,3 +155,22 @@ def roster_counts(school: School) -> list[CohortRoster]:
         )
         for cohort in Cohort.objects.filter(school=school)
     ]
+
+
+def why_not_counted(enrollment: Enrollment) -> str:
+    """For the student themself: what stands between them and counting ("" if they count).
+
+    "email": their address is not confirmed; "other_cohort": the roster lists them in another
+    cohort than the one they joined; "not_listed": the roster does not list them.
+    """
+    if enrollment.verified_at is not None:
+        return ""
+    address = EmailAddress.objects.filter(user_id=enrollment.student_id, primary=True).first()
+    if address is None or not address.verified:
+        return "email"
+    listed = RosterEntry.objects.filter(
+        school_id=enrollment.school_id, email=address.email.lower()
+    ).first()
+    if listed is not None and listed.cohort_id != enrollment.cohort_id:
+        return "other_cohort"
+    return "not_listed"

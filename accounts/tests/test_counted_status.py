@@ -1,9 +1,10 @@
 """A student can see whether they count toward their school's anonymous figures."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from conftest import with_totp
+from conftest import make_cohort, with_totp
 from schools.models import RosterEntry
 from schools.roster import mark_verified_by_identity_provider, refresh_verification
 
@@ -55,3 +56,18 @@ def test_staff_see_no_such_status(client, staff):
     assert response.status_code == 200
     assert "Your data" in response.content.decode()
     assert "anonymous figures" not in response.content.decode()
+
+
+def test_a_student_is_told_what_stands_between_them_and_counting(client, school, cohort, student):
+    client.force_login(student)
+    refresh_verification(student.enrollment)
+    assert "If you think it should, ask" in client.get(reverse("my_data")).content.decode()
+
+    later = make_cohort(school, 2029)
+    RosterEntry.objects.create(school=school, email=student.email, cohort=later)
+    body = client.get(reverse("my_data")).content.decode()
+    assert "lists your email address in another cohort than the one you joined" in body
+
+    EmailAddress.objects.filter(user=student).update(verified=False)
+    body = client.get(reverse("my_data")).content.decode()
+    assert "First confirm your email address" in body
