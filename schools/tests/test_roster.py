@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.account.signals import email_confirmed
+from allauth.account.signals import email_changed, email_confirmed
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -429,3 +429,26 @@ def test_importing_costs_the_same_number_of_queries_for_5_students_as_for_50(sch
 
     assert few == many
     assert verified_enrollments(school=school).count() == 55
+
+
+def test_changing_the_primary_email_to_an_unlisted_one_stops_the_student_counting(
+    rf, school, cohort, admin, changes
+):
+    student = make_student(cohort, "ana@r.example", rotation=None)
+    upload(school, "email,cohort\nana@r.example,2028\n", by=admin)
+    old = EmailAddress.objects.get(user=student)
+    new = EmailAddress.objects.create(user=student, email="ana@gmail.example", verified=True)
+    old.primary, new.primary = False, True
+    old.save()
+    new.save()
+
+    email_changed.send(
+        sender=EmailAddress,
+        request=rf.get("/"),
+        user=student,
+        from_email_address=old,
+        to_email_address=new,
+    )
+
+    assert enrollment(student).verified_at is None
+    assert changes == [("ana@r.example", True), ("ana@r.example", False)]
