@@ -30,7 +30,7 @@ def test_an_administrator_fixes_a_bad_row_removes_a_leaver_and_the_listed_studen
     page, admin, student, classmate, screenshot
 ):
     sign_in(page, admin, with_totp(admin))
-    page.get_by_role("link", name="Roster").click()
+    page.get_by_role("link", name="Roster", exact=True).click()
     expect(page.get_by_role("heading", name="Roster of Riverside Medical School")).to_be_visible()
 
     upload(page, "roster.csv", BAD)
