@@ -225,7 +225,8 @@ def test_another_schools_roster_is_untouched(school, cohort, admin):
 # Who counts -----------------------------------------------------------------------------------
 
 
-def test_nothing_is_grandfathered_a_school_without_a_roster_has_no_verified_students(student):
+def test_nothing_is_grandfathered_a_school_without_a_roster_has_no_verified_students(cohort):
+    student = make_student(cohort, "ana@r.example", rotation=None, on_roster=False)
     assert refresh_verification(enrollment(student)) is False
     assert verified_enrollments().count() == 0
     assert Enrollment.objects.count() == 1  # still enrolled: in, but not counted
@@ -245,7 +246,7 @@ def test_verification_needs_a_verified_email_on_the_roster_in_the_same_cohort(
     school, cohort, admin, changes, email_verified, on_roster, same_cohort, counts
 ):
     other_year = make_cohort(school, 2030)
-    student = make_student(cohort, "ana@r.example", rotation=None)
+    student = make_student(cohort, "ana@r.example", rotation=None, on_roster=False)
     EmailAddress.objects.filter(user=student).update(verified=email_verified)
     if on_roster:
         year = 2028 if same_cohort else 2030
@@ -261,7 +262,7 @@ def test_verification_needs_a_verified_email_on_the_roster_in_the_same_cohort(
 
 
 def test_the_signal_is_sent_on_changes_only(school, cohort, admin, changes):
-    student = make_student(cohort, "ana@r.example", rotation=None)
+    student = make_student(cohort, "ana@r.example", rotation=None, on_roster=False)
     upload(school, "email,cohort\nana@r.example,2028\n", by=admin)
     first = enrollment(student).verified_at
 
@@ -278,7 +279,7 @@ def test_the_signal_is_sent_on_changes_only(school, cohort, admin, changes):
 
 def test_moving_an_entry_to_another_cohort_stops_the_student_counting(school, cohort, admin):
     make_cohort(school, 2029)
-    student = make_student(cohort, "ana@r.example", rotation=None)
+    student = make_student(cohort, "ana@r.example", rotation=None, on_roster=False)
     upload(school, "email,cohort\nana@r.example,2028\n", by=admin)
 
     upload(school, "email,cohort\nana@r.example,2029\n", by=admin)
@@ -287,8 +288,8 @@ def test_moving_an_entry_to_another_cohort_stops_the_student_counting(school, co
 
 
 def test_replacing_the_roster_unverifies_students_left_out(school, cohort, admin, changes):
-    ana = make_student(cohort, "ana@r.example", rotation=None)
-    ben = make_student(cohort, "ben@r.example", rotation=None)
+    ana = make_student(cohort, "ana@r.example", rotation=None, on_roster=False)
+    ben = make_student(cohort, "ben@r.example", rotation=None, on_roster=False)
     upload(school, "email,cohort\nana@r.example,2028\nben@r.example,2028\n", by=admin)
 
     upload(school, "email,cohort\nben@r.example,2028\n", replace=True, by=admin)
@@ -301,7 +302,7 @@ def test_replacing_the_roster_unverifies_students_left_out(school, cohort, admin
 def test_a_student_on_another_schools_roster_does_not_count_here(school, cohort):
     other = make_school("hillcrest", "Hillcrest")
     RosterEntry.objects.create(school=other, email="ana@r.example", cohort=make_cohort(other))
-    student = make_student(cohort, "ana@r.example", rotation=None)
+    student = make_student(cohort, "ana@r.example", rotation=None, on_roster=False)
 
     assert refresh_verification(enrollment(student)) is False
 
@@ -356,7 +357,7 @@ def test_a_fake_student_with_the_invite_code_never_counts(school, cohort, admin)
 def test_the_identity_provider_verifies_without_a_roster_until_the_school_withdraws_it(
     school, cohort, admin, changes
 ):
-    student = make_student(cohort, "ana@r.example", rotation=None)
+    student = make_student(cohort, "ana@r.example", rotation=None, on_roster=False)
 
     assert mark_verified_by_identity_provider(enrollment(student)) is True
     assert enrollment(student).verified_by == VerifiedBy.IDENTITY_PROVIDER
@@ -370,7 +371,7 @@ def test_the_identity_provider_verifies_without_a_roster_until_the_school_withdr
 
 
 def test_the_identity_provider_does_not_verify_an_unverified_email(cohort):
-    student = make_student(cohort, "ana@r.example", rotation=None)
+    student = make_student(cohort, "ana@r.example", rotation=None, on_roster=False)
     EmailAddress.objects.filter(user=student).update(verified=False)
 
     assert mark_verified_by_identity_provider(enrollment(student)) is False
@@ -378,7 +379,7 @@ def test_the_identity_provider_does_not_verify_an_unverified_email(cohort):
 
 
 def test_a_staff_account_never_counts_as_a_student(school, cohort):
-    student = make_student(cohort, "ana@r.example", rotation=None)
+    student = make_student(cohort, "ana@r.example", rotation=None, on_roster=False)
     RosterEntry.objects.create(school=school, email="ana@r.example", cohort=cohort)
     # Written past add_staff_member's refusal, as a stale or hand-made row would be.
     student.staff_memberships.create(school=school, role=StaffRole.EDUCATOR)
@@ -418,7 +419,7 @@ def test_through_the_real_sign_up_and_confirmation_link_a_listed_student_comes_t
 def test_importing_costs_the_same_number_of_queries_for_5_students_as_for_50(school, cohort, admin):
     def import_students(prefix: str, n: int) -> int:
         for i in range(n):
-            make_student(cohort, f"{prefix}{i}@r.example", rotation=None)
+            make_student(cohort, f"{prefix}{i}@r.example", rotation=None, on_roster=False)
         rows = "".join(f"{prefix}{i}@r.example,2028\n" for i in range(n))
         entries, _ = parse_roster(csv_file(f"email,cohort\n{rows}"), school)
         with CaptureQueriesContext(connection) as queries:
@@ -434,7 +435,7 @@ def test_importing_costs_the_same_number_of_queries_for_5_students_as_for_50(sch
 def test_changing_the_primary_email_to_an_unlisted_one_stops_the_student_counting(
     rf, school, cohort, admin, changes
 ):
-    student = make_student(cohort, "ana@r.example", rotation=None)
+    student = make_student(cohort, "ana@r.example", rotation=None, on_roster=False)
     upload(school, "email,cohort\nana@r.example,2028\n", by=admin)
     old = EmailAddress.objects.get(user=student)
     new = EmailAddress.objects.create(user=student, email="ana@gmail.example", verified=True)
