@@ -24,7 +24,16 @@ from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
-from schools.models import Cohort, Enrollment, InviteCode, Rotation, School, StaffRole
+from schools.models import (
+    Cohort,
+    Enrollment,
+    InviteCode,
+    RosterEntry,
+    Rotation,
+    School,
+    StaffRole,
+    VerifiedBy,
+)
 from schools.services import add_placement, add_staff_member
 
 PASSWORD = "correct horse battery staple"
@@ -102,9 +111,21 @@ def make_user(email: str, password: str = PASSWORD, **fields) -> User:
     return user
 
 
-def make_student(cohort: Cohort, email: str, rotation: str | None = "surgery") -> User:
+def make_student(
+    cohort: Cohort, email: str, rotation: str | None = "surgery", *, on_roster: bool = True
+) -> User:
+    """A student with a verified email, enrolled in `cohort`: by default on the school's
+    roster, so verified and counted, as a real school's students are."""
     user = make_user(email)
-    Enrollment.objects.create(student=user, school=cohort.school, cohort=cohort)
+    if on_roster:
+        RosterEntry.objects.create(school=cohort.school, email=email.lower(), cohort=cohort)
+    Enrollment.objects.create(
+        student=user,
+        school=cohort.school,
+        cohort=cohort,
+        verified_at=timezone.now() if on_roster else None,
+        verified_by=VerifiedBy.ROSTER if on_roster else "",
+    )
     if rotation:
         today = timezone.localdate()
         add_placement(

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
+from schools.selectors import enrollment_of, why_not_counted
+
 from .data_ownership import delete_account, export_personal_data
 from .personal_data import datasets
 from .services import PRIVACY_NOTICE_VERSION
@@ -34,7 +36,13 @@ def who_sees_what(request):
 
 @login_required
 def my_data(request):
-    response = render(request, "accounts/my_data.html", {"datasets": datasets()})
+    enrollment = enrollment_of(request.user)
+    context = {
+        "datasets": datasets(),
+        "enrollment": enrollment,
+        "why_not_counted": why_not_counted(enrollment) if enrollment else "",
+    }
+    response = render(request, "accounts/my_data.html", context)
     add_never_cache_headers(response)
     return response
 

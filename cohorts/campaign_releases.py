@@ -66,6 +66,7 @@ def publish_campaign(campaign: Campaign) -> Release | None:
         k = k_for(school)
         counted = _counted_keys(school)
         invited_ids = set(invited_students(campaign).values_list("student_id", flat=True))
+        # Only verified students count, among the invited as among the respondents.
         invited = len(invited_ids & set(counted.values()))
         answers = [
             (member, score, band)

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 
-from schools.models import MIN_CELL_SIZE, Cohort, Enrollment, Rotation, School
+from schools.models import MIN_CELL_SIZE, Cohort, Rotation, School
+from schools.selectors import verified_enrollments
 
 from .measures import CHARTED_MEASURES, CHECKIN_SOURCE, MEAN, PARTICIPATION, YES, Measure
 from .models import CellMember, PublishedTable, Release, RollupCell, Scope
@@ -50,8 +51,10 @@ def k_for(school: School) -> int:
 
 
 def counted_enrollments(school: School):
-    """The enrolments that count toward the school's figures and denominators."""
-    return Enrollment.objects.filter(school=school)
+    """The enrolments that count toward the school's figures and denominators: verified ones
+    only (on the school's roster, or signed in through its identity provider), so fake
+    sign-ups with an invite code can neither pad a group to K nor move a denominator."""
+    return verified_enrollments(school)
 
 
 # ---------------------------------------------------------------------------------------------

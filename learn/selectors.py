@@ -17,6 +17,7 @@ from checkins.selectors import checkins_between
 from cohorts.selectors import complete_weeks, k_for
 from cohorts.suppression import Cell, Hidden, Row, suppress
 from schools.models import Cohort, Enrollment, School
+from schools.selectors import verified_enrollments
 from vault.services import decrypt_text
 
 from . import signals
@@ -241,6 +242,7 @@ def counted_progress(school: School, cutoff: datetime):
     return LessonProgress.objects.filter(
         school=school,
         student__enrollment__school=school,
+        student__enrollment__verified_at__isnull=False,
         student__enrollment__joined_at__lt=cutoff,
         done_at__lt=cutoff,
     ).filter(Q(undone_at__isnull=True) | Q(undone_at__gte=cutoff))
@@ -286,7 +288,8 @@ def completion_table(school: School, *, today: date | None = None) -> Completion
     cutoff = completion_cutoff(school, today)
     cohorts = list(Cohort.objects.filter(school=school))
     enrolled = dict(
-        Enrollment.objects.filter(school=school, joined_at__lt=cutoff)
+        verified_enrollments(school)
+        .filter(joined_at__lt=cutoff)
         .values("cohort_id")
         .annotate(n=Count("pk"))
         .values_list("cohort_id", "n")

@@ -19,7 +19,17 @@ from django.utils import timezone
 from accounts.models import ConsentRecord, User
 from accounts.services import PRIVACY_NOTICE_VERSION
 
-from .models import Cohort, Enrollment, InviteCode, Placement, Rotation, School, StaffRole
+from .models import (
+    Cohort,
+    Enrollment,
+    InviteCode,
+    Placement,
+    RosterEntry,
+    Rotation,
+    School,
+    StaffRole,
+    VerifiedBy,
+)
 from .services import add_staff_member
 
 DEMO_SLUG = "northbrook"
@@ -130,6 +140,7 @@ def create_demo_school(
         (StaffRole.EDUCATOR, "clerkship.director"),
         (StaffRole.WELLNESS_LEAD, "wellness.lead"),
         (StaffRole.DEAN, "dean"),
+        (StaffRole.SCHOOL_ADMIN, "registrar"),
     ]:
         email = f"{local}@{DEMO_DOMAIN}"
         add_staff_member(school=school, email=email, role=role, password=DEMO_PASSWORD)
@@ -171,13 +182,23 @@ def create_demo_school(
             [ConsentRecord(user=u, notice_version=PRIVACY_NOTICE_VERSION) for u in users],
             batch_size=batch_size,
         )
-        enrollments, placements = [], []
+        enrollments, placements, roster = [], [], []
         for i, user in zip(batch, users, strict=True):
             # The first student (the demo login) and ~55% of the rest are third-years.
             cohort = cohorts[0] if i == 0 or rng.random() < 0.55 else cohorts[1]
             student = DemoStudent(user.pk, cohort.graduation_year, track=rng.randrange(7))
+            # Every demo student is on the school's roster and has confirmed their email, so
+            # they count (schools/roster.py): as if the registrar had uploaded the class lists.
+            roster.append(RosterEntry(school=school, email=user.email, cohort=cohort))
             enrollments.append(
-                Enrollment(student=user, school=school, cohort=cohort, joined_at=joined)
+                Enrollment(
+                    student=user,
+                    school=school,
+                    cohort=cohort,
+                    joined_at=joined,
+                    verified_at=joined,
+                    verified_by=VerifiedBy.ROSTER,
+                )
             )
             for slug, starts, ends in curriculum(cohort.graduation_year, student.track, ay_start):
                 starts, ends = max(starts, window_start), min(ends, window_end)
@@ -195,6 +216,7 @@ def create_demo_school(
                     )
                 )
             demo_students.append(student)
+        RosterEntry.objects.bulk_create(roster, batch_size=batch_size)
         Enrollment.objects.bulk_create(enrollments, batch_size=batch_size)
         Placement.objects.bulk_create(placements, batch_size=batch_size)
         progress(len(batch))

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 # The smallest group whose aggregates may ever be shown. A school may raise it, never lower it.
@@ -74,8 +75,18 @@ class Rotation(models.Model):
         return self.name
 
 
+class VerifiedBy(models.TextChoices):
+    ROSTER = "roster", "School roster"
+    IDENTITY_PROVIDER = "identity_provider", "School's identity provider"
+
+
 class Enrollment(models.Model):
-    """A student's membership of one cohort (one per student)."""
+    """A student's membership of one cohort (one per student).
+
+    An invite code lets a person in; only a *verified* enrollment counts toward any figure
+    staff see (see schools/roster.py): someone with a cohort's invite code could otherwise sign
+    up fake classmates and subtract them out of a group's figures.
+    """
 
     student = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollment"
@@ -83,12 +94,45 @@ class Enrollment(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="enrollments")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
     joined_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.CharField(max_length=20, choices=VerifiedBy.choices, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["school", "cohort"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(verified_at__isnull=True) & Q(verified_by=""))
+                | (Q(verified_at__isnull=False) & ~Q(verified_by="")),
+                name="verified_at_with_verified_by",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"enrollment in {self.cohort}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class RosterEntry(models.Model):
+    """One student the school says is theirs, in one cohort: the school's own list (uploaded by
+    its administrator), matched against students' verified email addresses."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="roster")
+    email = models.EmailField(max_length=254)
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="roster_entries")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cohort", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "email"], name="one_roster_entry_per_email"),
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="roster_email_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return f"roster entry in {self.cohort}"
 
 
 class Placement(models.Model):
@@ -123,6 +167,7 @@ class StaffRole(models.TextChoices):
     EDUCATOR = "educator", "Educator"
     WELLNESS_LEAD = "wellness_lead", "Wellness lead"
     DEAN = "dean", "Dean"
+    SCHOOL_ADMIN = "school_admin", "School administrator"
 
 
 class StaffMembership(models.Model):

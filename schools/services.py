@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .models import Enrollment, InviteCode, Placement, Rotation, School, StaffMembership
+from .roster import refresh_verification
 
 UNKNOWN_INVITE = "We don't recognise this invite code. Check it, or ask your school for one."
 
@@ -39,9 +40,13 @@ def enroll_with_invite(*, student, code: str) -> Enrollment:
     )
     if not claimed:
         raise ValidationError("This invite code has just been used up.", code="unusable")
-    return Enrollment.objects.create(
+    enrollment = Enrollment.objects.create(
         student=student, school=invite.cohort.school, cohort=invite.cohort
     )
+    # In, but counted only once verified (see schools/roster.py): usually when the student
+    # confirms their email, unless it was confirmed already.
+    refresh_verification(enrollment)
+    return enrollment
 
 
 @transaction.atomic

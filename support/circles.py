@@ -20,7 +20,7 @@ from django.utils import timezone
 from cohorts.selectors import k_for, school_today
 from cohorts.suppression import Cell, Hidden, Row, suppress
 from schools.models import Enrollment, School, StaffMembership, StaffRole
-from schools.selectors import placement_on
+from schools.selectors import placement_on, verified_enrollments
 from vault.audit import record_event
 from vault.services import decrypt_text, encrypt_text
 
@@ -265,12 +265,14 @@ def _week_start(school: School, today: date | None = None) -> date:
 def _live_counts(school: School) -> dict[int, tuple[int, int]]:
     """(opted in, in a circle) per cohort id, as the database holds them now."""
     opted = dict(
-        Enrollment.objects.filter(school=school, student__circle_profile__isnull=False)
+        verified_enrollments(school)
+        .filter(student__circle_profile__isnull=False)
         .values_list("cohort_id")
         .annotate(n=Count("student", distinct=True))
     )
     placed = dict(
-        Enrollment.objects.filter(school=school, student__circle_profile__memberships__isnull=False)
+        verified_enrollments(school)
+        .filter(student__circle_profile__memberships__isnull=False)
         .values_list("cohort_id")
         .annotate(n=Count("student", distinct=True))
     )
@@ -324,7 +326,7 @@ def circle_counts_by_cohort(school: School, *, today: date | None = None) -> Cir
     }
     counts = snapshot if snapshot else _live_counts(school)
     enrolled = dict(
-        Enrollment.objects.filter(school=school)
+        verified_enrollments(school)
         .values_list("cohort_id")
         .annotate(n=Count("student", distinct=True))
     )

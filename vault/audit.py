@@ -29,6 +29,8 @@ KINDS = {
     "track_assigned",
     "report_viewed",
     "report_resolved",
+    "roster_imported",
+    "roster_entry_removed",
 }
 
 

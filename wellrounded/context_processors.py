@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from schools.models import Enrollment, StaffMembership
+from schools.models import Enrollment, StaffMembership, StaffRole
 
 
 def _role(user) -> str:
@@ -15,4 +15,14 @@ def _role(user) -> str:
 
 def role(request) -> dict:
     """`role` for templates (the navigation differs for students and staff); one query, lazily."""
-    return {"role": SimpleLazyObject(lambda: _role(request.user))}
+    return {
+        "role": SimpleLazyObject(lambda: _role(request.user)),
+        "is_school_admin": SimpleLazyObject(
+            lambda: (
+                request.user.is_authenticated
+                and StaffMembership.objects.filter(
+                    user=request.user, role=StaffRole.SCHOOL_ADMIN
+                ).exists()
+            )
+        ),
+    }

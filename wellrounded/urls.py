@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("checkins.urls")),
     path("habits/", include("habits.urls")),
     path("insights/", include("insights.urls")),
+    path("school/roster/", include("schools.urls")),
     path("school/", include("cohorts.urls")),
     path("learn/", include("learn.urls")),
     path("planner/", include("planner.urls")),

@@ -3,13 +3,15 @@
 import random
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from accounts.models import User
 from cohorts import services
 from cohorts.measures import measure
 from cohorts.models import Figures, RollupCell
 from cohorts.observations import Observation
 from cohorts.selectors import school_today
-from schools.models import Cohort, Enrollment
+from schools.models import Cohort, Enrollment, VerifiedBy
 
 SCALES = ["mood", "stress", "energy", "sleep_quality", "loneliness", "purpose"]
 SELF_CARE = ["ate_well", "moved", "rested", "connected", "meditated", "therapy"]
@@ -20,9 +22,16 @@ def enroll(cohort: Cohort, count: int, prefix: str = "s") -> list[int]:
     users = User.objects.bulk_create(
         [User(email=f"{prefix}{i}.{cohort.pk}@example.org") for i in range(count)]
     )
+    # Verified (on the school's roster), so counted in the figures.
     Enrollment.objects.bulk_create(
-        [Enrollment(student=u, school=cohort.school, cohort=cohort) for u in users]
-    )
+        [
+            Enrollment(
+                student=u, school=cohort.school, cohort=cohort,
+                verified_at=timezone.now(), verified_by=VerifiedBy.ROSTER,
+            )
+            for u in users
+        ]
+    )  # fmt: skip
     return [u.pk for u in users]
 
 

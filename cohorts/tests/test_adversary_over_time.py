@@ -250,3 +250,37 @@ def test_published_populations_of_overlapping_answers_differ_by_zero_or_k(staff_
                     frozenset(first.tags.split(",")), frozenset(second.tags.split(",")), k=K
                 ), (first.label, second.label)
     assert PublishedTable.objects.filter(table="campaign").count() == 4
+
+
+def test_fake_students_signed_up_with_the_invite_code_count_nowhere(staff_client, cohort):
+    """A dean signs up nine fake students with the cohort's invite code (emails verified, not
+    on the roster); they answer next to one real student. That group of ten is never shown,
+    and "enrolled" counts the twelve real students only."""
+    from datetime import timedelta as days
+
+    from django.utils import timezone
+
+    from conftest import make_user
+    from schools.models import InviteCode
+    from schools.services import enroll_with_invite
+
+    rng = random.Random(14)
+    real = enroll(cohort, 12)
+    invite = InviteCode.objects.create(cohort=cohort, expires_at=timezone.now() + days(days=7))
+    fakes = [make_user(f"fake{i}@dean.example") for i in range(9)]
+    for fake in fakes:
+        enroll_with_invite(student=fake, code=invite.code)
+    last_week = weeks_ago(cohort, 1)
+    add_all(
+        obs
+        for student in [real[0], *(f.pk for f in fakes)]
+        for obs in checkin_observations(cohort, student, last_week, None, rng)
+    )
+
+    mood = staff_client.get(f"{API}/cohorts/{cohort.pk}/trend", {"measure": "mood"}).json()
+    participation = staff_client.get(f"{API}/cohorts/{cohort.pk}/participation").json()
+
+    assert not mood["weeks"][-2]["total"]["shown"]
+    assert mood["weeks"][-2]["total"]["reason"] == "fewer than 10 students"
+    assert participation["enrolled"] == 12
+    assert not participation["weeks"][-2]["total"]["shown"]

@@ -51,7 +51,12 @@ OWN_ACCOUNT = {"my_data", "export_my_data", "delete_my_data", "api_tokens"}
 
 EXTENSIONS = [
     importlib.import_module(name)
-    for name in ("support.tests.matrix_circles", "learn.tests.matrix", "planner.tests.matrix")
+    for name in (
+        "support.tests.matrix_circles",
+        "learn.tests.matrix",
+        "planner.tests.matrix",
+        "schools.tests.matrix",
+    )
 ]
 
 

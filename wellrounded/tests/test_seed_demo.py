@@ -7,8 +7,15 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from accounts.models import User
-from schools.models import Enrollment, Placement, School, StaffMembership
-from schools.selectors import placement_on
+from schools.models import (
+    Enrollment,
+    Placement,
+    RosterEntry,
+    School,
+    StaffMembership,
+    StaffRole,
+)
+from schools.selectors import placement_on, verified_enrollments
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 24)
@@ -28,13 +35,17 @@ def snapshot():
     )
 
 
-def test_demo_school_has_two_cohorts_120_students_on_placements_and_3_staff():
+def test_demo_school_has_two_cohorts_120_verified_students_on_placements_and_4_staff():
     output = seed()
 
     school = School.objects.get(slug="northbrook")
     assert school.cohorts.count() == 2
     assert Enrollment.objects.filter(school=school).count() == 120
-    assert StaffMembership.objects.filter(school=school).count() == 3
+    assert StaffMembership.objects.filter(school=school).count() == 4
+    # Every demo student is on the roster and verified, so the demo dashboard shows figures.
+    assert verified_enrollments(school=school).count() == 120
+    assert RosterEntry.objects.filter(school=school).count() == 120
+    assert StaffMembership.objects.filter(school=school, role=StaffRole.SCHOOL_ADMIN).exists()
     for user in User.objects.filter(enrollment__isnull=False):
         assert placement_on(user, TODAY) is not None, user.email
     third_years = Enrollment.objects.filter(cohort__graduation_year=2028)
