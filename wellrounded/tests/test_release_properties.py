@@ -22,10 +22,9 @@ from cohorts.models import Campaign, Population, PublishedTable
 from cohorts.publishing import publish_due
 from cohorts.reports import ReportProblem, before_after_report
 from cohorts.services import week_of
+from cohorts.tests.campaign_factories import answer
+from cohorts.tests.factories import add_all, checkin_observations, enroll
 from conftest import make_cohort, make_school
-
-from .campaign_factories import answer
-from .factories import add_all, checkin_observations, enroll
 
 K = 10
 SCHOOLS = itertools.count()  # one school per example: examples share the test's transaction

@@ -19,10 +19,9 @@ from cohorts.guard import differ_safely
 from cohorts.measures import CHARTED_MEASURES, SCREENING_MEASURES
 from cohorts.models import Campaign, CampaignResponse, Population, PublishedTable, RollupCell
 from cohorts.publishing import publish_due
+from cohorts.tests.campaign_factories import answer, past_campaign
+from cohorts.tests.factories import add_all, checkin_observations, enroll, random_phq9, weeks_ago
 from conftest import with_totp
-
-from .campaign_factories import answer, past_campaign
-from .factories import add_all, checkin_observations, enroll, random_phq9, weeks_ago
 
 pytestmark = pytest.mark.django_db
 K = 10
