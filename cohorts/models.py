@@ -229,7 +229,10 @@ class PublishedTable(models.Model):
     """
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="tables")
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    # None for a table of the whole school (lessons: one table, a column per cohort).
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     table = models.CharField(max_length=80)
     week = models.DateField(null=True, blank=True)
     cells = models.JSONField(default=dict)

@@ -10,7 +10,7 @@ deletion, a late answer or a new sign-up cannot move a published figure.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -29,6 +29,17 @@ from .suppression import Cell, Hidden, Row, suppress
 COHORT_KEY = "cohort"
 UNPLACED_KEY = "unplaced"
 HOMOGENEOUS = "withheld: every student behind it gave the same answer, or nearly"
+
+# Other apps publish their own staff counts with each week (lessons): a publisher is called
+# inside the week's transaction and returns the tables to store with it. They register in
+# their AppConfig.ready, since cohorts may not import them.
+WeekPublisher = Callable[[School, date, "Release"], Iterable["PublishedTable"]]
+_week_publishers: list[WeekPublisher] = []
+
+
+def register_week_publisher(publisher: WeekPublisher) -> None:
+    if publisher not in _week_publishers:
+        _week_publishers.append(publisher)
 
 
 def publication_day(week: date) -> date:
@@ -236,6 +247,8 @@ def publish_week(school: School, week: date) -> Release | None:
                     {COHORT_KEY: cell_json(shown), "enrolled": {"n": enrolled[cohort_id]}},
                 )
             )
+        for publisher in _week_publishers:
+            tables += publisher(school, week, release)
         PublishedTable.objects.bulk_create(tables, batch_size=500)
     return release
 
@@ -266,8 +279,10 @@ def publish_due(school: School, *, today: date) -> int:
     from .models import Campaign
 
     published = 0
-    start = first_week(school)
-    if start is not None and start <= last:
+    # From the first week with anything to publish, and at least the last due week, so a
+    # school's lesson counts are published even before anyone checks in.
+    start = min(first_week(school) or last, last)
+    if start <= last:
         done = set(weeks.values_list("key", flat=True))
         campaigns = defaultdict(list)
         closing = Campaign.objects.filter(school=school, closes_on__lte=last + timedelta(days=6))
@@ -291,6 +306,15 @@ def published_tables(cohort: Cohort, table: str, weeks: Sequence[date]) -> dict[
         cohort=cohort, table=table, week__gte=min(weeks), week__lte=max(weeks)
     ).values_list("week", "cells")
     return dict(rows)
+
+
+def latest_school_table(school: School, table: str) -> PublishedTable | None:
+    """The most recent published table of the school that is not per cohort (lessons)."""
+    return (
+        PublishedTable.objects.filter(release__school=school, table=table, cohort=None)
+        .order_by("-week")
+        .first()
+    )
 
 
 def published_weeks(school: School, weeks: Sequence[date]) -> set[date]:

@@ -32,7 +32,7 @@ def test_staff_assign_a_track_and_a_student_completes_a_lesson_and_reflects(
     expect(
         page.get_by_role("table", name="Students who marked each lesson done, by cohort")
     ).to_be_visible()
-    expect(page.get_by_text("(the last complete week)")).to_be_visible()
+    expect(page.get_by_text("published once a week, on the Wednesday")).to_be_visible()
     screenshot("staff-lessons")
     assert TrackAssignment.objects.filter(cohort=cohort, track=TRACK).exists()
 

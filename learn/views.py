@@ -5,12 +5,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from checkins.services import local_today, screen_private_writing
+from cohorts.selectors import school_today
 from schools.decorators import school_staff_required, student_required
 from schools.form_errors import add_service_errors
 from support.selectors import crisis_resources_for
 
 from . import selectors, services
 from .forms import AssignTrackForm, LessonReflectionForm, SchoolLessonForm
+from .publishing import published_completion
 
 
 def _lesson(request, slug: str):
@@ -117,7 +119,7 @@ lesson_staff_only = school_staff_required(
 def school_home(request, school):
     context = {
         "school": school,
-        "table": selectors.completion_table(school),
+        "table": published_completion(school, today=school_today(school)),
         "lessons": selectors.school_lessons(school),
         "assignments": selectors.assignments_of(school),
         "assign_form": AssignTrackForm(school=school),
@@ -167,7 +169,7 @@ def school_assign(request, school):
         return redirect("learn_school")
     context = {
         "school": school,
-        "table": selectors.completion_table(school),
+        "table": published_completion(school, today=school_today(school)),
         "lessons": selectors.school_lessons(school),
         "assignments": selectors.assignments_of(school),
         "assign_form": form,
