@@ -6,6 +6,10 @@ class SupportConfig(AppConfig):
     verbose_name = "Support"
 
     def ready(self) -> None:
+        from cohorts.publishing import register_week_publisher
+
+        from .circle_publishing import publish_circles
         from .personal_data import register_datasets
 
         register_datasets()
+        register_week_publisher(publish_circles)

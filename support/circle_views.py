@@ -12,6 +12,7 @@ from schools.form_errors import add_service_errors
 
 from . import circles
 from .circle_forms import CircleProfileForm, MessageForm, ReportForm
+from .circle_publishing import published_circle_counts
 from .circles_content import GUIDELINES
 from .models import MessageReport
 from .selectors import crisis_resources_for
@@ -218,7 +219,7 @@ def circles_overview(request, school):
         "support/circles/overview.html",
         {
             "school": school,
-            "counts": circles.circle_counts_by_cohort(school),
+            "counts": published_circle_counts(school, today=circles.school_today(school)),
             "is_wellness_lead": circles.wellness_school(request.user) == school,
         },
     )
