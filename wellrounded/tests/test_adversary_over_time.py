@@ -283,3 +283,22 @@ def test_fake_students_signed_up_with_the_invite_code_count_nowhere(staff_client
     assert mood["weeks"][-2]["total"]["reason"] == "fewer than 10 students"
     assert participation["enrolled"] == 12
     assert not participation["weeks"][-2]["total"]["shown"]
+
+
+def test_a_deletion_moves_no_lesson_count(staff_client, cohort, settings):
+    from learn.tests.conftest import FIXTURE_LESSONS
+    from learn.tests.test_completion import finish, last_week, students
+
+    settings.LEARN_LESSONS_DIR = FIXTURE_LESSONS
+
+    class_ = students(cohort, "s", 30)
+    finish(class_[:15], "naps-on-nights")
+    last_week()
+    page = reverse("learn_school")
+    before = staff_client.get(page).content.decode().split('id="completion-heading"')[1]
+    assert "15 of 30" in before  # a count the adversary could subtract from
+
+    delete_account(user=class_[0])
+    after = staff_client.get(page).content.decode().split('id="completion-heading"')[1]
+
+    assert after == before
