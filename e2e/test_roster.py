@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from conftest import make_staff, with_totp
+from conftest import make_staff, make_student, with_totp
 from e2e.steps import sign_in
 from e2e.test_accessibility import AXE, serious_violations
 from schools.models import RosterEntry, StaffRole
@@ -12,6 +12,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BAD = b"email,cohort\nstudent@riverside.example,2028\nclassmate@riverside,2028\n"
 FIXED = b"email,cohort\nstudent@riverside.example,2028\nclassmate@riverside.example,2028\n"
+
+
+@pytest.fixture
+def student(cohort):
+    """Signed up with an invite code, email confirmed, not (yet) on the school's roster."""
+    return make_student(cohort, "student@riverside.example", rotation="surgery", on_roster=False)
+
+
+@pytest.fixture
+def classmate(cohort):
+    return make_student(
+        cohort, "classmate@riverside.example", rotation="psychiatry", on_roster=False
+    )
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from conftest import make_cohort, with_totp
+from conftest import make_cohort, make_student, with_totp
 from schools.models import RosterEntry
 from schools.roster import mark_verified_by_identity_provider, refresh_verification
 
@@ -14,6 +14,12 @@ NOT_COUNTED = (
     "Your school has not confirmed you are on its roster yet: your answers stay private and "
     "are not counted in any group figure."
 )
+
+
+@pytest.fixture
+def student(cohort):
+    """Signed up with an invite code, email confirmed, not (yet) on the school's roster."""
+    return make_student(cohort, "student@riverside.example", rotation="surgery", on_roster=False)
 
 
 def test_a_student_not_on_the_roster_is_told_their_answers_are_not_counted(client, student):
