@@ -1,0 +1,190 @@
+"""Faults an operator meets: a bad file handed to restore, a full disk, a read-only data
+directory, files left readable by others."""
+
+import random
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from checkins.models import CheckIn
+from checkins.services import record_checkin
+from conftest import make_student
+
+CHECKIN = {
+    "mood": 3, "stress": 3, "energy": 3, "sleep_hours": 7, "sleep_quality": 3,
+    "loneliness": 2, "purpose": 4, "note": "kept through every fault",
+}  # fmt: skip
+
+
+def table_counts() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        result = {}
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 - introspected names
+            result[table] = cursor.fetchone()[0]
+    return result
+
+
+def pg_admin():
+    config = connection.settings_dict
+    return psycopg.connect(
+        host=config["HOST"], port=config["PORT"], user=config["USER"], dbname="postgres",
+        autocommit=True,
+    )  # fmt: skip
+
+
+def databases_named_like(prefix: str) -> list[str]:
+    with pg_admin() as admin:
+        rows = admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{prefix}%"]
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def drop_databases(names: list[str]) -> None:
+    with pg_admin() as admin:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def good_backup(cohort, tmp_path) -> Path:
+    for i in range(2):
+        record_checkin(student=make_student(cohort, f"s{i}@riverside.example"), values=CHECKIN)
+    path = tmp_path / "good.backup"
+    call_command("backup", str(path))
+    return path
+
+
+def corrupt(kind: str, good: Path, tmp_path: Path) -> Path:
+    bad = tmp_path / f"{kind}.backup"
+    data = good.read_bytes()
+    noise = random.Random(16)  # noqa: S311 - test data, not a secret
+    if kind == "empty":
+        bad.write_bytes(b"")
+    elif kind == "foreign":
+        with sqlite3.connect(bad) as other:
+            other.execute("CREATE TABLE recipes (name TEXT, serves INTEGER)")
+            other.execute("INSERT INTO recipes VALUES ('soup', 4)")
+        other.close()
+    elif kind == "middle-overwritten":
+        middle = len(data) // 2 - 32 * 1024
+        assert middle > 0, "the backup is too small to lose 64 KB of its middle"
+        bad.write_bytes(data[:middle] + noise.randbytes(64 * 1024) + data[middle + 64 * 1024 :])
+    elif kind == "truncated":
+        bad.write_bytes(data[: len(data) // 2])
+    elif kind == "garbage":
+        bad.write_bytes(noise.randbytes(200 * 1024))
+    return bad
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["empty", "foreign", "middle-overwritten", "truncated", "garbage"])
+def test_restore_refuses_a_bad_file_and_leaves_the_live_database_as_it_was(
+    good_backup, tmp_path, kind
+):
+    bad = corrupt(kind, good_backup, tmp_path)
+    before = table_counts()
+    around_before = sorted(p.name for p in Path(tmp_path).iterdir())
+
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(bad))
+
+    message = str(refused.value)
+    assert str(bad) in message or "not a Well-Rounded database" in message
+    assert "\n" not in message
+    assert table_counts() == before
+    assert CheckIn.objects.count() == 2
+    assert sorted(p.name for p in Path(tmp_path).iterdir()) == around_before
+    if connection.vendor == "sqlite":
+        database_dir = Path(connection.settings_dict["NAME"]).parent
+        assert not list(database_dir.glob(".*restoring-*"))
+        assert not list(database_dir.glob("*.before-restore-*"))
+        assert connection.cursor().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    else:
+        assert databases_named_like(f"{connection.settings_dict['NAME'][:40]}_restoring_") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_backup_from_a_newer_version(good_backup, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("the history check is shared; its SQLite path is enough to show it")
+    newer = tmp_path / "newer.backup"
+    newer.write_bytes(good_backup.read_bytes())
+    with sqlite3.connect(newer) as db:
+        db.execute(
+            "INSERT INTO django_migrations (app, name, applied) "
+            "VALUES ('checkins', '9999_from_the_future', '2030-01-01')"
+        )
+    db.close()
+
+    with pytest.raises(CommandError, match="newer version.*checkins.9999_from_the_future"):
+        call_command("restore", str(newer))
+    assert CheckIn.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_backup_missing_a_table_its_history_promises(good_backup, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("the history check is shared; its SQLite path is enough to show it")
+    gutted = tmp_path / "gutted.backup"
+    gutted.write_bytes(good_backup.read_bytes())
+    with sqlite3.connect(gutted) as db:
+        db.execute("DROP TABLE habits_habitlog")
+    db.close()
+
+    with pytest.raises(CommandError, match="incomplete.*habits_habitlog"):
+        call_command("restore", str(gutted))
+    assert CheckIn.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_good_backup_replaces_the_live_database_and_the_old_one_is_kept(
+    good_backup, cohort, capsys
+):
+    student = make_student(cohort, "late@riverside.example")
+    record_checkin(student=student, values=CHECKIN)
+    assert CheckIn.objects.count() == 3
+
+    call_command("restore", str(good_backup))
+
+    assert CheckIn.objects.count() == 2  # the check-in made after the backup is gone
+    assert "kept as" in capsys.readouterr().out
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        kept = list(Path(name).parent.glob(f"{Path(name).name}.before-restore-*"))
+        assert len(kept) == 1
+        assert kept[0].stat().st_mode & 0o777 == 0o600
+        with sqlite3.connect(kept[0]) as old:
+            assert old.execute("SELECT COUNT(*) FROM checkins_checkin").fetchone()[0] == 3
+        old.close()
+        kept[0].unlink()
+    else:
+        kept = databases_named_like(f"{name[:40]}_before_restore_")
+        assert len(kept) == 1
+        drop_databases(kept)
+
+
+def test_a_refused_restore_says_one_sentence_and_exits_non_zero(tmp_path):
+    empty = tmp_path / "empty.backup"
+    empty.write_bytes(b"")
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "restore", str(empty),
+         "--into", f"sqlite:///{tmp_path / 'never.sqlite3'}"],
+        capture_output=True, text=True, cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"CommandError: {empty} is not a SQLite database (empty, damaged, or not made by "
+        "`manage.py backup`); nothing was changed."
+    )
+    assert not (tmp_path / "never.sqlite3").exists()
