@@ -15,6 +15,8 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse({"detail": "Not found."}, status=404)
 
 
+handler500 = "wellrounded.write_faults.server_error"
+
 admin.site.site_header = "Well-Rounded operations"
 admin.site.site_title = "Well-Rounded operations"
 

@@ -1,10 +1,12 @@
 """Faults an operator meets: a bad file handed to restore, a full disk, a read-only data
 directory, files left readable by others."""
 
+import errno
 import random
 import sqlite3
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -12,16 +14,22 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import InternalError, OperationalError, connection
+from django.test import Client
+from django.urls import reverse
 
+from accounts.tokens import create_token
 from checkins.models import CheckIn
 from checkins.services import record_checkin
-from conftest import make_student
+from conftest import PASSWORD, make_student
+from wellrounded.write_faults import CANNOT_SAVE, is_write_fault
 
 CHECKIN = {
     "mood": 3, "stress": 3, "energy": 3, "sleep_hours": 7, "sleep_quality": 3,
     "loneliness": 2, "purpose": 4, "note": "kept through every fault",
 }  # fmt: skip
+CHECKIN_FORM = {key: str(value) for key, value in CHECKIN.items()}
+READ_PAGES = ["/", "/checkin/", "/insights/", "/habits/", "/help/", "/accounts/my-data/"]
 
 
 def table_counts() -> dict[str, int]:
@@ -188,3 +196,163 @@ def test_a_refused_restore_says_one_sentence_and_exits_non_zero(tmp_path):
         "`manage.py backup`); nothing was changed."
     )
     assert not (tmp_path / "never.sqlite3").exists()
+
+
+# When the storage refuses writes ---------------------------------------------------------
+
+
+def fail_writes_as_a_full_disk(execute, sql, params, many, context):
+    """An execute wrapper: every write fails as a full disk makes it fail on this database."""
+    if sql.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE", "REPLACE"}:
+        if connection.vendor == "sqlite":
+            cause = sqlite3.OperationalError("database or disk is full")
+        else:
+            cause = psycopg.errors.DiskFull("could not extend file: No space left on device")
+        raise OperationalError(str(cause)) from cause
+    return execute(sql, params, many, context)
+
+
+DISK_FULL: list[bool] = []  # whether RefuseWritesMiddleware simulates a full disk
+
+
+class RefuseWritesMiddleware:
+    """Fails writes inside the request, beneath WriteFaultMiddleware, as the database would."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not DISK_FULL:
+            return self.get_response(request)
+        with connection.execute_wrapper(fail_writes_as_a_full_disk):
+            return self.get_response(request)
+
+
+@contextmanager
+def storage_refuses_writes(kind: str, settings):
+    """A full disk (simulated) or a read-only database (the real thing where we can)."""
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(middleware.index("wellrounded.write_faults.WriteFaultMiddleware") + 1,
+                      f"{__name__}.RefuseWritesMiddleware")  # fmt: skip
+    settings.MIDDLEWARE = middleware
+    if kind == "read-only":
+        # SQLite, or PostgreSQL, itself refuses every change.
+        on, off = {
+            "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
+            "postgresql": (
+                "SET default_transaction_read_only = on",
+                "SET default_transaction_read_only = off",
+            ),
+        }[connection.vendor]
+        with connection.cursor() as cursor:
+            cursor.execute(on)
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(off)
+        return
+    DISK_FULL.append(True)
+    try:
+        yield
+    finally:
+        DISK_FULL.clear()
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as in production
+@pytest.mark.parametrize("kind", ["full", "read-only"])
+def test_a_checkin_the_server_cannot_save_gets_the_cannot_save_page(
+    client, student, kind, settings
+):
+    client.force_login(student)
+    with storage_refuses_writes(kind, settings):
+        response = client.post(reverse("checkin"), CHECKIN_FORM)
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "The server cannot save right now" in page
+    assert "not saved" in page
+    assert f'href="{reverse("need_help")}"' in page
+    assert f'href="{reverse("home")}"' in page
+    assert "no-store" in response["Cache-Control"]
+    assert not CheckIn.objects.filter(student=student).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as in production
+@pytest.mark.parametrize("kind", ["full", "read-only"])
+def test_an_api_write_the_server_cannot_save_gets_503_json(client, student, kind, settings):
+    _, secret = create_token(user=student, name="phone")
+    with storage_refuses_writes(kind, settings):
+        response = client.put(
+            "/api/checkins/today",
+            {**CHECKIN, "moved": True},
+            content_type="application/json",
+            headers={"authorization": f"Bearer {secret}"},
+        )
+
+    assert response.status_code == 503
+    assert response.json() == {"detail": CANNOT_SAVE}
+    assert not CheckIn.objects.filter(student=student).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as in production
+@pytest.mark.parametrize("kind", ["full", "read-only"])
+def test_reading_goes_on_while_the_server_cannot_save(client, student, kind, settings):
+    record_checkin(student=student, values=CHECKIN)
+    _, secret = create_token(user=student, name="phone")
+    client.force_login(student)
+    with storage_refuses_writes(kind, settings):
+        pages = {url: client.get(url).status_code for url in READ_PAGES}
+        api = client.get("/api/checkins/today", headers={"authorization": f"Bearer {secret}"})
+
+    assert pages == dict.fromkeys(READ_PAGES, 200)
+    assert api.status_code == 200
+    assert api.json()["mood"] == CHECKIN["mood"]
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as in production
+@pytest.mark.parametrize("kind", ["full", "read-only"])
+def test_sign_in_on_a_full_disk_says_it_cannot_save_not_too_many_requests(
+    client, student, kind, settings
+):
+    with storage_refuses_writes(kind, settings):
+        response = client.post(
+            reverse("account_login"), {"login": student.email, "password": PASSWORD}
+        )
+
+    assert response.status_code == 503
+    assert "Too Many Requests" not in response.content.decode()
+    assert "The server cannot save right now" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as in production
+def test_a_write_fault_while_saving_the_session_gets_the_cannot_save_page(student, settings):
+    # The session is saved after the view, outside it: handler500 gets the 503 page too.
+    client = Client(raise_request_exception=False)
+    client.force_login(student)
+    client.session  # noqa: B018 - loads the session cookie
+    with storage_refuses_writes("full", settings):
+        response = client.post(reverse("account_logout"))
+
+    assert response.status_code == 503
+
+
+@pytest.mark.parametrize(
+    ("error", "fault"),
+    [
+        (OperationalError("database or disk is full"), True),
+        (OperationalError("attempt to write a readonly database"), True),
+        (OSError(errno.ENOSPC, "No space left on device"), True),
+        (OSError(errno.EROFS, "Read-only file system"), True),
+        (psycopg.errors.DiskFull("could not extend file"), True),
+        (psycopg.errors.ReadOnlySqlTransaction("read-only transaction"), True),
+        (OperationalError("database is locked"), False),
+        (OperationalError("no such table: habits_habit"), False),
+        (ValueError("database or disk is full"), False),
+    ],
+)
+def test_which_errors_mean_the_server_cannot_save(error, fault):
+    assert is_write_fault(error) is fault
+    wrapped = InternalError("wrapped")
+    wrapped.__cause__ = error
+    assert is_write_fault(wrapped) is fault
