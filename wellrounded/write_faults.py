@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 CANNOT_SAVE = "The server cannot save right now. Nothing was saved; please try again later."
 SQLITE_MESSAGES = ("database or disk is full", "attempt to write a readonly database")
 PG_ERRORS = (psycopg.errors.DiskFull, psycopg.errors.ReadOnlySqlTransaction)
-OS_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT}
+# EACCES: a data directory or file this process may read but not write.
+OS_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES}
 
 
 def is_write_fault(error: BaseException | None) -> bool:

@@ -2,6 +2,7 @@
 directory, files left readable by others."""
 
 import errno
+import os
 import random
 import sqlite3
 import subprocess
@@ -356,3 +357,88 @@ def test_which_errors_mean_the_server_cannot_save(error, fault):
     wrapped = InternalError("wrapped")
     wrapped.__cause__ = error
     assert is_write_fault(wrapped) is fault
+
+
+# Files only their owner can read ---------------------------------------------------------
+
+
+def sqlite_wrapper(path: Path):
+    from wellrounded.sqlite_queued.base import DatabaseWrapper
+
+    return DatabaseWrapper({**connection.settings_dict, "NAME": str(path)}, alias="faults")
+
+
+@pytest.mark.django_db
+def test_a_new_sqlite_database_and_its_wal_and_shm_files_are_private(tmp_path, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's files")
+    os.umask(previous := os.umask(0o022))  # the usual umask, which would give 0644
+    monkeypatch.setattr(os, "umask", lambda mask: previous)  # nothing here may widen it
+    database = tmp_path / "new.sqlite3"
+    db = sqlite_wrapper(database)
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("CREATE TABLE notes (body TEXT)")
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")  # WAL, from the settings' init_command
+            assert cursor.fetchone()[0] == "wal"
+        db.set_autocommit(False)
+        with db.cursor() as cursor:
+            cursor.execute("INSERT INTO notes VALUES ('private')")
+        db.commit()
+        db.set_autocommit(True)
+        files = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    finally:
+        db.close()
+    assert {"new.sqlite3", "new.sqlite3-wal", "new.sqlite3-shm"} <= set(files)
+    assert set(files.values()) == {0o600}, files
+
+
+@pytest.mark.django_db(transaction=True)  # a backup reads committed data
+def test_a_backup_is_readable_by_its_owner_only(tmp_path):
+    call_command("backup", str(tmp_path / "b.backup"))
+    assert (tmp_path / "b.backup").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_local_secret_key_file_is_private(tmp_path):
+    from wellrounded.settings import local_secret_key
+
+    local_secret_key(tmp_path / "secret_key")
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.django_db
+def test_on_a_read_only_filesystem_sqlite_still_reads_and_refuses_writes(tmp_path, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's files")
+    database = tmp_path / "ro.sqlite3"
+    with sqlite3.connect(database) as setup:
+        setup.execute("PRAGMA journal_mode=WAL")
+        setup.execute("CREATE TABLE notes (body TEXT)")
+        setup.execute("INSERT INTO notes VALUES ('still here')")
+    setup.close()
+    assert not Path(f"{database}-wal").exists()  # a clean close folds the log in
+    real_statvfs = os.statvfs
+
+    class ReadOnly:
+        def __init__(self, real):
+            self.f_flag = real.f_flag | os.ST_RDONLY
+
+    monkeypatch.setattr(
+        os, "statvfs", lambda path: ReadOnly(real_statvfs(path)) if str(path) == str(tmp_path)
+        else real_statvfs(path)
+    )  # fmt: skip
+    # On a real read-only filesystem SQLite would fail the first read, unable to create the
+    # -shm file (as root here it could, so the refused write is what shows the fallback).
+    for name in ("ro.sqlite3-shm",):
+        assert not (tmp_path / name).exists()
+    db = sqlite_wrapper(database)
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("SELECT body FROM notes")
+            assert cursor.fetchall() == [("still here",)]
+            with pytest.raises(OperationalError, match="readonly database") as refused:
+                cursor.execute("INSERT INTO notes VALUES ('lost')")
+        assert is_write_fault(refused.value)
+    finally:
+        db.close()
