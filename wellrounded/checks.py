@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.checks import Warning, register
 
 
-@register(deploy=False)
+@register(deploy=True)
 def static_files_collected(app_configs, **kwargs):
     if not getattr(settings, "STATIC_MANIFEST_MISSING", False):
         return []

@@ -273,8 +273,8 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # `collectstatic` writes the manifest that the hashed-name storage looks every file up in.
 # Without it (a newcomer's `runserver` straight after `migrate`) every page would fail on its
-# first {% static %}: serve the source files under their own names instead, and say so
-# (wellrounded/checks.py). `make run` and any deployment run collectstatic first.
+# first {% static %}: serve the source files under their own names instead (and `check
+# --deploy` says so, wellrounded/checks.py). `make run` and any deployment run collectstatic first.
 STATIC_MANIFEST_MISSING = not DEBUG and not (STATIC_ROOT / "staticfiles.json").exists()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -11,7 +11,7 @@ import django
 django.setup()
 from django.core.management import call_command
 from django.test import Client
-call_command("check")
+call_command("check", deploy=True)
 client = Client()
 page = client.get("/").content.decode()
 stylesheet = next(line for line in page.splitlines() if 'rel="stylesheet"' in line)
