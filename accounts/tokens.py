@@ -6,16 +6,20 @@ request cannot carry it. Session requests (the cookie a browser does attach) kee
 """
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from ninja.security import HttpBearer
 
 from schools.selectors import needs_mfa
 
 from .models import PersonalToken
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "wr_"
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -72,6 +76,12 @@ class PersonalTokenAuth(HttpBearer):
         if record.last_used_at is None or now - record.last_used_at >= LAST_USED_PRECISION:
             # To the minute: a write (and, on PostgreSQL, a flush to disk) on every answer
             # would cost more than the answer.
-            PersonalToken.objects.filter(pk=record.pk).update(last_used_at=now)
+            try:
+                with transaction.atomic():
+                    PersonalToken.objects.filter(pk=record.pk).update(last_used_at=now)
+            except DatabaseError:
+                # "Last used" is a convenience: a read must not fail because the server
+                # cannot save right now (a full disk, a read-only database).
+                logger.warning("Could not record a token's last use", exc_info=True)
         request.user = record.user
         return record.user

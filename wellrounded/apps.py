@@ -11,6 +11,8 @@ class WellRoundedConfig(AppConfig):
         from cohorts.signals import aggregates_read
         from vault.audit import record_event
 
+        from . import checks  # noqa: F401 - registers the system checks
+
         def audit_aggregates_read(sender, *, kind, actor_id, school_id, **kwargs):
             record_event(kind, actor_id=actor_id, school_id=school_id)
 

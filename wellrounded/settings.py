@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "wellrounded.write_faults.WriteFaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -275,10 +276,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# `collectstatic` writes the manifest that the hashed-name storage looks every file up in.
+# Without it (a newcomer's `runserver` straight after `migrate`) every page would fail on its
+# first {% static %}: serve the source files under their own names instead (and `check
+# --deploy` says so, wellrounded/checks.py). `make run` and any deployment run collectstatic first.
+STATIC_MANIFEST_MISSING = not DEBUG and not (STATIC_ROOT / "staticfiles.json").exists()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if STATIC_MANIFEST_MISSING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
+WHITENOISE_USE_FINDERS = DEBUG or STATIC_MANIFEST_MISSING
 
 # Strict CSP: scripts and styles only from our own origin, never inline.
 CONTENT_SECURITY_POLICY = {

@@ -23,9 +23,10 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse({"detail": "Not found."}, status=404)
 
 
-# Without the database: see server_error. (400, 403 and 404 are Django's own views, rendering
-# 400.html, 403.html and 404.html with the request, so with the navigation.)
-handler500 = "wellrounded.views.server_error"
+# A write fault gets the 503 page; anything else the 500 page, rendered without the database
+# (wellrounded.views.server_error). 400, 403 and 404 are Django's own views, rendering
+# 400.html, 403.html and 404.html with the request, so with the navigation.
+handler500 = "wellrounded.write_faults.server_error"
 
 admin.site.site_header = "Well-Rounded operations"
 admin.site.site_title = "Well-Rounded operations"

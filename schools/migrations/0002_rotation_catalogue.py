@@ -23,12 +23,14 @@ def add_catalogue(apps, schema_editor):
         )
 
 
-def remove_catalogue(apps, schema_editor):
-    Rotation = apps.get_model("schools", "Rotation")
-    Rotation.objects.filter(slug__in=[slug for slug, _, _ in CATALOGUE]).delete()
+def keep_catalogue(apps, schema_editor):
+    """Going back leaves the rotations in place: placements, check-ins and rollups point at
+    them (placements with PROTECT), and deleting them would take students' data with them.
+    The rows are harmless to 0001's schema, `add_catalogue` updates them in place if this
+    migration is applied again, and unapplying schools.0001 drops the table with them."""
 
 
 class Migration(migrations.Migration):
     dependencies = [("schools", "0001_initial")]
 
-    operations = [migrations.RunPython(add_catalogue, remove_catalogue)]
+    operations = [migrations.RunPython(add_catalogue, keep_catalogue)]

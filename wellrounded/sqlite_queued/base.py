@@ -15,9 +15,11 @@ Writes outside a transaction (one autocommitted statement) do not queue here; th
 SQLite's busy handler, as before. So does anything another program writes.
 """
 
+import contextlib
 import fcntl
 import os
 import time
+import urllib.parse
 
 from django.db.backends.sqlite3 import base
 
@@ -25,6 +27,24 @@ from .creation import DatabaseCreation
 
 FIRST_WAIT = 0.00005
 LONGEST_WAIT = 0.0005
+
+
+def on_a_read_only_filesystem(database: str) -> bool:
+    if database.startswith("file:") or database == ":memory:":
+        return False
+    try:
+        return bool(os.statvfs(os.path.dirname(os.path.abspath(database))).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def create_private(database: str) -> None:
+    """Create the database file readable by its owner only, before SQLite creates it with the
+    umask's (often 0644) mode: SQLite gives its -wal and -shm files the database's mode."""
+    if database.startswith("file:") or database in ("", ":memory:"):
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -35,7 +55,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def get_connection_params(self):
         params = super().get_connection_params()
         self._lock_timeout = params.get("timeout", 5)
+        database = str(params["database"])
+        if on_a_read_only_filesystem(database) and not os.path.exists(f"{database}-wal"):
+            # SQLite cannot open a WAL database whose -shm file it cannot create, so a
+            # read-only data directory would fail every read too. Nothing can change the
+            # file there and no log holds newer pages: read it as the immutable file it is.
+            # Writes then fail as on any read-only database (wellrounded/write_faults.py).
+            params["database"] = f"file:{urllib.parse.quote(database)}?immutable=1"
         return params
+
+    def get_new_connection(self, conn_params):
+        create_private(str(conn_params["database"]))
+        return super().get_new_connection(conn_params)
 
     def _lock_path(self) -> str | None:
         name = str(self.settings_dict["NAME"])

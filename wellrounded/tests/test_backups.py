@@ -53,7 +53,6 @@ def test_backup_restores_into_an_empty_database_with_the_same_rows(cohort, tmp_p
         name = f"{settings['NAME']}_restore"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
         try:
             call_command("restore", str(backup_file), into=f"{base}/{name}")
             with psycopg.connect(f"{base}/{name}") as restored:

@@ -17,6 +17,8 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     }
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright tests only
+    (tmp_path / "staticfiles").mkdir()  # as a deployment has, after collectstatic
+    (tmp_path / "staticfiles" / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
 
     result = subprocess.run(  # noqa: S603 - fixed argv, our own manage.py
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
