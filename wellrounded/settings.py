@@ -146,11 +146,13 @@ DATABASES = {
     )
 }
 SQLITE_OPTIONS = {
-    # WAL lets readers run while one writer commits; IMMEDIATE takes the write lock at BEGIN
-    # so concurrent writers queue instead of failing mid-transaction. Checkpoints every 10,000
-    # pages (about 40 MB) rather than SQLite's 1,000 copy a page that many check-ins changed
-    # (a cohort's rollup row, an index page) back once, not ten times; the WAL file is trimmed
-    # back to 64 MB after each. Reads go through a memory map.
+    # Django's own SQLite backend, configured (as healthchecks does): WAL lets readers run
+    # while one writer commits; IMMEDIATE takes the write lock at BEGIN so concurrent writers
+    # wait in SQLite's busy handler (up to `timeout` seconds) instead of failing
+    # mid-transaction. Checkpoints every 10,000 pages (about 40 MB) rather than SQLite's 1,000
+    # copy a page that many check-ins changed (a cohort's rollup row, an index page) back once,
+    # not ten times; the WAL file is trimmed back to 64 MB after each. Reads go through a
+    # memory map.
     "init_command": (
         "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;"
         "PRAGMA wal_autocheckpoint=10000;PRAGMA journal_size_limit=67108864;"
@@ -160,9 +162,6 @@ SQLITE_OPTIONS = {
     "timeout": 20,
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's SQLite backend, with writing transactions queued on a lock file rather than
-    # left to SQLite's sleeping busy handler (see wellrounded/sqlite_queued/base.py).
-    DATABASES["default"]["ENGINE"] = "wellrounded.sqlite_queued"
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
     # Tests use a real file (not shared-cache memory), so concurrency tests see the same
     # WAL locking behaviour as production; one file per test process.
