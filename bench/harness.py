@@ -216,7 +216,8 @@ def student_email(i: int) -> str:
 SESSIONS_FOR_FRESH_STUDENTS = """
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from accounts.identity import remember_identity
+from accounts.sessions import SessionStore
 from checkins.models import CheckIn
 from checkins.services import local_today
 from schools.models import Enrollment
@@ -228,6 +229,7 @@ for enrollment in Enrollment.objects.select_related("student", "school").order_b
     session[SESSION_KEY] = str(student.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = student.get_session_auth_hash()
+    remember_identity(session, student.pk)  # as signing in does
     session.create()
     print(session.session_key)
 """

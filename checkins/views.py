@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 import instruments
 from habits.selectors import checkin_habit_context
-from schools.decorators import student_required
+from accounts.decorators import student_required
 from schools.form_errors import add_service_errors
 from support.selectors import crisis_resources_for, next_steps_for
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from checkins.services import local_today
-from schools.decorators import student_required
+from accounts.decorators import student_required
 from schools.form_errors import add_service_errors
 
 from . import selectors, services

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 
 from checkins.services import local_today
 from planner import selectors as planner_selectors
-from schools.decorators import student_required
+from accounts.decorators import student_required
 from schools.form_errors import add_service_errors
 
 from . import selectors, services

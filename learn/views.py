@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from checkins.services import local_today
-from schools.decorators import school_staff_required, student_required
+from accounts.decorators import school_staff_required, student_required
 from schools.form_errors import add_service_errors
 
 from . import selectors, services

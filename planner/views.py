@@ -11,7 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from schools.decorators import student_required
+from accounts.decorators import student_required
 from schools.form_errors import add_service_errors
 
 from . import ics, reminders, selectors, services

@@ -23,19 +23,6 @@ def staff_memberships_of(user) -> list[StaffMembership]:
     return list(StaffMembership.objects.select_related("school").filter(user=user))
 
 
-def is_school_staff(user) -> bool:
-    # Asked on every signed-in request (see needs_mfa): a plain statement, not an ORM query
-    # compiled each time.
-    return user.is_authenticated and bool(
-        sql.tuples(StaffMembership, ["id"], "user_id = %s", [user.pk], limit=1)
-    )
-
-
-def needs_mfa(user) -> bool:
-    """Staff roles and operators must use a second factor; students may choose to."""
-    return user.is_authenticated and (user.is_staff or is_school_staff(user))
-
-
 def placement_on(student, day: date | None = None) -> Placement | None:
     day = day or timezone.localdate()
     return (

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from schools.decorators import school_staff_required, student_required
+from accounts.decorators import school_staff_required, student_required
 from schools.form_errors import add_service_errors
 
 from . import circles

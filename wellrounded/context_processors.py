@@ -1,18 +1,19 @@
 from django.utils.functional import SimpleLazyObject
 
-from schools.models import Enrollment, StaffMembership
+from accounts.identity import identity_of
 
 
-def _role(user) -> str:
-    if not user.is_authenticated:
+def _role(request) -> str:
+    if not request.user.is_authenticated:
         return "anonymous"
-    if Enrollment.objects.filter(student=user).exists():
+    identity = identity_of(request)
+    if identity.is_student:
         return "student"
-    if StaffMembership.objects.filter(user=user).exists():
+    if identity.is_school_staff:
         return "staff"
-    return "operator" if user.is_staff else "none"
+    return "operator" if request.user.is_staff else "none"
 
 
 def role(request) -> dict:
-    """`role` for templates (the navigation differs for students and staff); one query, lazily."""
-    return {"role": SimpleLazyObject(lambda: _role(request.user))}
+    """`role` for templates (the navigation differs for students and staff), from the session."""
+    return {"role": SimpleLazyObject(lambda: _role(request))}

@@ -181,12 +181,13 @@ CACHES = {
     }
 }
 
-# allauth's backend, with the signed-in user read in one plain statement (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.AuthenticationBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# Sessions live in the database (so signing out ends them everywhere), read with one plain
-# statement on every request (accounts/sessions.py).
+# Sessions live in the database (so signing out ends them everywhere): Django's engine, with
+# each session's user in a column of its own, so deleting a user deletes their sessions
+# (accounts/sessions.py). What a request needs to know of its user's school (enrollment,
+# school, cohort, time zone, staff role) is kept in the session (accounts/identity.py).
 SESSION_ENGINE = "accounts.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
-from .selectors import enrollment_of, staff_memberships_of
+from schools.selectors import staff_memberships_of
+
+from .identity import identity_of
 
 
 def student_required(view):
@@ -15,7 +17,8 @@ def student_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        enrollment = enrollment_of(request.user)
+        # From the session (accounts/identity.py): no query.
+        enrollment = identity_of(request).enrollment(request.user)
         if enrollment is None:
             raise PermissionDenied("This page is for students.")
         request.enrollment = enrollment
