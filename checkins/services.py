@@ -11,9 +11,8 @@ from django.utils import timezone
 
 import instruments
 from cohorts.campaigns import record_campaign_response
-from schools import sql
 from schools.models import Enrollment
-from schools.selectors import placement_on, rotation_id_on
+from schools.selectors import lock_enrollment, placement_on
 from vault.services import encrypt_text
 
 from . import rollups
@@ -68,7 +67,6 @@ def record_checkin(
         student=student,
         school=enrollment.school,
         day=day,
-        rotation_id=rotation_id_on(student, day),
         sleep_hours=values.get("sleep_hours"),
         **{name: values.get(name) for name in SCALE_FIELDS},
         **{name: bool(values.get(name, False)) for name in SELF_CARE_FIELDS},
@@ -81,35 +79,32 @@ def record_checkin(
     fields = {name: getattr(candidate, name) for name in [*SCALE_FIELDS, *SELF_CARE_FIELDS]}
     fields.update(
         sleep_hours=candidate.sleep_hours,
-        rotation_id=candidate.rotation_id,
         note_encrypted=encrypt_text(student, note) if note else None,
     )
     with transaction.atomic():
         # Lock the student's enrollment first: every write of theirs queues here, so reading
         # the day's previous answers (to take them out of the rollups) cannot race a second
-        # submit. The cohort is read again under the lock: it is where the rollups go.
-        # (Plain statements here, see schools/sql.py: this is the section every writer waits
-        # for, so it should not spend its time compiling ORM queries.)
-        locked = sql.tuples(
-            Enrollment, ["school", "cohort"], "student_id = %s", [student.pk], for_update=True
-        )
-        if locked != [(enrollment.school_id, enrollment.cohort_id)]:
+        # submit. The cohort is read again under the lock (it is where the rollups go), and
+        # the day's rotation in the same statement.
+        locked = lock_enrollment(student, day=day)
+        if locked is None or (locked.school_id, locked.cohort_id) != (
+            enrollment.school_id,
+            enrollment.cohort_id,
+        ):
             raise ValidationError("Your cohort changed while this was being saved. Try again.")
         cohort_id = enrollment.cohort_id
-        found = sql.rows(
-            CheckIn, "student_id = %s AND day = %s", [student.pk, sql.value(CheckIn, "day", day)]
-        )
-        if not found:
-            candidate.note_encrypted = fields["note_encrypted"]
-            checkin = sql.create(candidate)
-            rollups.add(rollups.checkin_observations(checkin, cohort_id))
-            return checkin, True
-        checkin = found[0]
+        fields["rotation_id"] = locked.rotation_id
+        checkin = CheckIn.objects.filter(student=student, day=day).first()
+        if checkin is None:
+            for name, value in fields.items():
+                setattr(candidate, name, value)
+            candidate.save(force_insert=True)
+            rollups.add(rollups.checkin_observations(candidate, cohort_id))
+            return candidate, True
         before = rollups.checkin_observations(checkin, cohort_id)
         for name, value in {**fields, "school": enrollment.school}.items():
             setattr(checkin, name, value)
-        CheckIn._meta.get_field("updated_at").pre_save(checkin, add=False)
-        sql.update(CheckIn, [checkin], [*fields, "school", "updated_at"])
+        checkin.save(update_fields=[*fields, "school", "updated_at"])
         rollups.replace(before, rollups.checkin_observations(checkin, cohort_id))
         return checkin, False
 

@@ -5,15 +5,14 @@ Groups are pre-declared: a cohort; within it, each rotation of the shared catalo
 "the last N complete weeks", so no two requests can overlap in a way that isolates a student.
 """
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from django.db.models import F
 from django.utils import timezone
 
-from schools import sql
 from schools.models import MIN_CELL_SIZE, Cohort, Enrollment, Rotation, School
 from schools.selectors import staff_memberships_of
 
@@ -158,23 +157,23 @@ class _Rollup(NamedTuple):
 
 
 def _rollups(cohort: Cohort, measure_key: str, weeks: list[date]) -> list[_Rollup]:
-    """One measure's figures in the cohort's cells of `weeks`, as named tuples, read with one
-    plain statement: every dashboard table reads a year of a cohort's cells, hundreds of rows,
-    and building the ORM query and its model instances cost more than running it. Only that
-    measure's entry of each row's figures is read out, by the database."""
+    """One measure's figures in the cohort's cells of `weeks`, as named tuples. Only that
+    measure's entry of each row's figures is read out, by the database (every dashboard table
+    reads a year of a cohort's cells)."""
     if not weeks:
         return []
     wanted = set(weeks)
-    rows = sql.tuples(
-        RollupCell,
-        ["scope", "rotation", "week"],
-        "cohort_id = %s AND source = %s AND week BETWEEN %s AND %s",
-        [sql.json_key(measure_key), cohort.pk, measure(measure_key).source]
-        + [sql.value(RollupCell, "week", week) for week in (min(wanted), max(wanted))],
-        also=[sql.json_text(RollupCell, "figures")],
+    rows = (
+        RollupCell.objects.filter(
+            cohort=cohort,
+            source=measure(measure_key).source,
+            week__range=(min(wanted), max(wanted)),
+        )
+        .annotate(counted=F(f"figures__{measure_key}"))
+        .values_list("scope", "rotation_id", "week", "counted")
     )
     return [
-        _Rollup(scope, rotation_id, week, *json.loads(counted))
+        _Rollup(scope, rotation_id, week, *counted)
         for scope, rotation_id, week, counted in rows
         if counted is not None and week in wanted
     ]

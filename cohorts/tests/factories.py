@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 from accounts.models import User
 from cohorts import services
+from cohorts.figures import Figures
 from cohorts.measures import measure
-from cohorts.models import Figures, RollupCell
+from cohorts.models import RollupCell
 from cohorts.observations import Observation
 from cohorts.selectors import school_today
 from schools.models import Cohort, Enrollment
