@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
+from schools.models import Enrollment
 from schools.selectors import staff_memberships_of
 
 from .identity import identity_of
@@ -35,24 +37,40 @@ def first_staff_school(user):
     return memberships[0].school if memberships else None
 
 
-def school_staff_required(*, refusal: str, mfa_message: str, school_of=first_staff_school):
-    """Staff pages: signed in, staff of the school `school_of` finds (which the view receives),
-    with an authenticator app; never cached anywhere."""
+def school_staff_required(
+    *, refusal: str, mfa_message: str, school_of: Callable | None = first_staff_school
+):
+    """Staff pages: signed in, holding a staff role, with an authenticator app; never cached
+    anywhere. The view receives the school `school_of` finds for the user (refused if none),
+    or, with `school_of=None`, no school (the view reads every school the user is staff of)."""
 
     def decorate(view):
         @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            school = school_of(request.user)
-            if school is None:
+            if not identity_of(request).is_school_staff:
                 raise PermissionDenied(refusal)
+            if school_of is not None:
+                school = school_of(request.user)
+                if school is None:
+                    raise PermissionDenied(refusal)
+                args = (school, *args)
             if not request.user.authenticator_set.filter(type="totp").exists():
                 messages.info(request, mfa_message)
                 return redirect("mfa_activate_totp")
-            response = view(request, school, *args, **kwargs)
+            response = view(request, *args, **kwargs)
             add_never_cache_headers(response)
             return response
 
         return wrapper
 
     return decorate
+
+
+def require_student(request, refusal: str):
+    """The API caller, if they are a student in a cohort (kept on request.enrollment)."""
+    enrollment = Enrollment.objects.select_related("school").filter(student=request.auth).first()
+    if enrollment is None:
+        raise PermissionDenied(refusal)
+    request.enrollment = enrollment
+    return request.auth

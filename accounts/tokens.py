@@ -1,11 +1,12 @@
 """Personal API tokens: shown once, stored only as a SHA-256 hash, revocable."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
 from django.utils import timezone
 from ninja.security import HttpBearer
+
+from lib.tokens import token_digest
 
 from .models import PersonalToken
 
@@ -13,15 +14,11 @@ PREFIX = "wr_"
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_token(*, user, name: str) -> tuple[PersonalToken, str]:
     """Return the stored token and its secret, which is never stored or shown again."""
     secret = PREFIX + secrets.token_urlsafe(32)
     record = PersonalToken.objects.create(
-        user=user, name=name.strip()[:80] or "API token", key_hash=hash_token(secret)
+        user=user, name=name.strip()[:80] or "API token", key_hash=token_digest(secret)
     )
     return record, secret
 
@@ -32,7 +29,7 @@ class PersonalTokenAuth(HttpBearer):
             return None
         record = (
             PersonalToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), user__is_active=True)
+            .filter(key_hash=token_digest(token), user__is_active=True)
             .first()
         )
         if record is None:

@@ -8,7 +8,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 import instruments
-from schools.api_types import ErrorOut, IsoDate, require_student
+from accounts.decorators import require_student
+from lib.api_types import ErrorOut, IsoDate
 from schools.models import Enrollment
 from support.api_types import CrisisOut, crisis_payload
 

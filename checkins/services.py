@@ -3,16 +3,14 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 import instruments
 from cohorts.campaigns import record_campaign_response
 from schools.models import Enrollment
-from schools.selectors import lock_enrollment, placement_on
+from schools.selectors import enrollment_for, lock_enrollment, placement_on
 from vault.services import encrypt_text
 
 from . import rollups
@@ -31,18 +29,6 @@ SELF_HARM = "self_harm"
 DEFAULT_SCHEDULE = {"who5": 14, "ucla3": 14, "phq9": 30, "gad7": 30}
 
 
-def enrollment_for(student) -> Enrollment:
-    enrollment = Enrollment.objects.select_related("school").filter(student=student).first()
-    if enrollment is None:
-        raise ValidationError("Only a student who has joined a cohort can record this.")
-    return enrollment
-
-
-def local_today(enrollment: Enrollment) -> date:
-    """Today where the student's school is: a check-in at 11 pm belongs to that day."""
-    return timezone.localdate(timezone=ZoneInfo(enrollment.school.timezone))
-
-
 def record_checkin(
     *, student, values: Mapping, day: date | None = None, enrollment: Enrollment | None = None
 ) -> tuple[CheckIn, bool]:
@@ -54,7 +40,7 @@ def record_checkin(
     # Everything that only reads or validates happens before the write transaction, so the
     # lock (on SQLite, the whole database's) is held for the writes alone.
     enrollment = enrollment or enrollment_for(student)
-    today = local_today(enrollment)
+    today = enrollment.school.today()
     day = day or today
     if day > today:
         raise ValidationError({"day": "A check-in cannot be for a future day."})
@@ -112,8 +98,8 @@ def record_checkin(
 @transaction.atomic
 def delete_checkin(*, student, day: date | None = None) -> bool:
     enrollment = enrollment_for(student)
-    day = day or local_today(enrollment)
-    if day != local_today(enrollment):
+    day = day or enrollment.school.today()
+    if day != enrollment.school.today():
         raise ValidationError({"day": "You can only delete today's check-in here."})
     Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
     checkin = CheckIn.objects.filter(student=student, day=day).first()
@@ -178,7 +164,7 @@ def record_screening(
             },
             show_crisis=show_crisis,
         ) from None
-    placement = placement_on(student, local_today(enrollment))
+    placement = placement_on(student, enrollment.school.today())
     try:
         with transaction.atomic():
             response = ScreeningResponse.objects.create(
@@ -191,7 +177,7 @@ def record_screening(
                 flags=list(result.flags),
                 prorated=result.prorated,
                 rotation=placement.rotation if placement else None,
-                day=local_today(enrollment),
+                day=enrollment.school.today(),
                 submission_key=submission_key,
             )
             rollups.add(rollups.screening_observations(response, enrollment.cohort_id))

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Sum
 
 import instruments
 
-from .campaigns import invited_students, school_today
+from .campaigns import invited_students
 from .change import (
     IMPROVED,
     OUTCOMES,
@@ -60,7 +60,7 @@ class CampaignSummary:
 
 def campaign_summary(campaign: Campaign, *, today: date | None = None) -> CampaignSummary:
     k = k_for(campaign.school)
-    today = today or school_today(campaign.school)
+    today = today or campaign.school.today()
     invited = invited_students(campaign).count()
     responses = CampaignResponse.objects.filter(campaign=campaign)
     totals = responses.aggregate(
@@ -180,7 +180,7 @@ def _count_cell(count: int, *, k: int) -> Cell | Hidden:
 
 def before_after_report(before: Campaign, after: Campaign, *, today: date | None = None) -> Report:
     """Pair the members who answered both campaigns and release suppressed aggregates."""
-    today = today or school_today(before.school)
+    today = today or before.school.today()
     check_comparable(before, after, today=today)
     k = k_for(before.school)
     first = dict(CampaignResponse.objects.filter(campaign=before).values_list("member", "score"))
@@ -402,4 +402,4 @@ def report_rows(report: Report) -> list[tuple]:
 
 
 def closed_campaigns(campaigns) -> list[Campaign]:
-    return [c for c in campaigns if c.is_closed(school_today(c.school))]
+    return [c for c in campaigns if c.is_closed(c.school.today())]

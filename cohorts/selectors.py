@@ -8,17 +8,15 @@ Groups are pre-declared: a cohort; within it, each rotation of the shared catalo
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.db.models import F
-from django.utils import timezone
 
+from lib.dates import week_of
 from schools.models import MIN_CELL_SIZE, Cohort, Enrollment, Rotation, School
 from schools.selectors import staff_memberships_of
 
 from .measures import COUNT, MEAN, NO, PARTICIPATION, PROPORTION, YES, Measure, measure
 from .models import RollupCell, Scope
-from .services import week_of
 from .statistics import mean_interval, wilson_interval
 from .suppression import NOT_OVER, Cell, Hidden, Row, suppress
 
@@ -86,13 +84,9 @@ def k_for(school: School) -> int:
     return max(MIN_CELL_SIZE, school.min_cell_size)
 
 
-def school_today(school: School) -> date:
-    return timezone.localdate(timezone=ZoneInfo(school.timezone))
-
-
 def complete_weeks(school: School, *, count: int, today: date | None = None) -> list[date]:
     """The Mondays of the last `count` weeks that are over in the school's timezone."""
-    this_week = week_of(today or school_today(school))
+    this_week = week_of(today or school.today())
     return [this_week - timedelta(weeks=i) for i in range(count, 0, -1)]
 
 
@@ -191,7 +185,7 @@ def rotation_table(
     if entry.kind == COUNT:
         raise KeyError(measure_key)
     k = k_for(cohort.school)
-    today = today or school_today(cohort.school)
+    today = today or cohort.school.today()
     mondays = complete_weeks(cohort.school, count=weeks, today=today)
     rotations, groups = _rotation_groups()
     found = {(r.week, r.scope, r.rotation_id): r for r in _rollups(cohort, measure_key, mondays)}
@@ -223,7 +217,7 @@ def band_table(
     if not entry.bands or entry.kind != MEAN:
         raise KeyError(measure_key)
     k = k_for(cohort.school)
-    today = today or school_today(cohort.school)
+    today = today or cohort.school.today()
     mondays = complete_weeks(cohort.school, count=weeks, today=today)
     found = {r.week: r for r in _rollups(cohort, measure_key, mondays) if r.scope == Scope.COHORT}
     rows = []
@@ -256,7 +250,7 @@ def participation_table(
     "everyone checked in" (which says something about each of them) is never shown.
     """
     k = k_for(cohort.school)
-    today = today or school_today(cohort.school)
+    today = today or cohort.school.today()
     mondays = complete_weeks(cohort.school, count=weeks, today=today)
     enrolled = Enrollment.objects.filter(cohort=cohort).count()
     found = {r.week: r for r in _rollups(cohort, PARTICIPATION, mondays) if r.scope == Scope.COHORT}

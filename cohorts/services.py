@@ -6,13 +6,14 @@ together. Every function here is the exact inverse of another: add/remove, rebui
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import FilteredRelation, Q
 from django.utils.crypto import salted_hmac
 
+from lib.dates import week_of
 from schools.models import Cohort
 
 from .figures import Figures, Share, counted, without_share
@@ -27,11 +28,6 @@ MEMBER_PURPOSE = "wellrounded.cohorts.rollup-member"
 def member_key(student_id: int) -> str:
     """A keyed hash that tells cell members apart without saying who they are."""
     return salted_hmac(MEMBER_PURPOSE, str(student_id), algorithm="sha256").hexdigest()
-
-
-def week_of(day: date) -> date:
-    """The Monday of `day`'s ISO week."""
-    return day - timedelta(days=day.weekday())
 
 
 def _band_label(measure: str, value: float, band: str | None) -> str | None:

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from checkins.services import local_today
-from schools.api_types import ErrorOut, require_student
+from accounts.decorators import require_student
+from lib.api_types import ErrorOut
 
 from . import selectors, services
 from .models import MAX_REFLECTION_CHARS
@@ -118,7 +118,7 @@ def get_trends(request, measure: str | None = None, days: int = Query(90, ge=7, 
     user = student(request)
     if measure is not None and measure not in selectors.MEASURES:
         raise ValidationError({"measure": f"Pick one of: {', '.join(selectors.MEASURES)}."})
-    today = local_today(request.enrollment)
+    today = request.enrollment.school.today()
     keys = [measure] if measure else list(selectors.MEASURES)
     return [_trend_out(selectors.trend(user, key, days, today=today)) for key in keys]
 
@@ -126,7 +126,7 @@ def get_trends(request, measure: str | None = None, days: int = Query(90, ge=7, 
 @router.get("/rotations", response=list[RotationOut], summary="My measures across rotations")
 def get_rotations(request):
     user = student(request)
-    groups = selectors.by_rotation(user, today=local_today(request.enrollment))
+    groups = selectors.by_rotation(user, today=request.enrollment.school.today())
     return [
         {
             "rotation": g.label,
@@ -140,7 +140,7 @@ def get_rotations(request):
 @router.get("/habit-links", response=list[HabitLinkOut], summary="Habits and next-day mood")
 def get_habit_links(request):
     user = student(request)
-    rows = selectors.habit_links(user, today=local_today(request.enrollment))
+    rows = selectors.habit_links(user, today=request.enrollment.school.today())
     return [
         {
             "habit": row.habit,
@@ -168,7 +168,7 @@ def get_habit_links(request):
 @router.get("/weekly-summary", response=WeeklySummaryOut, summary="My week")
 def get_weekly_summary(request):
     user = student(request)
-    week = selectors.weekly_summary(user, local_today(request.enrollment))
+    week = selectors.weekly_summary(user, request.enrollment.school.today())
     return {
         "start": week.start,
         "end": week.end,
@@ -209,7 +209,7 @@ def list_reflections(request, page: int = Query(1, ge=1)):
 )
 def create_reflection(request, payload: ReflectionIn):
     user = student(request)
-    prompt = prompt_of_the_day(local_today(request.enrollment)) if payload.use_prompt else ""
+    prompt = prompt_of_the_day(request.enrollment.school.today()) if payload.use_prompt else ""
     reflection = services.write_reflection(student=user, body=payload.body, prompt=prompt)
     return Status(201, _reflection_out(reflection))
 
@@ -250,4 +250,4 @@ def delete_reflection(request, reflection_id: int):
 @router.get("/prompt", response=dict, summary="Today's journal prompt")
 def get_prompt(request):
     student(request)
-    return {"prompt": prompt_of_the_day(local_today(request.enrollment))}
+    return {"prompt": prompt_of_the_day(request.enrollment.school.today())}

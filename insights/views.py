@@ -3,10 +3,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from checkins.services import local_today
-from planner import selectors as planner_selectors
 from accounts.decorators import student_required
-from schools.form_errors import add_service_errors
+from lib.forms import add_service_errors
+from planner import selectors as planner_selectors
 
 from . import selectors, services
 from .forms import ReflectionForm
@@ -24,7 +23,7 @@ def _own_reflection(request, reflection_id: int):
 
 @student_required
 def insights(request):
-    today = local_today(request.enrollment)
+    today = request.enrollment.school.today()
     exams = planner_selectors.exam_dates(request.user)  # in the student's planner zone
     return render(
         request,
@@ -38,7 +37,7 @@ def insights(request):
 
 @student_required
 def week(request):
-    today = local_today(request.enrollment)
+    today = request.enrollment.school.today()
     return render(
         request,
         "insights/week.html",
@@ -54,7 +53,7 @@ def journal(request):
 
 @student_required
 def reflection_new(request):
-    prompt = prompt_of_the_day(local_today(request.enrollment))
+    prompt = prompt_of_the_day(request.enrollment.school.today())
     form = ReflectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

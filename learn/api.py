@@ -2,8 +2,8 @@ from datetime import date
 
 from ninja import Field, Router, Schema, Status
 
-from checkins.services import local_today
-from schools.api_types import ErrorOut, require_student
+from accounts.decorators import require_student
+from lib.api_types import ErrorOut
 
 from . import selectors, services
 from .models import MAX_REFLECTION_CHARS
@@ -66,7 +66,7 @@ def student(request):
 
 def _overview(request) -> selectors.Overview:
     user = student(request)
-    return selectors.overview(user, request.enrollment, local_today(request.enrollment))
+    return selectors.overview(user, request.enrollment, request.enrollment.school.today())
 
 
 def _lesson_out(row: selectors.LessonRow) -> dict:

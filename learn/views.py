@@ -4,9 +4,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from checkins.services import local_today
 from accounts.decorators import school_staff_required, student_required
-from schools.form_errors import add_service_errors
+from lib.forms import add_service_errors
 
 from . import selectors, services
 from .forms import AssignTrackForm, LessonReflectionForm, SchoolLessonForm
@@ -21,7 +20,7 @@ def _lesson(request, slug: str):
 
 @student_required
 def index(request):
-    today = local_today(request.enrollment)
+    today = request.enrollment.school.today()
     return render(
         request,
         "learn/index.html",

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from schools.api_types import ErrorOut, IsoDate, require_student
+from accounts.decorators import require_student
+from lib.api_types import ErrorOut, IsoDate
+from lib.dates import week_of
 
 from . import ics, selectors, services
 
@@ -197,7 +199,7 @@ def proposal(request, week: IsoDate | None = None):
     user = student(request)
     if week is not None and not selectors.plannable(week):
         raise ValidationError({"week": "Choose a week within three years of today."})
-    week_start = selectors.week_of(week or timezone.localdate(timezone=services.zone_of(user)))
+    week_start = week_of(week or timezone.localdate(timezone=services.zone_of(user)))
     view = selectors.week_view(user, week_start)
     return {
         "week_start": week_start,

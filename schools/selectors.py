@@ -1,6 +1,7 @@
 from datetime import date
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -15,10 +16,19 @@ def enrollment_of(user) -> Enrollment | None:
     return Enrollment.objects.select_related("school", "cohort").filter(student=user).first()
 
 
+def enrollment_for(student) -> Enrollment:
+    """The student's enrollment with its school, for a service that writes a student's own
+    rows: refused for anyone in no cohort."""
+    enrollment = Enrollment.objects.select_related("school").filter(student=student).first()
+    if enrollment is None:
+        raise ValidationError("Only a student who has joined a cohort can record this.")
+    return enrollment
+
+
 def staff_memberships_of(user) -> list[StaffMembership]:
     if not user.is_authenticated:
         return []
-    return list(StaffMembership.objects.select_related("school").filter(user=user))
+    return list(StaffMembership.objects.select_related("school").filter(user=user).order_by("pk"))
 
 
 def placement_on(student, day: date | None = None) -> Placement | None:

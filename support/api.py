@@ -5,7 +5,8 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
-from schools.api_types import ErrorOut, require_student
+from accounts.decorators import require_student
+from lib.api_types import ErrorOut
 
 from . import circles
 from .api_types import CrisisOut, crisis_payload

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import school_staff_required, student_required
-from schools.form_errors import add_service_errors
+from lib.forms import add_service_errors
 
 from . import circles
 from .circle_forms import CircleProfileForm, MessageForm, ReportForm

@@ -17,8 +17,9 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from cohorts.selectors import k_for, school_today
+from cohorts.selectors import k_for
 from cohorts.suppression import Cell, Hidden, Row, suppress
+from lib.dates import week_of
 from schools.models import Enrollment, School, StaffMembership, StaffRole
 from schools.selectors import placement_on
 from vault.audit import record_event
@@ -253,11 +254,6 @@ class CircleCounts:
     as_of: date
 
 
-def _week_start(school: School, today: date | None = None) -> date:
-    today = today or school_today(school)
-    return today - timedelta(days=today.weekday())
-
-
 def _live_counts(school: School) -> dict[int, tuple[int, int]]:
     """(opted in, in a circle) per cohort id, as the database holds them now."""
     opted = dict(
@@ -281,7 +277,7 @@ def record_week_start_counts(*, school: School) -> None:
     its live counts are still the week-start ones.
     """
     School.objects.select_for_update().get(pk=school.pk)
-    week = _week_start(school)
+    week = week_of(school.today())
     if CircleCountSnapshot.objects.filter(school=school, week=week).exists():
         return
     live = _live_counts(school)
@@ -312,7 +308,7 @@ def circle_counts_by_cohort(school: School, *, today: date | None = None) -> Cir
     total lets `suppress` see that the two columns add up, so no hidden count can be worked
     out by subtraction. Counts are the week-start snapshot, never live ones.
     """
-    week = _week_start(school, today)
+    week = week_of(today or school.today())
     cohorts = list(school.cohorts.order_by("graduation_year"))
     snapshot = {
         s.cohort_id: (s.opted_in, s.in_circle)

@@ -9,12 +9,13 @@ from django.db import connection
 from checkins.models import CheckIn
 from checkins.rollups import rebuild_rollups
 from checkins.selectors import checkin_note
-from checkins.services import delete_checkin, enrollment_for, record_checkin, record_screening
+from checkins.services import delete_checkin, record_checkin, record_screening
 from cohorts.models import Campaign, CampaignResponse, CellMember, RollupCell
 from cohorts.services import member_key
 from cohorts.tests.factories import figures_of, measure_figures
 from conftest import make_cohort, make_student, run_at_once
 from schools.models import Enrollment
+from schools.selectors import enrollment_for
 from vault.models import DataKey
 
 VALUES = {
@@ -126,9 +127,8 @@ def test_rebuild_equals_the_incremental_result(student, classmate):
 @pytest.mark.django_db
 def test_deleting_an_account_takes_its_values_out_of_the_rollups(student, classmate):
     from accounts.data_ownership import delete_account
-    from checkins.services import local_today
 
-    today = local_today(student.enrollment)  # the school's day, as record_screening uses
+    today = student.enrollment.school.today()  # the school's day, as record_screening uses
     Campaign.objects.create(
         school=student.enrollment.school,
         cohort=student.enrollment.cohort,

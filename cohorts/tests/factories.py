@@ -9,7 +9,6 @@ from cohorts.figures import Figures
 from cohorts.measures import measure
 from cohorts.models import RollupCell
 from cohorts.observations import Observation
-from cohorts.selectors import school_today
 from schools.models import Cohort, Enrollment
 
 SCALES = ["mood", "stress", "energy", "sleep_quality", "loneliness", "purpose"]
@@ -28,7 +27,7 @@ def enroll(cohort: Cohort, count: int, prefix: str = "s") -> list[int]:
 
 
 def weeks_ago(cohort: Cohort, weeks: int, weekday: int = 2) -> date:
-    today = school_today(cohort.school)
+    today = cohort.school.today()
     monday = today - timedelta(days=today.weekday())
     return monday - timedelta(weeks=weeks) + timedelta(days=weekday)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_staff, make_student, with_totp
-from schools.models import StaffRole
+from schools.models import School, StaffRole
 from support.circles import circle_counts_by_cohort, leave_circle, opt_out_of_circles
 from support.models import Circle, CircleProfile
 
@@ -21,7 +21,7 @@ NEXT_WEEK = THIS_WEEK + timedelta(weeks=1)
 
 def on(monkeypatch, day) -> None:
     """Make `day` the school's today for the circle services and the overview."""
-    monkeypatch.setattr("support.circles.school_today", lambda school: day)
+    monkeypatch.setattr(School, "today", lambda school: day)
 
 
 def students(cohort, count: int, prefix: str) -> list:

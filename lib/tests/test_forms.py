@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from schools.form_errors import add_service_errors
+from lib.forms import add_service_errors
 
 
 class NoteForm(forms.Form):

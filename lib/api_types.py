@@ -4,11 +4,8 @@ import re
 from datetime import date
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from ninja import Schema
 from pydantic import BeforeValidator
-
-from .models import Enrollment
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -28,12 +25,3 @@ class ErrorOut(Schema):
 
     detail: str
     errors: dict[str, list[str]] | None = None
-
-
-def require_student(request, refusal: str):
-    """The API caller, if they are a student in a cohort (kept on request.enrollment)."""
-    enrollment = Enrollment.objects.select_related("school").filter(student=request.auth).first()
-    if enrollment is None:
-        raise PermissionDenied(refusal)
-    request.enrollment = enrollment
-    return request.auth
