@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "accounts",
     "schools",
     "support",
+    "circles",
     "vault",
     "checkins",
     "habits",

@@ -51,7 +51,7 @@ OWN_ACCOUNT = {"my_data", "export_my_data", "delete_my_data"}
 
 EXTENSIONS = [
     importlib.import_module(name)
-    for name in ("support.tests.matrix_circles", "learn.tests.matrix", "planner.tests.matrix")
+    for name in ("circles.tests.matrix_circles", "learn.tests.matrix", "planner.tests.matrix")
 ]
 
 

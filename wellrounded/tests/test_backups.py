@@ -78,6 +78,4 @@ def test_restore_refuses_a_missing_file(tmp_path):
 def test_the_configured_sqlite_database_is_restored_as_sqlite():
     assert is_sqlite({"ENGINE": "django.db.backends.sqlite3"})
     assert not is_sqlite({"ENGINE": "django.db.backends.postgresql"})
-    assert is_sqlite(settings.DATABASES["default"]) == (
-        settings.DATABASES["default"]["NAME"].endswith(".sqlite3")
-    )
+    assert is_sqlite(settings.DATABASES["default"]) == (connection.vendor == "sqlite")

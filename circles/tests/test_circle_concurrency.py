@@ -6,9 +6,9 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
+from circles.models import CircleMembership, CircleProfile
+from circles.services import save_circle_profile
 from conftest import make_student, run_at_once
-from support.circles import save_circle_profile
-from support.models import CircleMembership, CircleProfile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,8 +3,8 @@ from django.db import transaction
 from accounts.personal_data import PersonalDataset, register
 from vault.services import decrypt_text
 
-from .circles import record_week_start_counts
 from .models import CircleBlock, CircleMessage, CircleProfile, MessageReport
+from .services import record_week_start_counts
 
 
 def export_circle_profile(user) -> list[dict]:

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from circles.models import Circle, CircleProfile
+from circles.services import circle_counts_by_cohort, leave_circle, opt_out_of_circles
 from conftest import make_staff, make_student, with_totp
 from schools.models import School, StaffRole
-from support.circles import circle_counts_by_cohort, leave_circle, opt_out_of_circles
-from support.models import Circle, CircleProfile
 
 from .circle_factories import join
 

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from support.matching import (
+from circles.matching import (
     MAX_SIZE,
     MIN_SIZE,
     Candidate,

@@ -7,10 +7,10 @@ from ninja import Field, Router, Schema, Status
 
 from accounts.decorators import require_student
 from lib.api_types import ErrorOut
+from support.api_types import CrisisOut, crisis_payload
 
-from . import circles
-from .api_types import CrisisOut, crisis_payload
-from .circles_content import TIME_ZONES
+from . import services as circles
+from .content import TIME_ZONES
 from .models import MAX_MESSAGE_CHARS, Availability, Interest, ReportReason
 
 circles_router = Router(tags=["circles"])

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from circles.models import CircleMessage, MessageReport
+from circles.services import REMOVED, post_circle_message, report_circle_message
 from conftest import make_staff, with_totp
 from schools.models import StaffRole
-from support.circles import REMOVED, post_circle_message, report_circle_message
-from support.models import CircleMessage, MessageReport
 from vault.models import AuditEvent
 
 from .circle_factories import circle_with
@@ -121,7 +121,7 @@ def test_another_schools_wellness_lead_gets_404(client, student, reported, other
 
 
 def test_staff_counts_below_k_are_hidden(client, school, cohort, student, staff):
-    from support.tests.circle_factories import circle_with as make_circle
+    from circles.tests.circle_factories import circle_with as make_circle
 
     make_circle(student, cohort)
     with_totp(staff)
@@ -134,7 +134,7 @@ def test_staff_counts_below_k_are_hidden(client, school, cohort, student, staff)
 
 
 def test_a_resolved_report_cannot_be_resolved_again(client, student, reported, wellness_lead):
-    from support.circles import resolve_report
+    from circles.services import resolve_report
 
     message, _ = reported
     report = report_circle_message(student=student, message_id=message.pk, reason="other")
@@ -157,7 +157,7 @@ def test_a_report_that_races_another_is_told_it_is_already_in(monkeypatch, stude
     message, _ = reported
     report_circle_message(student=student, message_id=message.pk, reason="other")
     # The second request checked before the first one's row was committed.
-    monkeypatch.setattr("support.circles.already_reported", lambda student, message: False)
+    monkeypatch.setattr("circles.services.already_reported", lambda student, message: False)
 
     with pytest.raises(ValidationError, match="already reported"):
         report_circle_message(student=student, message_id=message.pk, reason="other")
@@ -165,7 +165,7 @@ def test_a_report_that_races_another_is_told_it_is_already_in(monkeypatch, stude
 
 
 def test_a_removed_message_cannot_be_reported(client, student, reported, wellness_lead):
-    from support.circles import resolve_report
+    from circles.services import resolve_report
 
     message, peers = reported
     report = report_circle_message(student=student, message_id=message.pk, reason="hateful")
@@ -184,7 +184,7 @@ def test_a_removed_message_cannot_be_reported(client, student, reported, wellnes
 
 
 def test_opting_out_cannot_erase_a_report(client, student, reported, wellness_lead):
-    from support.circles import opt_out_of_circles
+    from circles.services import opt_out_of_circles
 
     message, peers = reported
     other = post_circle_message(student=peers[0], circle_id=message.circle_id, body="unreported")

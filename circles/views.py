@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -6,12 +8,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import school_staff_required, student_required
 from lib.forms import add_service_errors
+from support.selectors import crisis_resources_for
 
-from . import circles
-from .circle_forms import CircleProfileForm, MessageForm, ReportForm
-from .circles_content import GUIDELINES
+from . import services as circles
+from .content import GUIDELINES
+from .forms import CircleProfileForm, MessageForm, ReportForm
 from .models import MessageReport
-from .selectors import crisis_resources_for
 
 school_staff_only = school_staff_required(
     refusal="This page is for school staff.",
@@ -27,6 +29,19 @@ wellness_lead_only = school_staff_required(
 # Students -------------------------------------------------------------------------------------
 
 
+def not_found_outside_your_circles(view):
+    """Answer a request for anything outside the student's circles with a 404 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except circles.NotInYourCircles as refusal:
+            raise Http404(str(refusal)) from None
+
+    return wrapper
+
+
 @student_required
 def circles_home(request):
     profile = circles.circle_profile_of(request.user)
@@ -37,7 +52,7 @@ def circles_home(request):
             "waiting": circles.waiting_message(profile),
             "buddy_waiting": circles.buddy_waiting(profile),
         }
-    return render(request, "support/circles/home.html", context)
+    return render(request, "circles/home.html", context)
 
 
 @student_required
@@ -72,7 +87,7 @@ def circle_profile(request):
             return redirect("circles")
     return render(
         request,
-        "support/circles/profile_form.html",
+        "circles/profile_form.html",
         {"form": form, "joining": joining, "guidelines": GUIDELINES},
     )
 
@@ -88,7 +103,7 @@ def circle_opt_out(request):
             request, "You have left peer circles. Your profile is gone and your messages wiped."
         )
         return redirect("circles")
-    return render(request, "support/circles/opt_out.html")
+    return render(request, "circles/opt_out.html")
 
 
 @student_required
@@ -103,6 +118,7 @@ def circle_look_again(request):
     return redirect("circles")
 
 
+@not_found_outside_your_circles
 @student_required
 @require_http_methods(["GET", "POST"])
 def circle_page(request, circle_id: int):
@@ -134,7 +150,7 @@ def circle_page(request, circle_id: int):
             return redirect("circle", circle_id=circle_id)
     return render(
         request,
-        "support/circles/circle.html",
+        "circles/circle.html",
         {
             "summary": summary,
             "posts": circles.messages_for(request.user, summary.circle),
@@ -145,6 +161,7 @@ def circle_page(request, circle_id: int):
     )
 
 
+@not_found_outside_your_circles
 @student_required
 @require_http_methods(["GET", "POST"])
 def circle_leave(request, circle_id: int):
@@ -153,16 +170,17 @@ def circle_leave(request, circle_id: int):
         circles.leave_circle(student=request.user, circle_id=circle_id)
         messages.success(request, f"You left {summary.circle.name}.")
         return redirect("circles")
-    return render(request, "support/circles/leave.html", {"summary": summary})
+    return render(request, "circles/leave.html", {"summary": summary})
 
 
+@not_found_outside_your_circles
 @student_required
 @require_http_methods(["GET", "POST"])
 def circle_block(request, circle_id: int, member_id: int):
     summary, _ = circles.circle_of_member(request.user, circle_id)
     member = next((m for m in summary.members if m.id == member_id and not m.is_you), None)
     if member is None:
-        raise Http404("No such member in this circle.")
+        raise circles.NotInYourCircles("No such member in this circle.")
     if request.method == "POST":
         circles.block_circle_member(student=request.user, circle_id=circle_id, member_id=member_id)
         messages.success(
@@ -171,9 +189,10 @@ def circle_block(request, circle_id: int, member_id: int):
             "with them again.",
         )
         return redirect("circle", circle_id=circle_id)
-    return render(request, "support/circles/block.html", {"summary": summary, "member": member})
+    return render(request, "circles/block.html", {"summary": summary, "member": member})
 
 
+@not_found_outside_your_circles
 @student_required
 @require_http_methods(["GET", "POST"])
 def circle_report(request, message_id: int):
@@ -195,7 +214,7 @@ def circle_report(request, message_id: int):
             return redirect("circle", circle_id=message.circle_id)
     return render(
         request,
-        "support/circles/report.html",
+        "circles/report.html",
         {
             "form": form,
             "message": message,
@@ -214,7 +233,7 @@ def circle_report(request, message_id: int):
 def circles_overview(request, school):
     return render(
         request,
-        "support/circles/overview.html",
+        "circles/overview.html",
         {
             "school": school,
             "counts": circles.circle_counts_by_cohort(school),
@@ -227,11 +246,12 @@ def circles_overview(request, school):
 def circle_reports(request, school):
     return render(
         request,
-        "support/circles/reports.html",
+        "circles/reports.html",
         {"school": school, "reports": circles.open_reports(school)},
     )
 
 
+@not_found_outside_your_circles
 @wellness_lead_only
 @require_http_methods(["GET", "POST"])
 def circle_report_review(request, school, report_id: int):
@@ -252,4 +272,4 @@ def circle_report_review(request, school, report_id: int):
                     request, "Message removed." if action == "remove" else "Report dismissed."
                 )
             return redirect("circle_reports")
-    return render(request, "support/circles/report_review.html", {"review": review})
+    return render(request, "circles/report_review.html", {"review": review})

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from circles.services import match_waiting_students
 from schools.models import School
-from support.circles import match_waiting_students
 
 
 class Command(BaseCommand):

@@ -2,11 +2,11 @@ from datetime import date
 
 import pytest
 
+from circles.demo import generate_demo_circles
+from circles.matching import MAX_SIZE, MIN_SIZE
+from circles.models import Circle, CircleMessage
+from circles.services import circles_of, messages_for
 from schools.demo import DEMO_DOMAIN, create_demo_school
-from support.circles import circles_of, messages_for
-from support.demo import generate_demo_circles
-from support.matching import MAX_SIZE, MIN_SIZE
-from support.models import Circle, CircleMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_the_demo_has_circles_with_messages_and_the_demo_login_in_one():
     assert summary.circle.kind == Circle.Kind.CIRCLE
     assert all(m.body for m in messages_for(login, summary.circle))
     # One open report waits for the wellness lead, so the review page has something to show.
-    from support.models import MessageReport
+    from circles.models import MessageReport
 
     [report] = MessageReport.objects.filter(school=demo.school)
     assert report.reporter_id != report.message.author_id

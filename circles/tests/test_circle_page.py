@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.data_ownership import delete_account
+from circles.content import prompt_of_the_week
+from circles.models import CircleBlock, CircleMembership, CircleMessage
+from circles.services import REMOVED, post_circle_message
 from conftest import make_student
-from support.circles import REMOVED, post_circle_message
-from support.circles_content import prompt_of_the_week
-from support.models import CircleBlock, CircleMembership, CircleMessage
 
 from .circle_factories import circle_with
 
@@ -260,3 +260,13 @@ def test_a_wellness_lead_cannot_read_a_circle_on_the_page_or_the_api(
 
     assert page.status_code in {403, 404} and api.status_code in {403, 404}
     assert SECRET not in page.content.decode() + api.content.decode()
+
+
+def test_a_circle_the_student_is_not_in_is_refused_by_a_domain_error_not_an_http_one(student):
+    from django.http import Http404
+
+    from circles.services import NotInYourCircles, circle_of_member
+
+    with pytest.raises(NotInYourCircles) as refusal:
+        circle_of_member(student, 999_999)
+    assert not isinstance(refusal.value, Http404)

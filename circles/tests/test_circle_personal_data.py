@@ -5,8 +5,8 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from support.circles import block_circle_member, post_circle_message, report_circle_message
-from support.models import CircleMembership, CircleMessage, CircleProfile, MessageReport
+from circles.models import CircleMembership, CircleMessage, CircleProfile, MessageReport
+from circles.services import block_circle_member, post_circle_message, report_circle_message
 
 from .circle_factories import circle_with
 

@@ -1,7 +1,7 @@
+from circles.models import Circle
+from circles.services import save_circle_profile
 from conftest import make_student
 from schools.models import Cohort
-from support.circles import save_circle_profile
-from support.models import Circle
 
 NAMES = ["Heron", "Cedar", "Fern", "Otter", "Wren", "Larch", "Kestrel", "Thistle"]
 

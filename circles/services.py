@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils import timezone
 
 from cohorts.selectors import k_for
@@ -22,12 +21,12 @@ from cohorts.suppression import Cell, Hidden, Row, suppress
 from lib.dates import week_of
 from schools.models import Enrollment, School, StaffMembership, StaffRole
 from schools.selectors import placement_on
+from support.crisis_keywords import looks_like_crisis
 from vault.audit import record_event
 from vault.services import decrypt_text, encrypt_text
 
 from . import matching
-from .circles_content import TIME_ZONES, prompt_of_the_week
-from .crisis_keywords import looks_like_crisis
+from .content import TIME_ZONES, prompt_of_the_week
 from .models import (
     MAX_MESSAGE_CHARS,
     Availability,
@@ -41,6 +40,13 @@ from .models import (
     MessageReport,
     ReportReason,
 )
+
+
+class NotInYourCircles(Exception):  # noqa: N818 - a refusal, named for what it says
+    """What was asked for is not in the student's circles (or not in the wellness lead's
+    school), or does not exist: one answer for both, since whether it exists is nobody else's
+    business. Pages and the API answer it with a 404."""
+
 
 PSEUDONYM = re.compile(r"^[\w][\w .'-]{1,28}[\w.]$")
 LOOKS_LIKE_EMAIL = re.compile(r"@|\b[\w-]+\.(com|org|net|edu|io|co|uk|example)\b", re.IGNORECASE)
@@ -158,7 +164,7 @@ def circles_of(student) -> list[CircleSummary]:
 
 
 def circle_of_member(student, circle_id: int) -> tuple[CircleSummary, CircleProfile]:
-    """A circle the student is in, or 404: whether it exists is nobody else's business."""
+    """A circle the student is in, or NotInYourCircles."""
     profile = circle_profile_of(student)
     circle = (
         Circle.objects.filter(pk=circle_id, memberships__profile=profile).first()
@@ -166,7 +172,7 @@ def circle_of_member(student, circle_id: int) -> tuple[CircleSummary, CircleProf
         else None
     )
     if circle is None:
-        raise Http404("You are not in this circle.")
+        raise NotInYourCircles("You are not in this circle.")
     memberships = list(CircleMembership.objects.select_related("profile").filter(circle=circle))
     return _summary(circle, memberships, profile), profile
 
@@ -659,7 +665,7 @@ def message_for_member(student, message_id: int) -> CircleMessage:
         else None
     )
     if message is None:
-        raise Http404("No such message in your circles.")
+        raise NotInYourCircles("No such message in your circles.")
     return message
 
 
@@ -699,7 +705,7 @@ def block_circle_member(*, student, circle_id: int, member_id: int) -> CircleBlo
         .first()
     )
     if member is None:
-        raise Http404("No such member in this circle.")
+        raise NotInYourCircles("No such member in this circle.")
     if member.profile_id == profile.pk:
         raise ValidationError("You can't block yourself.")
     block, _ = CircleBlock.objects.get_or_create(
@@ -738,7 +744,7 @@ def open_report_for_review(*, report_id: int, by) -> ReportForReview:
         .first()
     )
     if report is None:
-        raise Http404("No such report.")
+        raise NotInYourCircles("No such report.")
     message = report.message
     record_event("report_viewed", actor_id=by.pk, school_id=school.pk)
     # A withdrawn message keeps its text while a report on it is open: that is what is reviewed.

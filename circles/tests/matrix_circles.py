@@ -1,8 +1,8 @@
 """This app's part of wellrounded/tests/test_authorization_matrix.py (see its docstring)."""
 
+from circles.models import CircleMembership
+from circles.services import post_circle_message, report_circle_message, save_circle_profile
 from conftest import make_student
-from support.circles import post_circle_message, report_circle_message, save_circle_profile
-from support.models import CircleMembership
 
 PAGES: dict[str, str] = {
     "circles": "student",

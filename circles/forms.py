@@ -1,6 +1,6 @@
 from django import forms
 
-from .circles_content import TIME_ZONES
+from .content import TIME_ZONES
 from .models import Availability, Interest, ReportReason
 
 

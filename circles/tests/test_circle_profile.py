@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from circles.models import Circle, CircleProfile
 from conftest import make_student, with_totp
-from support.models import Circle, CircleProfile
 
 from .circle_factories import circle_with, join
 
@@ -147,9 +147,9 @@ def test_match_circles_command_matches_waiting_students(student, cohort):
 def test_a_circle_that_shrank_below_four_is_matched_again_when_someone_joins(
     client, cohort, student
 ):
+    from circles.models import Circle
+    from circles.services import leave_circle, waiting_message
     from conftest import make_student
-    from support.circles import leave_circle, waiting_message
-    from support.models import Circle
 
     from .circle_factories import join
 
@@ -167,9 +167,9 @@ def test_a_circle_that_shrank_below_four_is_matched_again_when_someone_joins(
 
 
 def test_a_buddy_left_alone_is_paired_again(cohort, student):
+    from circles.models import Circle
+    from circles.services import leave_circle
     from conftest import make_cohort, make_student
-    from support.circles import leave_circle
-    from support.models import Circle
 
     from .circle_factories import join
 

@@ -1,8 +1,8 @@
 import pytest
 
+from circles.models import CircleBlock, CircleMembership, CircleMessage, CircleProfile
+from circles.services import post_circle_message
 from conftest import with_totp
-from support.circles import post_circle_message
-from support.models import CircleBlock, CircleMembership, CircleMessage, CircleProfile
 
 from .circle_factories import circle_with
 
