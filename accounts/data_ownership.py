@@ -7,7 +7,6 @@ import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
@@ -107,15 +106,12 @@ def delete_account(*, user: User) -> None:
     """Remove every personal row, reverse aggregate contributions, destroy the data key.
 
     Feature apps' `forget` hooks run first (they reverse rollups while the rows still exist);
-    the account's deletion then cascades to every row that refers to it.
+    the account's deletion then cascades to every row that refers to it, their sessions
+    included (accounts.Session.user): every device is signed out.
     """
     for dataset in datasets():
         if dataset.forget:
             dataset.forget(user)
-    user_id = str(user.pk)
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == user_id:
-            session.delete()
     school_id = Enrollment.objects.filter(student=user).values_list("school_id", flat=True).first()
     forget_actor(user.pk)
     user.delete()

@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from schools.selectors import needs_mfa
+from .identity import identity_of
 
 
 class StaffMFARequiredMiddleware:
@@ -24,7 +24,12 @@ class StaffMFARequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        staff = user is not None and user.is_authenticated and needs_mfa(user)
+        # Staff roles and operators must use a second factor; students may choose to.
+        staff = (
+            user is not None
+            and user.is_authenticated
+            and (user.is_staff or identity_of(request).is_school_staff)
+        )
         if staff:
             # Sliding idle expiry: a dean's laptop left open in a shared office should not
             # stay signed in for two weeks.

@@ -1,25 +1,24 @@
-"""Django's database sessions, read with one plain statement.
+"""Django's database session engine, storing each session's user in a column of its own.
 
-Every signed-in request reads its session first; compiling the ORM query for it cost more than
-running it (see schools/sql.py). Everything else (saving, expiry, rotation, clearing) is
-Django's own.
+Only the documented extension points are used (`get_model_class`, `create_model_instance`):
+reading, saving, expiry, key rotation and clearing are Django's own.
 """
 
-from django.contrib.sessions.backends import db
-from django.utils import timezone
-
-from schools import sql
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 
 
-class SessionStore(db.SessionStore):
-    def _get_session_from_db(self):
-        found = sql.rows(
-            self.model,
-            "session_key = %s AND expire_date > %s",
-            [self.session_key, sql.value(self.model, "expire_date", timezone.now())],
-            limit=1,
-        )
-        if found:
-            return found[0]
-        self._session_key = None  # as Django's: an unknown or expired key starts afresh
-        return None
+class SessionStore(DatabaseSessionStore):
+    @classmethod
+    def get_model_class(cls):
+        from .models import Session
+
+        return Session
+
+    def create_model_instance(self, data):
+        session = super().create_model_instance(data)
+        try:
+            session.user_id = int(data.get(SESSION_KEY))
+        except (TypeError, ValueError):
+            session.user_id = None  # not signed in
+        return session

@@ -5,7 +5,6 @@ not subject to CSRF: a browser never attaches that header on its own, so a forge
 request cannot carry it. Session requests (the cookie a browser does attach) keep the CSRF check.
 """
 
-import hashlib
 import logging
 import secrets
 from datetime import timedelta
@@ -15,7 +14,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from schools.selectors import needs_mfa
+from lib.tokens import token_digest
+from schools.models import StaffMembership
 
 from .models import PersonalToken
 
@@ -28,11 +28,16 @@ STAFF_WITHOUT_MFA = "Staff tokens need two-factor authentication: set up an auth
 
 
 def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return token_digest(token)
 
 
 def has_second_factor(user) -> bool:
     return user.authenticator_set.filter(type="totp").exists()
+
+
+def needs_mfa(user) -> bool:
+    """Staff roles and operators must use a second factor; students may choose to."""
+    return user.is_staff or StaffMembership.objects.filter(user=user).exists()
 
 
 def may_hold_tokens(user) -> bool:

@@ -216,21 +216,57 @@ def student_email(i: int) -> str:
 SESSIONS_FOR_FRESH_STUDENTS = """
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from accounts.identity import remember_identity
+from accounts.sessions import SessionStore
 from checkins.models import CheckIn
-from checkins.services import local_today
 from schools.models import Enrollment
 for enrollment in Enrollment.objects.select_related("student", "school").order_by("pk"):
     student = enrollment.student
-    if CheckIn.objects.filter(student=student, day=local_today(enrollment)).exists():
+    if CheckIn.objects.filter(student=student, day=enrollment.school.today()).exists():
         continue
     session = SessionStore()
     session[SESSION_KEY] = str(student.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = student.get_session_auth_hash()
+    remember_identity(session, student.pk)  # as signing in does
     session.create()
     print(session.session_key)
 """
+
+
+STATEMENTS_PER_CHECKIN = """
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from checkins.models import CheckIn
+from schools.models import Enrollment
+answers = {ANSWERS!r}
+for enrollment in Enrollment.objects.select_related("student", "school").order_by("-pk"):
+    today = enrollment.school.today()
+    if not CheckIn.objects.filter(student=enrollment.student, day=today).exists():
+        break
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(enrollment.student)
+counts = []
+for mood in ("3", "4"):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/checkin/", dict(answers, mood=mood))
+    assert response.status_code == 302, response.status_code
+    control = [q for q in queries if q["sql"].split()[0] in ("BEGIN", "COMMIT", "ROLLBACK")]
+    counts += [len(queries) - len(control), len(control)]
+print("statements", *counts)
+"""
+
+
+def statements_per_checkin(env: dict[str, str], answers: dict[str, str]) -> tuple[int, ...]:
+    """The statements one check-in request sends, as the app serves it: a student's first
+    check-in of the day (their week's cells exist), then a resubmit; each as (queries,
+    transaction control: SQLite's BEGIN IMMEDIATE and COMMIT are logged, PostgreSQL's are
+    not). Run after the timed part (it signs a student in, and checks in once)."""
+    code = STATEMENTS_PER_CHECKIN.replace("{ANSWERS!r}", repr(answers))
+    out = manage(env, "shell", "--no-imports", "-v", "0", "-c", code)
+    [line] = [line for line in out.splitlines() if line.startswith("statements ")]
+    return tuple(int(count) for count in line.split()[1:])
 
 
 def sessions_of_students_without_a_checkin(env: dict[str, str]) -> list[str]:

@@ -8,7 +8,8 @@ from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt
 
 import instruments
-from schools.api_types import ErrorOut, IsoDate, require_student
+from accounts.decorators import require_student
+from lib.api_types import ErrorOut, IsoDate
 from schools.models import Enrollment
 from support.api_types import (
     CrisisOut,
@@ -137,7 +138,7 @@ def checkin_out(checkin) -> dict:
 @checkins_router.get("", response=list[CheckInOut], summary="My check-ins between two days")
 def list_checkins(request, start: IsoDate | None = None, end: IsoDate | None = None):
     user = student(request)
-    end = end or services.local_today(request.enrollment)  # the student's today, not UTC's
+    end = end or request.enrollment.school.today()  # the student's today, not UTC's
     start = start or end - timedelta(days=30)
     if start > end or (end - start).days > 366:
         raise ValidationError({"start": "Ask for at most 366 days, with start before end."})

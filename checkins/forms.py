@@ -104,14 +104,6 @@ class CheckInForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
-    def _post_clean(self):
-        # A ModelForm now builds a CheckIn and runs the model's validators. A form that is
-        # otherwise valid goes to the service, which does exactly that for every front end
-        # (its refusals come back on the fields), so only a form already refused runs them
-        # here: the student then sees every problem at once.
-        if self._errors:
-            super()._post_clean()
-
     def self_care_fields(self):
         return [self[name] for name in SELF_CARE_LABELS]
 

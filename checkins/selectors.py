@@ -2,16 +2,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import instruments
+from schools.selectors import enrollment_for
 from vault.services import decrypt_text
 
 from .models import CheckIn, SafetyEvent, ScreeningResponse, ScreeningSchedule
-from .services import DEFAULT_SCHEDULE, enrollment_for, local_today
+from .services import DEFAULT_SCHEDULE
 
 
 def todays_checkin(student, enrollment=None) -> CheckIn | None:
     """Today's check-in (the school's today). Pass the student's enrollment if already loaded."""
     enrollment = enrollment or enrollment_for(student)
-    return CheckIn.objects.filter(student=student, day=local_today(enrollment)).first()
+    return CheckIn.objects.filter(student=student, day=enrollment.school.today()).first()
 
 
 def checkin_note(checkin: CheckIn) -> str:
@@ -60,7 +61,7 @@ class ScreeningStatus:
 
 def screening_statuses(student) -> list[ScreeningStatus]:
     """Every instrument with the student's reminder schedule and whether it is due."""
-    today = local_today(enrollment_for(student))
+    today = enrollment_for(student).school.today()
     schedules = {s.instrument: s for s in ScreeningSchedule.objects.filter(student=student)}
     latest: dict[str, ScreeningResponse] = {}
     for response in ScreeningResponse.objects.filter(student=student).order_by("taken_at"):

@@ -3,17 +3,14 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 import instruments
 from cohorts.campaigns import record_campaign_response
-from schools import sql
 from schools.models import Enrollment
-from schools.selectors import placement_on, rotation_id_on
+from schools.selectors import enrollment_for, lock_enrollment, placement_on
 from support.crisis_keywords import looks_like_crisis
 from vault.services import encrypt_text
 
@@ -33,18 +30,6 @@ SELF_HARM = "self_harm"
 DEFAULT_SCHEDULE = {"who5": 14, "ucla3": 14, "phq9": 30, "gad7": 30}
 
 
-def enrollment_for(student) -> Enrollment:
-    enrollment = Enrollment.objects.select_related("school").filter(student=student).first()
-    if enrollment is None:
-        raise ValidationError("Only a student who has joined a cohort can record this.")
-    return enrollment
-
-
-def local_today(enrollment: Enrollment) -> date:
-    """Today where the student's school is: a check-in at 11 pm belongs to that day."""
-    return timezone.localdate(timezone=ZoneInfo(enrollment.school.timezone))
-
-
 def record_checkin(
     *, student, values: Mapping, day: date | None = None, enrollment: Enrollment | None = None
 ) -> tuple[CheckIn, bool]:
@@ -56,7 +41,7 @@ def record_checkin(
     # Everything that only reads or validates happens before the write transaction, so the
     # lock (on SQLite, the whole database's) is held for the writes alone.
     enrollment = enrollment or enrollment_for(student)
-    today = local_today(enrollment)
+    today = enrollment.school.today()
     day = day or today
     if day > today:
         raise ValidationError({"day": "A check-in cannot be for a future day."})
@@ -69,7 +54,6 @@ def record_checkin(
         student=student,
         school=enrollment.school,
         day=day,
-        rotation_id=rotation_id_on(student, day),
         sleep_hours=values.get("sleep_hours"),
         **{name: values.get(name) for name in SCALE_FIELDS},
         **{name: bool(values.get(name, False)) for name in SELF_CARE_FIELDS},
@@ -82,35 +66,32 @@ def record_checkin(
     fields = {name: getattr(candidate, name) for name in [*SCALE_FIELDS, *SELF_CARE_FIELDS]}
     fields.update(
         sleep_hours=candidate.sleep_hours,
-        rotation_id=candidate.rotation_id,
         note_encrypted=encrypt_text(student, note) if note else None,
     )
     with transaction.atomic():
         # Lock the student's enrollment first: every write of theirs queues here, so reading
         # the day's previous answers (to take them out of the rollups) cannot race a second
-        # submit. The cohort is read again under the lock: it is where the rollups go.
-        # (Plain statements here, see schools/sql.py: this is the section every writer waits
-        # for, so it should not spend its time compiling ORM queries.)
-        locked = sql.tuples(
-            Enrollment, ["school", "cohort"], "student_id = %s", [student.pk], for_update=True
-        )
-        if locked != [(enrollment.school_id, enrollment.cohort_id)]:
+        # submit. The cohort is read again under the lock (it is where the rollups go), and
+        # the day's rotation in the same statement.
+        locked = lock_enrollment(student, day=day)
+        if locked is None or (locked.school_id, locked.cohort_id) != (
+            enrollment.school_id,
+            enrollment.cohort_id,
+        ):
             raise ValidationError("Your cohort changed while this was being saved. Try again.")
         cohort_id = enrollment.cohort_id
-        found = sql.rows(
-            CheckIn, "student_id = %s AND day = %s", [student.pk, sql.value(CheckIn, "day", day)]
-        )
-        if not found:
-            candidate.note_encrypted = fields["note_encrypted"]
-            checkin = sql.create(candidate)
-            rollups.add(rollups.checkin_observations(checkin, cohort_id))
-            return checkin, True
-        checkin = found[0]
+        fields["rotation_id"] = locked.rotation_id
+        checkin = CheckIn.objects.filter(student=student, day=day).first()
+        if checkin is None:
+            for name, value in fields.items():
+                setattr(candidate, name, value)
+            candidate.save(force_insert=True)
+            rollups.add(rollups.checkin_observations(candidate, cohort_id))
+            return candidate, True
         before = rollups.checkin_observations(checkin, cohort_id)
         for name, value in {**fields, "school": enrollment.school}.items():
             setattr(checkin, name, value)
-        CheckIn._meta.get_field("updated_at").pre_save(checkin, add=False)
-        sql.update(CheckIn, [checkin], [*fields, "school", "updated_at"])
+        checkin.save(update_fields=[*fields, "school", "updated_at"])
         rollups.replace(before, rollups.checkin_observations(checkin, cohort_id))
         return checkin, False
 
@@ -118,8 +99,8 @@ def record_checkin(
 @transaction.atomic
 def delete_checkin(*, student, day: date | None = None) -> bool:
     enrollment = enrollment_for(student)
-    day = day or local_today(enrollment)
-    if day != local_today(enrollment):
+    day = day or enrollment.school.today()
+    if day != enrollment.school.today():
         raise ValidationError({"day": "You can only delete today's check-in here."})
     Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
     checkin = CheckIn.objects.filter(student=student, day=day).first()
@@ -205,7 +186,7 @@ def record_screening(
             },
             show_crisis=show_crisis,
         ) from None
-    placement = placement_on(student, local_today(enrollment))
+    placement = placement_on(student, enrollment.school.today())
     try:
         with transaction.atomic():
             response = ScreeningResponse.objects.create(
@@ -218,7 +199,7 @@ def record_screening(
                 flags=list(result.flags),
                 prorated=result.prorated,
                 rotation=placement.rotation if placement else None,
-                day=local_today(enrollment),
+                day=enrollment.school.today(),
                 submission_key=submission_key,
             )
             surveyed = record_campaign_response(

@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 import instruments
+from accounts.decorators import student_required
 from habits.selectors import checkin_habit_context
-from schools.decorators import student_required
-from schools.form_errors import add_service_errors
+from lib.forms import add_service_errors
 from support.selectors import crisis_resources_for, next_steps_for
 
 from . import selectors, services

@@ -12,7 +12,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 from pydantic import BaseModel, BeforeValidator
 
-from schools.api_types import ErrorOut
+from lib.api_types import ErrorOut
 from schools.selectors import staff_memberships_of
 
 from . import campaigns, reports, selectors

@@ -29,10 +29,6 @@ MAX_MESSAGE_CHARS = 1000
 INVITATION, REMINDER = "invitation", "reminder"
 
 
-def school_today(school: School) -> date:
-    return timezone.localdate(timezone=ZoneInfo(school.timezone))
-
-
 def _start_of(day: date, school: School) -> datetime:
     return datetime.combine(day, time(8, 0), tzinfo=ZoneInfo(school.timezone))
 
@@ -58,7 +54,7 @@ def create_campaign(
         errors["cohort"] = "Choose a cohort of your school."
     if instrument not in instruments.instrument_ids():
         errors["instrument"] = "Choose one of the screenings on the list."
-    today = school_today(school)
+    today = school.today()
     if opens_on < today:
         errors["opens_on"] = "The window cannot open in the past: choose today or later."
     if closes_on < opens_on:
@@ -104,7 +100,7 @@ def _overlapping(cohort: Cohort, instrument: str, opens_on: date, closes_on: dat
 def _queue_emails(campaign: Campaign) -> None:
     from .tasks import send_campaign_emails  # the task module imports this one
 
-    today = school_today(campaign.school)
+    today = campaign.school.today()
     invite_at = (
         None if campaign.opens_on <= today else _start_of(campaign.opens_on, campaign.school)
     )
@@ -200,7 +196,7 @@ def open_campaigns_for(student) -> list[tuple[Campaign, bool]]:
     enrollment = Enrollment.objects.select_related("school").filter(student=student).first()
     if enrollment is None:
         return []
-    today = school_today(enrollment.school)
+    today = enrollment.school.today()
     campaigns = [
         c
         for c in Campaign.objects.filter(
@@ -259,7 +255,7 @@ def send_campaign_emails(*, campaign_id: int, kind: str) -> int:
         if campaign is None:
             return 0  # deleted before its emails were due
         sent_field = "invitations_sent_at" if kind == INVITATION else "reminders_sent_at"
-        today = school_today(campaign.school)
+        today = campaign.school.today()
         if getattr(campaign, sent_field) is not None or campaign.is_closed(today):
             return 0
         setattr(campaign, sent_field, timezone.now())

@@ -8,13 +8,14 @@ holds a keyed hash of the student id, never a foreign key, and is never shown to
 """
 
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from schools.models import Cohort, Rotation, School
+
+from .figures import Figures
 
 
 class Scope(models.TextChoices):
@@ -23,22 +24,13 @@ class Scope(models.TextChoices):
     UNPLACED = "unplaced", "No rotation on record"
 
 
-class Figures(NamedTuple):
-    """One measure's figures in one cell."""
-
-    n_students: int
-    n_obs: int
-    total: float
-    total_sq: float
-    band_counts: dict[str, int]
-
-
 class RollupCell(models.Model):
     """One group x ISO week x source: for each of the source's measures, its distinct
     students, observations, sum, sum of squares and students per band.
 
     `figures` maps a measure key to `[n_students, n_obs, total, total_sq, {band: students}]`
-    (see `Figures`); a measure with no observation is absent, and a cell with none is deleted.
+    (see `cohorts.figures.Figures`); a measure with no observation is absent, and a cell with
+    none is deleted.
     One row per source rather than per measure: a first check-in of the week then adds one
     member to two rows (its cohort's and its rotation's) instead of to twenty-eight.
 
@@ -92,8 +84,8 @@ class RollupCell(models.Model):
 
     def measures(self) -> Iterator[tuple[str, Figures]]:
         """Each measure counted in this cell, with its figures."""
-        for key, (n_students, n_obs, total, total_sq, bands) in self.figures.items():
-            yield key, Figures(n_students, n_obs, total, total_sq, bands)
+        for key, stored in self.figures.items():
+            yield key, Figures(*stored)
 
 
 class CellMember(models.Model):

@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 
 import instruments
+from lib.dates import week_of
 from schools.models import School
 
 from .campaign_releases import (
@@ -20,7 +21,6 @@ from .campaign_releases import (
     report_admitted,
     report_key,
 )
-from .campaigns import school_today
 from .change import (
     IMPROVED,
     OUTCOMES,
@@ -36,7 +36,6 @@ from .guard import GUARD
 from .measures import HIGHER_IS_BETTER
 from .models import Campaign, PublishedTable, Release
 from .publishing import cell_from_json, cell_json, k_for, publication_day, publish_due
-from .services import week_of
 from .statistics import Estimate, wilson_interval
 from .suppression import Cell, Hidden, Row, primary_reason, suppress
 
@@ -96,7 +95,7 @@ def campaign_summary(campaign: Campaign, *, today: date | None = None) -> Campai
     """The campaign as published (publishing whatever is due first), or its dates only."""
     school = campaign.school
     k = k_for(school)
-    today = today or school_today(school)
+    today = today or school.today()
     publish_due(school, today=today)
     publishes_on = publication_day(week_of(campaign.closes_on))
     stored = campaign_release(campaign)
@@ -214,7 +213,7 @@ REPORT_FIGURES = ("paired", "mean_change", "effect_size", "response_mean")
 def before_after_report(before: Campaign, after: Campaign, *, today: date | None = None) -> Report:
     """The report between two published campaigns: published the first time it is asked
     for (both sides checked by the differencing guard), then read as stored."""
-    today = today or school_today(before.school)
+    today = today or before.school.today()
     publish_due(before.school, today=today)
     check_comparable(before, after, today=today)
     k = k_for(before.school)
@@ -508,4 +507,4 @@ def report_rows(report: Report) -> list[tuple]:
 
 
 def closed_campaigns(campaigns) -> list[Campaign]:
-    return [c for c in campaigns if c.is_closed(school_today(c.school))]
+    return [c for c in campaigns if c.is_closed(c.school.today())]

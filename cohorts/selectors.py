@@ -8,10 +8,8 @@ Groups are pre-declared: a cohort; within it, each rotation of the shared catalo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
-
+from lib.dates import week_of
 from schools.models import Cohort, Rotation, School
 from schools.selectors import staff_memberships_of
 
@@ -26,7 +24,6 @@ from .publishing import (
     published_tables,
     published_weeks,
 )
-from .services import week_of
 from .statistics import Estimate
 from .suppression import NOT_OVER, Cell, Hidden
 
@@ -81,13 +78,9 @@ class ParticipationTable:
     current_week: date
 
 
-def school_today(school: School) -> date:
-    return timezone.localdate(timezone=ZoneInfo(school.timezone))
-
-
 def complete_weeks(school: School, *, count: int, today: date | None = None) -> list[date]:
     """The Mondays of the last `count` weeks that are over in the school's timezone."""
-    this_week = week_of(today or school_today(school))
+    this_week = week_of(today or school.today())
     return [this_week - timedelta(weeks=i) for i in range(count, 0, -1)]
 
 
@@ -128,7 +121,7 @@ def _published_rows(
     """The stored rows of one published table, one per complete week (a week not yet
     published says when it will be), then the current week, not over."""
     school = cohort.school
-    today = today or school_today(school)
+    today = today or school.today()
     publish_due(school, today=today)
     mondays = complete_weeks(school, count=weeks, today=today)
     k = k_for(school)

@@ -3,19 +3,20 @@ own transaction, so a check-in and its contribution to the aggregates commit (or
 together. Every function here is the exact inverse of another: add/remove, rebuild/purge.
 """
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import FilteredRelation, Q
 from django.utils.crypto import salted_hmac
 
-from schools import sql
+from lib.dates import week_of
 from schools.models import Cohort
 
+from .figures import Figures, Share, counted, without_share
 from .measures import COUNT, MEASURES, NO, PROPORTION, YES
 from .models import CellMember, RollupCell, Scope
 from .observations import Observation
@@ -27,11 +28,6 @@ MEMBER_PURPOSE = "wellrounded.cohorts.rollup-member"
 def member_key(student_id: int) -> str:
     """A keyed hash that tells cell members apart without saying who they are."""
     return salted_hmac(MEMBER_PURPOSE, str(student_id), algorithm="sha256").hexdigest()
-
-
-def week_of(day: date) -> date:
-    """The Monday of `day`'s ISO week."""
-    return day - timedelta(days=day.weekday())
 
 
 def _band_label(measure: str, value: float, band: str | None) -> str | None:
@@ -55,69 +51,75 @@ def _band_label(measure: str, value: float, band: str | None) -> str | None:
 
 
 def _check_cohort(school_id: int, cohort_id: int) -> None:
-    # On the path of a week's first check-ins: a plain statement, not an ORM query compiled
-    # each time.
-    if not sql.tuples(Cohort, ["id"], "id = %s AND school_id = %s", [cohort_id, school_id]):
+    if not Cohort.objects.filter(pk=cohort_id, school_id=school_id).exists():
         raise ValidationError({"cohort_id": "This cohort does not belong to this school."})
 
 
-# The hot path (`apply_changes`) reads and writes rows as plain values, not model instances:
-# building, converting and comparing model instances cost more than the statements themselves.
-# A cell's figures are `{measure: [n_students, n_obs, total, total_sq, {band: students}]}`,
-# a member's `{measure: [observations, total, total_sq, {band: observations}]}`.
+@dataclass
+class _Cell:
+    """A cell's figures by measure, as read under its lock, and whether they changed."""
+
+    pk: int
+    figures: dict[str, Figures]
+    changed: bool = False
 
 
-class _Row:
-    """A cell's or a member's figures as read under the lock, and whether they changed."""
+@dataclass
+class _Presence:
+    """A member's shares by measure in one cell (pk None: not stored yet)."""
 
-    __slots__ = ("pk", "figures", "changed")
-
-    def __init__(self, pk: int | None, figures):
-        self.pk, self.figures, self.changed = pk, _json(figures), False
-
-
-def _json(value) -> dict:
-    # The drivers hand JSON columns back as text (Django decodes them in its converters).
-    return json.loads(value) if isinstance(value, str) else dict(value or {})
+    pk: int | None
+    shares: dict[str, Share]
+    changed: bool = False
 
 
-def _lock_cells(keys: list[tuple], *, create: bool) -> dict[tuple, _Row]:
-    """Lock (and, when adding, create) the cells for `keys` in a few queries, in one order.
+def _lock_cells(
+    keys: list[tuple], members: list[str], *, create: bool
+) -> tuple[dict[tuple, _Cell], dict[tuple, _Presence]]:
+    """Lock (and, when adding, create) the cells for `keys`, in one order, and read the
+    presences of `members` in them in the same statement.
 
-    A key is (school, cohort, scope, rotation, week, source); returns each cell under it."""
+    A key is (school, cohort, scope, rotation, week, source). Returns each cell under its key,
+    and each presence under (cell id, member)."""
     wanted = set(keys)
     groups: dict[tuple, list[tuple]] = {}
     for key in wanted:
         groups.setdefault(key[:2], []).append(key)
 
-    def locked() -> dict[tuple, _Row]:
-        found = {}
+    def locked() -> tuple[dict[tuple, _Cell], dict[tuple, _Presence]]:
+        cells, presences = {}, {}
         for (school_id, cohort_id), group in groups.items():
-            rotations = sorted({key[3] for key in group} - {None})
-            weeks = sorted({key[4] for key in group})
-            sources = sorted({key[5] for key in group})
-            rotation_clause = "rotation_id IS NULL"
-            if rotations:
-                rotation_clause += f" OR rotation_id IN ({sql.placeholders(rotations)})"
-            query = sql.tuples(
-                RollupCell,
-                ["scope", "rotation", "week", "source", "id", "figures"],
-                f"school_id = %s AND cohort_id = %s AND week IN ({sql.placeholders(weeks)})"
-                f" AND source IN ({sql.placeholders(sources)}) AND ({rotation_clause})",
-                [school_id, cohort_id]
-                + [sql.value(RollupCell, "week", week) for week in weeks]
-                + sources
-                + rotations,
-                order_by="source, scope, rotation_id, week",
-                for_update=True,
-            )
-            for scope, rotation_id, week, source, pk, figures in query:
+            rows = (
+                RollupCell.objects.select_for_update(of=("self",))
+                .filter(
+                    Q(rotation__isnull=True) | Q(rotation__in={key[3] for key in group} - {None}),
+                    school_id=school_id,
+                    cohort_id=cohort_id,
+                    week__in={key[4] for key in group},
+                    source__in={key[5] for key in group},
+                )
+                .annotate(
+                    present=FilteredRelation("members", condition=Q(members__member__in=members))
+                )
+                .order_by("source", "scope", "rotation_id", "week")
+                .values_list(
+                    "scope", "rotation_id", "week", "source", "pk", "figures",
+                    "present__pk", "present__member", "present__figures",
+                )
+            )  # fmt: skip
+            for scope, rotation_id, week, source, pk, figures, *presence in rows:
                 key = (school_id, cohort_id, scope, rotation_id, week, source)
-                if key in wanted:
-                    found[key] = _Row(pk, figures)
-        return found
+                if key not in wanted:
+                    continue
+                if key not in cells:
+                    cells[key] = _Cell(pk, {m: Figures(*f) for m, f in figures.items()})
+                member_pk, member, shares = presence
+                if member_pk is not None:
+                    stored = {m: Share(*share) for m, share in shares.items()}
+                    presences[(pk, member)] = _Presence(member_pk, stored)
+        return cells, presences
 
-    cells = locked()
+    cells, presences = locked()
     missing = [key for key in wanted if key not in cells]
     if create and missing:
         # A cell exists only for a school and cohort checked when it was created, so only new
@@ -135,8 +137,8 @@ def _lock_cells(keys: list[tuple], *, create: bool) -> dict[tuple, _Row]:
             ],
             ignore_conflicts=True,
         )  # fmt: skip
-        cells = locked()
-    return cells
+        cells, presences = locked()
+    return cells, presences
 
 
 def _cell_keys(obs: Observation, source: str) -> tuple[tuple, tuple]:
@@ -195,117 +197,73 @@ def apply_changes(
         for obs, sign in signed
         for key in _cell_keys(obs, MEASURES[obs.measure].source)
     ]
-    cells = _lock_cells([key for key, _, _ in keyed], create=any(s > 0 for _, s in signed))
-    cell_ids = sorted(cell.pk for cell in cells.values())
-    member_keys = sorted(set(hashes.values()))
-    members = {
-        (cell_id, member): _Row(pk, figures)
-        for pk, cell_id, member, figures in (
-            sql.tuples(
-                CellMember,
-                ["id", "cell", "member", "figures"],
-                f"cell_id IN ({sql.placeholders(cell_ids)})"
-                f" AND member IN ({sql.placeholders(member_keys)})",
-                cell_ids + member_keys,
-            )
-            if cell_ids
-            else []
-        )
-    }
+    cells, presences = _lock_cells(
+        [key for key, _, _ in keyed],
+        sorted(set(hashes.values())),
+        create=any(s > 0 for _, s in signed),
+    )
     for key, obs, sign in keyed:
         cell = cells.get(key)
         if cell is None:
             continue  # nothing was ever counted here: nothing to take back
-        member = hashes[obs.student_id]
-        presence = members.get((cell.pk, member))
+        presence = presences.get((cell.pk, hashes[obs.student_id]))
         if presence is None:
             if sign < 0:
                 continue
-            presence = members[(cell.pk, member)] = _Row(None, {})
-        value = float(obs.value)
-        _count(cell, presence, obs.measure, sign=sign, value=value, label=labels[obs])
-    _write_members(members)
+            presence = presences[(cell.pk, hashes[obs.student_id])] = _Presence(None, {})
+        figures, share = counted(
+            cell.figures.get(obs.measure),
+            presence.shares.get(obs.measure),
+            sign=sign,
+            value=float(obs.value),
+            band=labels[obs],
+        )
+        _put(cell.figures, obs.measure, figures)
+        _put(presence.shares, obs.measure, share)
+        cell.changed = presence.changed = True
+    _write_members(presences)
     # An empty cell is deleted, so the incremental state equals a rebuild's exactly.
     if empty := [cell.pk for cell in cells.values() if not cell.figures]:
         RollupCell.objects.filter(pk__in=empty).delete()
-    figures = RollupCell._meta.get_field("figures")
-    sql.update_values(
-        RollupCell,
-        ["figures"],
+    RollupCell.objects.bulk_update(
         [
-            [figures.get_db_prep_save(cell.figures, connection), cell.pk]
+            RollupCell(pk=cell.pk, figures=_stored(cell.figures))
             for cell in cells.values()
             if cell.figures and cell.changed
         ],
-    )
-
-
-def _write_members(members: dict[tuple, _Row]) -> None:
-    if gone := [m.pk for m in members.values() if m.pk and not m.figures]:
-        CellMember.objects.filter(pk__in=gone).delete()
-    figures = CellMember._meta.get_field("figures")
-    sql.update_values(
-        CellMember,
         ["figures"],
-        [
-            [figures.get_db_prep_save(m.figures, connection), m.pk]
-            for m in members.values()
-            if m.pk and m.figures and m.changed
-        ],
-    )
-    sql.insert_values(
-        CellMember,
-        ["cell", "figures", "member"],
-        [
-            [cell_id, figures.get_db_prep_save(m.figures, connection), member]
-            for (cell_id, member), m in members.items()
-            if not m.pk and m.figures
-        ],
     )
 
 
-def _count(cell: _Row, presence: _Row, measure: str, *, sign: int, value: float, label) -> None:
-    """Count (sign=1) or take back (sign=-1) one observation of `measure` in a cell and in its
-    member's presence there (the figures `apply_changes` read under its lock)."""
-    own = presence.figures.get(measure)
-    figures = cell.figures.get(measure)
-    if sign < 0 and (own is None or figures is None):
-        return  # never counted here: nothing to take back
-    if own is None:
-        own = presence.figures[measure] = [0, 0.0, 0.0, {}]
-    if figures is None:
-        figures = cell.figures[measure] = [0, 0, 0.0, 0.0, {}]
-    if own[0] == 0:
-        figures[0] += 1
-    own[0] += sign
-    own[1] += sign * value
-    own[2] += sign * value * value
-    figures[1] += sign
-    figures[2] += sign * value
-    figures[3] += sign * value * value
-    if label is not None:
-        before = own[3].get(label, 0)
-        _add(own[3], label, sign)
-        if before == 0 and sign > 0:
-            _add(figures[4], label, 1)
-        elif before > 0 and before + sign <= 0:
-            _add(figures[4], label, -1)
-    if own[0] <= 0:
-        del presence.figures[measure]
-        figures[0] -= 1
-    if figures[1] <= 0:
-        del cell.figures[measure]
-    cell.changed = presence.changed = True
-
-
-def _add(counts: dict[str, int], label: str, change: int) -> None:
-    """Change one band's count, dropping the band when it reaches zero (as a rebuild would
-    never write it)."""
-    left = counts.get(label, 0) + change
-    if left > 0:
-        counts[label] = left
+def _put(by_measure: dict, measure: str, value) -> None:
+    if value is None:
+        by_measure.pop(measure, None)
     else:
-        counts.pop(label, None)
+        by_measure[measure] = value
+
+
+def _stored(by_measure: dict[str, Figures | Share]) -> dict[str, list]:
+    return {measure: value.stored() for measure, value in by_measure.items()}
+
+
+def _write_members(presences: dict[tuple, _Presence]) -> None:
+    if gone := [p.pk for p in presences.values() if p.pk and not p.shares]:
+        CellMember.objects.filter(pk__in=gone).delete()
+    CellMember.objects.bulk_update(
+        [
+            CellMember(pk=p.pk, figures=_stored(p.shares))
+            for p in presences.values()
+            if p.pk and p.shares and p.changed
+        ],
+        ["figures"],
+    )
+    CellMember.objects.bulk_create(
+        [
+            CellMember(cell_id=cell_id, member=member, figures=_stored(p.shares))
+            for (cell_id, member), p in presences.items()
+            if not p.pk and p.shares
+        ]
+    )
 
 
 @transaction.atomic
@@ -356,16 +314,9 @@ def purge_student(*, student_id: int) -> int:
     cells = RollupCell.objects.select_for_update().in_bulk([p.cell_id for p in presences])
     for presence in presences:
         cell = cells[presence.cell_id]
-        for measure, (observations, total, total_sq, bands) in presence.figures.items():
-            figures = cell.figures[measure]
-            figures[0] -= 1
-            figures[1] -= observations
-            figures[2] -= total
-            figures[3] -= total_sq
-            for label in bands:
-                _add(figures[4], label, -1)
-            if figures[1] <= 0:
-                del cell.figures[measure]
+        for measure, share in presence.figures.items():
+            left = without_share(Figures(*cell.figures[measure]), Share(*share))
+            _put(cell.figures, measure, left.stored() if left else None)
         presence.delete()
         if cell.figures:
             cell.save(update_fields=["figures"])
@@ -423,7 +374,7 @@ def rebuild(observations: Iterable[Observation]) -> int:
                 cell_id=cell.pk,
                 member=member,
                 figures={
-                    measure: [sums.n_obs, sums.total, sums.total_sq, sums.bands]
+                    measure: Share(sums.n_obs, sums.total, sums.total_sq, sums.bands).stored()
                     for measure, sums in presence.items()
                 },
             )
@@ -443,10 +394,14 @@ def _built_cell(
     presences = list(presences)
     figures = {}
     for measure, sums in by_measure.items():
-        counted = [presence[measure] for presence in presences if measure in presence]
-        figures[measure] = [
-            len(counted), sums.n_obs, sums.total, sums.total_sq, _students_per_band(counted)
-        ]  # fmt: skip
+        present = [presence[measure] for presence in presences if measure in presence]
+        figures[measure] = Figures(
+            n_students=len(present),
+            n_obs=sums.n_obs,
+            total=sums.total,
+            total_sq=sums.total_sq,
+            band_counts=_students_per_band(present),
+        ).stored()
     return RollupCell(
         school_id=school_id,
         cohort_id=cohort_id,

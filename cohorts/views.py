@@ -1,15 +1,13 @@
 import csv
 import io
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
 from openpyxl import Workbook
 
+from accounts.decorators import school_staff_required
 from schools.selectors import staff_memberships_of
 
 from . import campaigns, reports, selectors
@@ -25,22 +23,11 @@ BANDED = tuple(m for m in SCREENING_MEASURES if m.bands)
 DEFAULT_SCREENING = "screen:who5"
 
 
-def staff_required(view):
-    """School staff with a second factor only; staff pages are never cached anywhere."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not staff_memberships_of(request.user):
-            raise PermissionDenied("Only school staff can see cohort aggregates.")
-        if not request.user.authenticator_set.filter(type="totp").exists():
-            messages.info(request, "Set up two-factor authentication to see cohort aggregates.")
-            return redirect("mfa_activate_totp")
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-    return wrapper
+staff_required = school_staff_required(
+    refusal="Only school staff can see cohort aggregates.",
+    mfa_message="Set up two-factor authentication to see cohort aggregates.",
+    school_of=None,
+)
 
 
 def _choices(request) -> dict:

@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from cohorts.campaigns import school_today
 from cohorts.models import Campaign, CampaignResponse
 from cohorts.tests.campaign_factories import answer, past_campaign
 from cohorts.tests.factories import enroll
@@ -20,7 +19,7 @@ def test_staff_invite_a_cohort_a_student_answers_and_staff_see_no_count_until_pu
 ):
     others = enroll(cohort, 24)
     sign_in(page, staff, with_totp(staff))
-    today = school_today(cohort.school)
+    today = cohort.school.today()
 
     page.goto("/school/campaigns/new/")
     page.get_by_label("Screening").select_option(

@@ -3,11 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
+from circles.models import CircleBlock, CircleMessage, MessageReport
+from circles.services import save_circle_profile
 from conftest import make_student
 from e2e.conftest import ARTIFACTS
 from e2e.steps import sign_in
-from support.circles import save_circle_profile
-from support.models import CircleBlock, CircleMessage, MessageReport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,15 +1,15 @@
 import pytest
 from playwright.sync_api import expect
 
-from checkins.services import enrollment_for, local_today
 from e2e.steps import sign_in
 from habits.models import Habit, HabitLog
+from schools.selectors import enrollment_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_student_enables_exercise_logs_today_and_back_fills_yesterday(page, student, screenshot):
-    today = local_today(enrollment_for(student))
+    today = enrollment_for(student).school.today()
     yesterday = today.fromordinal(today.toordinal() - 1)
     sign_in(page, student)
     page.goto("/habits/")

@@ -5,18 +5,18 @@ import pytest
 from playwright.sync_api import expect
 
 from checkins.models import CheckIn
-from checkins.services import enrollment_for, local_today
 from e2e.steps import sign_in
 from insights.models import Reflection
 from insights.prompts import prompt_of_the_day
 from schools.models import Rotation
+from schools.selectors import enrollment_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def thirty_days_of_checkins(student):
     enrollment = enrollment_for(student)
-    today = local_today(enrollment)
+    today = enrollment.school.today()
     surgery, psychiatry = (
         Rotation.objects.get(slug="surgery"),
         Rotation.objects.get(slug="psychiatry"),
@@ -60,7 +60,7 @@ def test_student_sees_insights_and_keeps_a_journal(page, student, screenshot):
 
     page.get_by_role("link", name="Your journal").click()
     page.get_by_role("link", name="Write a reflection").click()
-    prompt = prompt_of_the_day(local_today(enrollment_for(student)))
+    prompt = prompt_of_the_day(enrollment_for(student).school.today())
     expect(page.get_by_text(prompt)).to_be_visible()
     page.get_by_text("Write to today's prompt").click()
     page.get_by_label("Your reflection").fill("The surgery team let me scrub in.")

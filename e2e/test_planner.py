@@ -6,8 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.steps import sign_in
+from lib.dates import week_of
 from planner.models import ProtectedBlock, ScheduleEvent
-from planner.selectors import week_of, zone_of
+from planner.selectors import zone_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,8 +8,9 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt
 
-from checkins.services import enrollment_for, local_today
-from schools.api_types import ErrorOut, IsoDate, require_student
+from accounts.decorators import require_student
+from lib.api_types import ErrorOut, IsoDate
+from schools.selectors import enrollment_for
 
 from . import selectors, services
 from .models import DEFAULT_HABITS
@@ -110,7 +111,7 @@ def _summary(user, habit) -> dict:
 @router.get("", response=list[HabitOut], summary="My habits, with strength and streaks")
 def list_habits(request, include_archived: bool = False):
     user = student(request)
-    today = local_today(enrollment_for(user))
+    today = enrollment_for(user).school.today()
     summaries = selectors.habit_summaries(user, today, include_archived=include_archived)
     return [habit_out(s) for s in summaries]
 
@@ -203,7 +204,7 @@ def delete_log(request, habit_id: int, day: IsoDate):
 def list_logs(request, habit_id: int, start: IsoDate | None = None, end: IsoDate | None = None):
     user = student(request)
     habit = services.own_habit(user, habit_id)
-    end = end or local_today(enrollment_for(user))
+    end = end or enrollment_for(user).school.today()
     start = start or end - timedelta(days=30)
     if start > end or (end - start).days > 366:
         raise ValidationError({"start": "Ask for at most 366 days, with start before end."})

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from checkins.services import enrollment_for, local_today
+from schools.selectors import enrollment_for
 
 from .models import BACKFILL_DAYS, DAILY, DEFAULT_HABITS, DefaultHabit, Habit, HabitLog
 from .strength import forgiving_streak, habit_strength
@@ -109,7 +109,7 @@ def summarise(habit: Habit, logged: dict[date, Decimal | None], today: date) -> 
 
 
 def summary_of(student, habit: Habit) -> HabitSummary:
-    today = local_today(enrollment_for(student))
+    today = enrollment_for(student).school.today()
     return habit_summaries(student, today, habits=[habit])[0]
 
 
@@ -134,7 +134,7 @@ def logs_between(student, habit_id: int, start: date, end: date) -> list[HabitLo
 
 def checkin_habit_context(student) -> dict:
     """What `habits/_checkin_row.html` needs: today's active habits, done or not."""
-    today = local_today(enrollment_for(student))
+    today = enrollment_for(student).school.today()
     active = [h for h in habits_of(student) if h.state == Habit.State.ACTIVE]
     logged = set(
         HabitLog.objects.filter(habit__in=[h.pk for h in active], day=today).values_list(

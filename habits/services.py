@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
-from checkins.services import enrollment_for, local_today
+from schools.selectors import enrollment_for
 
 from .models import BACKFILL_DAYS, CUSTOM, DEFAULTS_BY_KIND, Habit, HabitLog
 
@@ -164,7 +164,7 @@ def archive_habit(*, student, habit_id: int) -> Habit:
 
 def _loggable(student, habit_id: int, day: date | None) -> tuple[Habit, date]:
     habit = own_habit(student, habit_id)
-    today = local_today(enrollment_for(student))
+    today = enrollment_for(student).school.today()
     day = day or today
     if day > today:
         raise ValidationError({"day": "That day hasn't happened yet."})

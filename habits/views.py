@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from checkins.services import local_today
-from schools.decorators import student_required
-from schools.form_errors import add_service_errors
+from accounts.decorators import student_required
+from lib.forms import add_service_errors
 
 from . import selectors, services
 from .forms import HabitForm
@@ -30,7 +29,7 @@ def _is_htmx(request) -> bool:
 
 @student_required
 def habit_list(request):
-    today = local_today(request.enrollment)
+    today = request.enrollment.school.today()
     habits = selectors.habits_of(request.user, include_archived=True)
     current = [h for h in habits if h.state != Habit.State.ARCHIVED]
     context = {
@@ -148,9 +147,8 @@ def habit_log(request, habit_id: int):
     try:
         day = _parse_day(request.POST.get("day"))
         if request.POST.get("done", "1") == "0":
-            services.unlog_habit(
-                student=request.user, habit_id=habit.pk, day=day or local_today(request.enrollment)
-            )
+            today = request.enrollment.school.today()
+            services.unlog_habit(student=request.user, habit_id=habit.pk, day=day or today)
         else:
             services.log_habit(
                 student=request.user, habit_id=habit.pk, day=day, hours=request.POST.get("hours")
@@ -178,7 +176,7 @@ def _parse_day(raw: str | None) -> date | None:
 def _swap(request, habit: Habit, *, from_checkin: bool, error: str | None):
     # An error is still a 200 so htmx swaps the message in next to the button.
     if from_checkin:
-        today = local_today(request.enrollment)
+        today = request.enrollment.school.today()
         done = habit.logs.filter(day=today).exists()
         context = {"habit": habit, "done": done, "error": error}
         return render(request, "habits/_checkin_toggle.html", context)

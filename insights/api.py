@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from checkins.services import local_today, screen_private_writing
-from schools.api_types import ErrorOut, require_student
+from accounts.decorators import require_student
+from checkins.services import screen_private_writing
+from lib.api_types import ErrorOut
 from support.api_types import CrisisOut, RefusedWithCrisisOut, crisis_payload, refused_with_crisis
 
 from . import selectors, services
@@ -127,7 +128,7 @@ def get_trends(request, measure: str | None = None, days: int = Query(90, ge=7, 
     user = student(request)
     if measure is not None and measure not in selectors.MEASURES:
         raise ValidationError({"measure": f"Pick one of: {', '.join(selectors.MEASURES)}."})
-    today = local_today(request.enrollment)
+    today = request.enrollment.school.today()
     keys = [measure] if measure else list(selectors.MEASURES)
     return [_trend_out(selectors.trend(user, key, days, today=today)) for key in keys]
 
@@ -135,7 +136,7 @@ def get_trends(request, measure: str | None = None, days: int = Query(90, ge=7, 
 @router.get("/rotations", response=list[RotationOut], summary="My measures across rotations")
 def get_rotations(request):
     user = student(request)
-    groups = selectors.by_rotation(user, today=local_today(request.enrollment))
+    groups = selectors.by_rotation(user, today=request.enrollment.school.today())
     return [
         {
             "rotation": g.label,
@@ -149,7 +150,7 @@ def get_rotations(request):
 @router.get("/habit-links", response=list[HabitLinkOut], summary="Habits and next-day mood")
 def get_habit_links(request):
     user = student(request)
-    rows = selectors.habit_links(user, today=local_today(request.enrollment))
+    rows = selectors.habit_links(user, today=request.enrollment.school.today())
     return [
         {
             "habit": row.habit,
@@ -177,7 +178,7 @@ def get_habit_links(request):
 @router.get("/weekly-summary", response=WeeklySummaryOut, summary="My week")
 def get_weekly_summary(request):
     user = student(request)
-    week = selectors.weekly_summary(user, local_today(request.enrollment))
+    week = selectors.weekly_summary(user, request.enrollment.school.today())
     return {
         "start": week.start,
         "end": week.end,
@@ -238,7 +239,7 @@ def _screened_save(request, text: str, save):
 )
 def create_reflection(request, payload: ReflectionIn):
     user = student(request)
-    prompt = prompt_of_the_day(local_today(request.enrollment)) if payload.use_prompt else ""
+    prompt = prompt_of_the_day(request.enrollment.school.today()) if payload.use_prompt else ""
     saved, body = _screened_save(
         request,
         payload.body,
@@ -286,4 +287,4 @@ def delete_reflection(request, reflection_id: int):
 @router.get("/prompt", response=dict, summary="Today's journal prompt")
 def get_prompt(request):
     student(request)
-    return {"prompt": prompt_of_the_day(local_today(request.enrollment))}
+    return {"prompt": prompt_of_the_day(request.enrollment.school.today())}

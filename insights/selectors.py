@@ -15,9 +15,9 @@ from django.utils.safestring import SafeString, mark_safe
 import instruments
 from checkins.models import CheckIn, ScreeningResponse
 from checkins.selectors import checkins_between, screening_history
-from checkins.services import enrollment_for, local_today
 from habits.models import Habit
 from habits.selectors import habit_days
+from schools.selectors import enrollment_for
 from vault.services import decrypt_text
 
 from . import charts, stats
@@ -244,7 +244,7 @@ class Overview:
 
 
 def _today(student, today: date | None) -> date:
-    return today or local_today(enrollment_for(student))
+    return today or enrollment_for(student).school.today()
 
 
 def _checkins(student, today: date) -> list[CheckIn]:

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from checkins.services import enrollment_for
+from schools.selectors import enrollment_for
 from vault.services import encrypt_text
 
 from .models import MAX_REFLECTION_CHARS, Reflection

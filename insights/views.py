@@ -4,10 +4,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from checkins.services import local_today, screen_private_writing
+from accounts.decorators import student_required
+from checkins.services import screen_private_writing
+from lib.forms import add_service_errors
 from planner import selectors as planner_selectors
-from schools.decorators import student_required
-from schools.form_errors import add_service_errors
 from support.selectors import CrisisResources, crisis_resources_for
 
 from . import selectors, services
@@ -26,7 +26,7 @@ def _own_reflection(request, reflection_id: int):
 
 @student_required
 def insights(request):
-    today = local_today(request.enrollment)
+    today = request.enrollment.school.today()
     exams = planner_selectors.exam_dates(request.user)  # in the student's planner zone
     return render(
         request,
@@ -40,7 +40,7 @@ def insights(request):
 
 @student_required
 def week(request):
-    today = local_today(request.enrollment)
+    today = request.enrollment.school.today()
     return render(
         request,
         "insights/week.html",
@@ -79,7 +79,7 @@ def journal(request):
 
 @student_required
 def reflection_new(request):
-    prompt = prompt_of_the_day(local_today(request.enrollment))
+    prompt = prompt_of_the_day(request.enrollment.school.today())
     form = ReflectionForm(request.POST or None)
     crisis = _screened(request) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():

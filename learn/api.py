@@ -3,8 +3,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
-from checkins.services import local_today, screen_private_writing
-from schools.api_types import ErrorOut, require_student
+from accounts.decorators import require_student
+from checkins.services import screen_private_writing
+from lib.api_types import ErrorOut
 from support.api_types import CrisisOut, RefusedWithCrisisOut, crisis_payload, refused_with_crisis
 
 from . import selectors, services
@@ -76,7 +77,7 @@ def student(request):
 
 def _overview(request) -> selectors.Overview:
     user = student(request)
-    return selectors.overview(user, request.enrollment, local_today(request.enrollment))
+    return selectors.overview(user, request.enrollment, request.enrollment.school.today())
 
 
 def _lesson_out(row: selectors.LessonRow) -> dict:

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from checkins.services import enrollment_for
 from schools.models import Cohort, School
+from schools.selectors import enrollment_for
 from vault.audit import record_event
 from vault.services import encrypt_text
 

@@ -4,10 +4,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from checkins.services import local_today, screen_private_writing
-from cohorts.selectors import school_today
-from schools.decorators import school_staff_required, student_required
-from schools.form_errors import add_service_errors
+from accounts.decorators import school_staff_required, student_required
+from checkins.services import screen_private_writing
+from lib.forms import add_service_errors
 from support.selectors import crisis_resources_for
 
 from . import selectors, services
@@ -24,7 +23,7 @@ def _lesson(request, slug: str):
 
 @student_required
 def index(request):
-    today = local_today(request.enrollment)
+    today = request.enrollment.school.today()
     return render(
         request,
         "learn/index.html",
@@ -119,7 +118,7 @@ lesson_staff_only = school_staff_required(
 def school_home(request, school):
     context = {
         "school": school,
-        "table": published_completion(school, today=school_today(school)),
+        "table": published_completion(school, today=school.today()),
         "lessons": selectors.school_lessons(school),
         "assignments": selectors.assignments_of(school),
         "assign_form": AssignTrackForm(school=school),
@@ -169,7 +168,7 @@ def school_assign(request, school):
         return redirect("learn_school")
     context = {
         "school": school,
-        "table": published_completion(school, today=school_today(school)),
+        "table": published_completion(school, today=school.today()),
         "lessons": selectors.school_lessons(school),
         "assignments": selectors.assignments_of(school),
         "assign_form": form,

@@ -8,7 +8,9 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt
 
-from schools.api_types import ErrorOut, IsoDate, LocalTime, require_student
+from accounts.decorators import require_student
+from lib.api_types import ErrorOut, IsoDate, LocalTime
+from lib.dates import week_of
 
 from . import ics, imports, selectors, services
 
@@ -239,7 +241,7 @@ def proposal(request, week: IsoDate | None = None):
     user = student(request)
     if week is not None and not selectors.plannable(week):
         raise ValidationError({"week": "Choose a week within three years of today."})
-    week_start = selectors.week_of(week or timezone.localdate(timezone=services.zone_of(user)))
+    week_start = week_of(week or timezone.localdate(timezone=services.zone_of(user)))
     view = selectors.week_view(user, week_start)
     return {
         "week_start": week_start,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils import timezone
 
+from lib.tokens import token_digest
 from schools.models import Enrollment
 
 from . import planning
@@ -30,11 +30,6 @@ PLANNABLE_YEARS = 3
 def plannable(day: date) -> bool:
     """Whether `day` is near enough to plan (and far from datetime's limits)."""
     return abs((day - timezone.now().date()).days) <= 366 * PLANNABLE_YEARS
-
-
-def week_of(day: date) -> date:
-    """The Monday of `day`'s week."""
-    return day - timedelta(days=day.weekday())
 
 
 def prefs_for_planning(prefs: PlannerPrefs | None) -> planning.Prefs:
@@ -209,7 +204,7 @@ def feed_blocks_for_token(token: str) -> list[ProtectedBlock] | None:
     when no student holds that token (never created, rotated or revoked)."""
     if not token:
         return None
-    digest = hashlib.sha256(token.encode()).hexdigest()
+    digest = token_digest(token)
     prefs = PlannerPrefs.objects.filter(feed_token_hash=digest).only("student_id").first()
     if prefs is None:
         return None

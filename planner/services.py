@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,9 +15,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from checkins.services import enrollment_for
 from habits.models import Habit
 from habits.services import enable_default_habit
+from lib.dates import week_of
+from lib.tokens import token_digest
+from schools.selectors import enrollment_for
 
 from . import ics, planning, selectors
 from .models import PlannerPrefs, ProtectedBlock, ScheduleEvent
@@ -400,7 +401,7 @@ def _proposed(student, kind: str, proposed_start: datetime) -> planning.Block:
         proposed_start = proposed_start.replace(tzinfo=zone_of(student))
     if not selectors.plannable(proposed_start.date()):
         raise ValidationError({"start": "That block is not in any week you can plan."})
-    week_start = selectors.week_of(proposed_start.astimezone(zone_of(student)).date())
+    week_start = week_of(proposed_start.astimezone(zone_of(student)).date())
     plan = selectors.week_plan(student, week_start)
     for block in plan.blocks:
         if block.kind == kind and block.start == proposed_start:
@@ -504,7 +505,7 @@ def move_block(*, student, block_id: int, starts_at: datetime) -> ProtectedBlock
         raise ValidationError({"starts_at": "Keep it within the week of the block."})
     length = block.ends_at - block.starts_at
     ends_at = starts_at + length
-    week_start = selectors.week_of(block.proposed_start.astimezone(zone).date())
+    week_start = week_of(block.proposed_start.astimezone(zone).date())
     low = datetime.combine(week_start, time(), tzinfo=zone)
     high = datetime.combine(week_start + timedelta(days=7), time(), tzinfo=zone)
     if starts_at < low or ends_at > high:
@@ -542,17 +543,13 @@ def move_block(*, student, block_id: int, starts_at: datetime) -> ProtectedBlock
     return block
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def rotate_feed_token(*, student) -> str:
     """A new private feed token; the old feed URL stops working at once. Only its hash is
     stored, so the full URL can be shown only now."""
     prefs = prefs_of(student)
     token = secrets.token_urlsafe(32)
-    prefs.feed_token_hash, prefs.feed_created_at = hash_token(token), timezone.now()
+    prefs.feed_token_hash, prefs.feed_created_at = token_digest(token), timezone.now()
     prefs.save(update_fields=["feed_token_hash", "feed_created_at"])
     return token
 

@@ -11,8 +11,9 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from schools.decorators import student_required
-from schools.form_errors import add_service_errors
+from accounts.decorators import student_required
+from lib.dates import week_of
+from lib.forms import add_service_errors
 
 from . import ics, imports, reminders, selectors, services
 from .forms import EventForm, ImportForm, MoveForm, PrefsForm, TemplateForm
@@ -30,7 +31,7 @@ def _week_start(request) -> date:
         day = None
     if day is None or not selectors.plannable(day):
         day = timezone.localdate(timezone=services.zone_of(request.user))
-    return selectors.week_of(day)
+    return week_of(day)
 
 
 def _planner_url(week: date) -> str:
@@ -103,7 +104,7 @@ def block_move(request, block_id: int):
             add_service_errors(form, error)
         else:
             messages.success(request, f"Moved to {starts_at:%a %d %b %H:%M}.")
-            return redirect(_planner_url(selectors.week_of(starts_at.date())))
+            return redirect(_planner_url(week_of(starts_at.date())))
     return render(
         request,
         "planner/block_move.html",
@@ -226,7 +227,7 @@ def _removed_note(count: int) -> str:
 
 def _upcoming(request, zone):
     today = timezone.localdate(timezone=zone)
-    low = datetime.combine(selectors.week_of(today), datetime.min.time(), tzinfo=zone)
+    low = datetime.combine(week_of(today), datetime.min.time(), tzinfo=zone)
     return selectors.events_between(request.user, low, low + HORIZON)
 
 

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from lib.dates import today_in
+
 # The smallest group whose aggregates may ever be shown. A school may raise it, never lower it.
 MIN_CELL_SIZE = 10
 
@@ -33,6 +35,10 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> date:
+        """Today where the school is: a check-in at 11 pm belongs to that day."""
+        return today_in(self.timezone)
 
 
 class Cohort(models.Model):

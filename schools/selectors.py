@@ -1,11 +1,12 @@
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from . import sql
 from .models import (
     Cohort,
     Enrollment,
@@ -18,33 +19,26 @@ from .models import (
 
 
 def enrollment_of(user) -> Enrollment | None:
-    """The student's enrollment with its school and cohort: one plain statement, because every
-    student page asks for it (see schools/sql.py)."""
+    """The student's enrollment with its school and cohort. (A signed-in request has it in
+    its session already: see accounts/identity.py.)"""
     if not user.is_authenticated:
         return None
-    found = sql.rows(
-        Enrollment, "student_id = %s", [user.pk], related=["school", "cohort"], limit=1
-    )
-    return found[0] if found else None
+    return Enrollment.objects.select_related("school", "cohort").filter(student=user).first()
+
+
+def enrollment_for(student) -> Enrollment:
+    """The student's enrollment with its school, for a service that writes a student's own
+    rows: refused for anyone in no cohort."""
+    enrollment = Enrollment.objects.select_related("school").filter(student=student).first()
+    if enrollment is None:
+        raise ValidationError("Only a student who has joined a cohort can record this.")
+    return enrollment
 
 
 def staff_memberships_of(user) -> list[StaffMembership]:
     if not user.is_authenticated:
         return []
-    return list(StaffMembership.objects.select_related("school").filter(user=user))
-
-
-def is_school_staff(user) -> bool:
-    # Asked on every signed-in request (see needs_mfa): a plain statement, not an ORM query
-    # compiled each time.
-    return user.is_authenticated and bool(
-        sql.tuples(StaffMembership, ["id"], "user_id = %s", [user.pk], limit=1)
-    )
-
-
-def needs_mfa(user) -> bool:
-    """Staff roles and operators must use a second factor; students may choose to."""
-    return user.is_authenticated and (user.is_staff or is_school_staff(user))
+    return list(StaffMembership.objects.select_related("school").filter(user=user).order_by("pk"))
 
 
 def placement_on(student, day: date | None = None) -> Placement | None:
@@ -56,17 +50,29 @@ def placement_on(student, day: date | None = None) -> Placement | None:
     )
 
 
-def rotation_id_on(student, day: date) -> int | None:
-    """The id of the rotation `student` is on on `day`, or None: what a check-in records, read
-    with one plain statement because it is on every check-in's path (see schools/sql.py)."""
-    found = sql.tuples(
-        Placement,
-        ["rotation"],
-        "student_id = %s AND starts_on <= %s AND ends_on >= %s",
-        [student.pk, *[sql.value(Placement, "starts_on", day)] * 2],
-        order_by="starts_on",
+class LockedEnrollment(NamedTuple):
+    school_id: int
+    cohort_id: int
+    rotation_id: int | None  # the rotation the student is on on the day asked about
+
+
+def lock_enrollment(student, *, day: date) -> LockedEnrollment | None:
+    """Lock the student's enrollment until the transaction ends (every write of theirs that
+    touches the rollups queues here), reading its school and cohort, and the rotation the
+    student is on on `day`, in the same statement. None for a student in no cohort."""
+    rotation = (
+        Placement.objects.filter(student=OuterRef("student"), starts_on__lte=day, ends_on__gte=day)
+        .order_by("starts_on")
+        .values("rotation")[:1]
     )
-    return found[0][0] if found else None
+    found = (
+        Enrollment.objects.select_for_update()
+        .filter(student=student)
+        .annotate(rotation_on_day=Subquery(rotation))
+        .values_list("school_id", "cohort_id", "rotation_on_day")
+        .first()
+    )
+    return LockedEnrollment(*found) if found else None
 
 
 def placements_of(student) -> list[Placement]:

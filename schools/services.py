@@ -1,12 +1,11 @@
 from datetime import date
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-
-from accounts.models import User
 
 from .models import Enrollment, InviteCode, Placement, Rotation, School, StaffMembership
 from .roster import refresh_verification
@@ -83,6 +82,7 @@ def add_staff_member(*, school: School, email: str, role: str, password: str | N
     they read, and a student must not gain a staff view of their classmates.
     """
     email = email.strip().lower()
+    User = get_user_model()  # noqa: N806
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=password)

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from django.core.exceptions import ValidationError
 from ninja import Schema
 
-from schools.api_types import ErrorOut
+from lib.api_types import ErrorOut
 
 from .selectors import crisis_resources_for
 

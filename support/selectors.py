@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from schools.models import School, StaffMembership
+from schools.models import School
 from schools.selectors import enrollment_of, staff_memberships_of
 
 from .crisis_lines import NationalLine, national_directory
@@ -109,13 +109,3 @@ def help_school_for(user) -> School | None:
         return enrollment.school
     memberships = staff_memberships_of(user)
     return memberships[0].school if memberships else None
-
-
-def managed_school(user) -> School | None:
-    """The school whose directory `user` may edit as staff, or None for anyone else."""
-    if not user.is_authenticated:
-        return None
-    membership = (
-        StaffMembership.objects.select_related("school").filter(user=user).order_by("pk").first()
-    )
-    return membership.school if membership else None

@@ -1,14 +1,13 @@
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.decorators import school_staff_required
+
 from .forms import HelpResourceForm
 from .models import HelpResource
-from .selectors import crisis_resources_for, directory_for, help_school_for, managed_school
+from .selectors import crisis_resources_for, directory_for, help_school_for
 from .services import add_help_resource, remove_help_resource, update_help_resource
 
 
@@ -26,34 +25,21 @@ def need_help(request):
     )
 
 
-def school_staff_required(view):
-    """Let only staff of a school, signed in with a second factor, edit its directory.
-
-    The MFA middleware already covers /help/manage/ (only the crisis page itself is exempt);
-    checking here too keeps these pages safe if that exemption is ever widened again.
-    """
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        school = managed_school(request.user)
-        if school is None:
-            raise PermissionDenied("Only school staff can edit the help directory.")
-        if not request.user.authenticator_set.filter(type="totp").exists():
-            messages.info(request, "Set up two-factor authentication to edit the help directory.")
-            return redirect("mfa_activate_totp")
-        return view(request, school, *args, **kwargs)
-
-    return wrapper
+# The MFA middleware already covers /help/manage/ (only the crisis page itself is exempt);
+# checking here too keeps these pages safe if that exemption is ever widened again.
+directory_staff_only = school_staff_required(
+    refusal="Only school staff can edit the help directory.",
+    mfa_message="Set up two-factor authentication to edit the help directory.",
+)
 
 
-@school_staff_required
+@directory_staff_only
 def manage_list(request, school):
     resources = HelpResource.objects.filter(school=school)
     return render(request, "support/manage_list.html", {"school": school, "resources": resources})
 
 
-@school_staff_required
+@directory_staff_only
 @require_http_methods(["GET", "POST"])
 def manage_new(request, school):
     form = HelpResourceForm(request.POST or None)
@@ -68,7 +54,7 @@ def manage_new(request, school):
     return render(request, "support/manage_form.html", {"school": school, "form": form})
 
 
-@school_staff_required
+@directory_staff_only
 @require_http_methods(["GET", "POST"])
 def manage_edit(request, school, resource_id: int):
     resource = get_object_or_404(HelpResource, pk=resource_id, school=school)
@@ -88,7 +74,7 @@ def manage_edit(request, school, resource_id: int):
     )
 
 
-@school_staff_required
+@directory_staff_only
 @require_http_methods(["GET", "POST"])
 def manage_delete(request, school, resource_id: int):
     resource = get_object_or_404(HelpResource, pk=resource_id, school=school)

@@ -16,12 +16,13 @@ from ninja.security import SessionAuth
 from accounts.api import router as accounts_router
 from accounts.tokens import PersonalTokenAuth
 from checkins.api import checkins_router, instruments_router, safety_router, screenings_router
+from circles.api import circles_router
+from circles.services import NotInYourCircles
 from cohorts.api import router as cohorts_router
 from habits.api import router as habits_router
 from insights.api import router as insights_router
 from learn.api import router as learn_router
 from planner.api import router as planner_router
-from support.api import circles_router
 
 from .api_input import NOT_JSON, BodyRefused, CleanInputParser
 
@@ -117,6 +118,7 @@ def schema_validation_error(request, exc: NinjaValidationError):
 
 
 @api.exception_handler(Http404)
+@api.exception_handler(NotInYourCircles)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Not found."}, status=404)
 

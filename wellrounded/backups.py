@@ -98,8 +98,7 @@ def backup(path: Path) -> Path:
 
 
 def is_sqlite(config: dict) -> bool:
-    # dj_database_url names Django's SQLite backend; settings.py names ours, which extends it.
-    return config["ENGINE"] in ("django.db.backends.sqlite3", "wellrounded.sqlite_queued")
+    return config["ENGINE"] == "django.db.backends.sqlite3"
 
 
 def is_swapped_out(setting: str | None, label: str) -> bool:

@@ -1,28 +1,30 @@
 from django.utils.functional import SimpleLazyObject
 
-from schools.models import Enrollment, StaffMembership, StaffRole
+from accounts.identity import identity_of
+from schools.models import StaffRole
 
 
-def _role(user) -> str:
-    if not user.is_authenticated:
+def _role(request) -> str:
+    if not request.user.is_authenticated:
         return "anonymous"
-    if Enrollment.objects.filter(student=user).exists():
+    identity = identity_of(request)
+    if identity.is_student:
         return "student"
-    if StaffMembership.objects.filter(user=user).exists():
+    if identity.is_school_staff:
         return "staff"
-    return "operator" if user.is_staff else "none"
+    return "operator" if request.user.is_staff else "none"
+
+
+def _is_school_admin(request) -> bool:
+    return (
+        request.user.is_authenticated and identity_of(request).staff_role == StaffRole.SCHOOL_ADMIN
+    )
 
 
 def role(request) -> dict:
-    """`role` for templates (the navigation differs for students and staff); one query, lazily."""
+    """`role` for templates (the navigation differs for students and staff), and whether the
+    user administers a school (the roster link), from the session."""
     return {
-        "role": SimpleLazyObject(lambda: _role(request.user)),
-        "is_school_admin": SimpleLazyObject(
-            lambda: (
-                request.user.is_authenticated
-                and StaffMembership.objects.filter(
-                    user=request.user, role=StaffRole.SCHOOL_ADMIN
-                ).exists()
-            )
-        ),
+        "role": SimpleLazyObject(lambda: _role(request)),
+        "is_school_admin": SimpleLazyObject(lambda: _is_school_admin(request)),
     }

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "accounts",
     "schools",
     "support",
+    "circles",
     "vault",
     "checkins",
     "habits",
@@ -148,11 +149,13 @@ DATABASES = {
     )
 }
 SQLITE_OPTIONS = {
-    # WAL lets readers run while one writer commits; IMMEDIATE takes the write lock at BEGIN
-    # so concurrent writers queue instead of failing mid-transaction. Checkpoints every 10,000
-    # pages (about 40 MB) rather than SQLite's 1,000 copy a page that many check-ins changed
-    # (a cohort's rollup row, an index page) back once, not ten times; the WAL file is trimmed
-    # back to 64 MB after each. Reads go through a memory map.
+    # Django's own SQLite backend, configured (as healthchecks does): WAL lets readers run
+    # while one writer commits; IMMEDIATE takes the write lock at BEGIN so concurrent writers
+    # wait in SQLite's busy handler (up to `timeout` seconds) instead of failing
+    # mid-transaction. Checkpoints every 10,000 pages (about 40 MB) rather than SQLite's 1,000
+    # copy a page that many check-ins changed (a cohort's rollup row, an index page) back once,
+    # not ten times; the WAL file is trimmed back to 64 MB after each. Reads go through a
+    # memory map.
     "init_command": (
         "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;"
         "PRAGMA wal_autocheckpoint=10000;PRAGMA journal_size_limit=67108864;"
@@ -162,9 +165,6 @@ SQLITE_OPTIONS = {
     "timeout": 20,
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's SQLite backend, with writing transactions queued on a lock file rather than
-    # left to SQLite's sleeping busy handler (see wellrounded/sqlite_queued/base.py).
-    DATABASES["default"]["ENGINE"] = "wellrounded.sqlite_queued"
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
     # Tests use a real file (not shared-cache memory), so concurrency tests see the same
     # WAL locking behaviour as production; one file per test process.
@@ -188,12 +188,13 @@ CACHES = {
     }
 }
 
-# allauth's backend, with the signed-in user read in one plain statement (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.AuthenticationBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# Sessions live in the database (so signing out ends them everywhere), read with one plain
-# statement on every request (accounts/sessions.py).
+# Sessions live in the database (so signing out ends them everywhere): Django's engine, with
+# each session's user in a column of its own, so deleting a user deletes their sessions
+# (accounts/sessions.py). What a request needs to know of its user's school (enrollment,
+# school, cohort, time zone, staff role) is kept in the session (accounts/identity.py).
 SESSION_ENGINE = "accounts.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [

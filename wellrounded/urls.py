@@ -33,6 +33,7 @@ admin.site.site_title = "Well-Rounded operations"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("help/circles/", include("circles.urls")),
     path("help/", include("support.urls")),
     path("privacy/", who_sees_what, name="who_sees_what"),
     path("", include("checkins.urls")),

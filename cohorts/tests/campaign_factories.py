@@ -3,7 +3,7 @@ path calls (past windows are created with the ORM: `create_campaign` refuses the
 
 from datetime import date, timedelta
 
-from cohorts.campaigns import record_campaign_response, school_today
+from cohorts.campaigns import record_campaign_response
 from cohorts.models import Campaign
 from schools.models import Cohort
 
@@ -11,7 +11,7 @@ from schools.models import Cohort
 def past_campaign(
     cohort: Cohort, *, instrument: str = "mlq_presence", ended_days_ago: int, days: int = 14
 ) -> Campaign:
-    closes_on = school_today(cohort.school) - timedelta(days=ended_days_ago)
+    closes_on = cohort.school.today() - timedelta(days=ended_days_ago)
     return Campaign.objects.create(
         school=cohort.school,
         cohort=cohort,
@@ -23,7 +23,7 @@ def past_campaign(
 
 
 def open_campaign(cohort: Cohort, *, instrument: str = "mlq_presence", **fields) -> Campaign:
-    today = school_today(cohort.school)
+    today = cohort.school.today()
     return Campaign.objects.create(
         school=cohort.school,
         cohort=cohort,

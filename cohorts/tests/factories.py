@@ -10,7 +10,6 @@ from cohorts import services
 from cohorts.measures import measure
 from cohorts.models import Figures, RollupCell
 from cohorts.observations import Observation
-from cohorts.selectors import school_today
 from schools.models import Cohort, Enrollment, VerifiedBy
 
 SCALES = ["mood", "stress", "energy", "sleep_quality", "loneliness", "purpose"]
@@ -36,7 +35,7 @@ def enroll(cohort: Cohort, count: int, prefix: str = "s") -> list[int]:
 
 
 def weeks_ago(cohort: Cohort, weeks: int, weekday: int = 2) -> date:
-    today = school_today(cohort.school)
+    today = cohort.school.today()
     monday = today - timedelta(days=today.weekday())
     return monday - timedelta(weeks=weeks) + timedelta(days=weekday)
 

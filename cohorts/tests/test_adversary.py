@@ -15,8 +15,8 @@ from collections import defaultdict
 
 import pytest
 
-from cohorts.services import week_of
 from conftest import make_cohort, with_totp
+from lib.dates import week_of
 from schools.models import Rotation
 
 from .factories import add_all, checkin_observations, enroll, random_phq9, weeks_ago

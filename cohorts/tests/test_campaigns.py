@@ -28,7 +28,7 @@ def staff_client(client, staff):
 
 
 def form_data(cohort, /, **changes):
-    today = campaigns.school_today(cohort.school)
+    today = cohort.school.today()
     data = {
         "cohort": cohort.pk,
         "rotation": "",
@@ -94,7 +94,7 @@ def test_bad_input_is_refused_next_to_its_field_and_nothing_is_written(
 
 def test_a_window_longer_than_90_days_is_refused(client, staff, cohort):
     staff_client(client, staff)
-    today = campaigns.school_today(cohort.school)
+    today = cohort.school.today()
     data = form_data(cohort, closes_on=(today + timedelta(days=90)).isoformat())
 
     response = client.post(reverse("cohort_campaign_new"), data)
@@ -118,8 +118,8 @@ def test_another_schools_cohort_is_not_on_the_menu_nor_accepted_by_the_service(
             school=other_school,
             cohort=theirs,
             instrument="who5",
-            opens_on=campaigns.school_today(other_school),
-            closes_on=campaigns.school_today(other_school) + timedelta(days=5),
+            opens_on=other_school.today(),
+            closes_on=other_school.today() + timedelta(days=5),
             message="Hello",
         )
     with pytest.raises(ValidationError, match="cohort of your school"):
@@ -128,8 +128,8 @@ def test_another_schools_cohort_is_not_on_the_menu_nor_accepted_by_the_service(
             school=cohort.school,
             cohort=theirs,
             instrument="who5",
-            opens_on=campaigns.school_today(other_school),
-            closes_on=campaigns.school_today(other_school) + timedelta(days=5),
+            opens_on=other_school.today(),
+            closes_on=other_school.today() + timedelta(days=5),
             message="Hello",
         )
     assert not Campaign.objects.exists()
@@ -243,7 +243,7 @@ def test_a_failing_mail_server_loses_no_invitation(student, cohort, monkeypatch)
 
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_the_invitation_queued_in_the_database(staff, student, cohort):
-    today = campaigns.school_today(cohort.school)
+    today = cohort.school.today()
     campaign = campaigns.create_campaign(
         by=staff,
         school=cohort.school,

@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cohorts.selectors import school_today
-from cohorts.services import week_of
 from conftest import make_cohort, with_totp
+from lib.dates import week_of
 from schools.models import Rotation
 
 from .factories import add_all, checkin_observations, enroll, random_phq9, weeks_ago
@@ -67,7 +66,7 @@ def test_small_rotations_say_why_instead_of_showing_a_number(staff_client, busy_
 
 def test_the_current_week_never_shows_a_number(staff_client, busy_cohort):
     rng = random.Random(2)
-    today = school_today(busy_cohort.school)
+    today = busy_cohort.school.today()
     for student in range(1, 13):
         add_all(checkin_observations(busy_cohort, 10_000 + student, today, None, rng))
 

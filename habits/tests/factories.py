@@ -1,11 +1,11 @@
 from datetime import date, timedelta
 
-from checkins.services import enrollment_for, local_today
 from habits.models import Habit, HabitLog
+from schools.selectors import enrollment_for
 
 
 def today_for(student) -> date:
-    return local_today(enrollment_for(student))
+    return enrollment_for(student).school.today()
 
 
 def log_days(habit: Habit, *days_ago: int, today: date | None = None) -> None:

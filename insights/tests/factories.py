@@ -3,8 +3,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from checkins.models import CheckIn
-from checkins.services import enrollment_for, local_today
 from schools.models import Rotation
+from schools.selectors import enrollment_for
 
 BASE = {
     "mood": 3,
@@ -27,7 +27,7 @@ def add_checkins(
 ) -> list[CheckIn]:
     """`days` consecutive check-ins ending on `end` (default today); `values(i, day)` overrides."""
     enrollment = enrollment_for(student)
-    end = end or local_today(enrollment)
+    end = end or enrollment.school.today()
     rotation_row = Rotation.objects.get(slug=rotation) if rotation else None
     rows = []
     for i in range(days):

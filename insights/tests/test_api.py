@@ -1,12 +1,12 @@
 import pytest
 
 from accounts.tokens import create_token
-from checkins.services import enrollment_for, local_today
 from conftest import with_totp
 from insights.models import Reflection
 from insights.prompts import prompt_of_the_day
 from insights.selectors import reflection_body
 from insights.services import write_reflection
+from schools.selectors import enrollment_for
 
 from .factories import add_checkins
 
@@ -65,7 +65,7 @@ def test_reflections_crud(client, student):
 
     assert created.status_code == 201
     body = created.json()
-    assert body["prompt"] == prompt_of_the_day(local_today(enrollment_for(student)))
+    assert body["prompt"] == prompt_of_the_day(enrollment_for(student).school.today())
     url = f"/api/insights/reflections/{body['id']}"
     assert api.get(url).json()["body"] == "Good day."
     changed = api.put(url, {"body": "Better day."}, content_type="application/json")

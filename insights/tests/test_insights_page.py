@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from checkins.services import enrollment_for, local_today
 from conftest import with_totp
+from schools.selectors import enrollment_for
 
 from .factories import add_checkins
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_student_sees_trends_rotations_and_the_week(client, student):
-    today = local_today(enrollment_for(student))
+    today = enrollment_for(student).school.today()
     add_checkins(student, days=10, end=today - timedelta(days=20), rotation="psychiatry")
     add_checkins(student, days=14, rotation="surgery", values=lambda i, d: {"mood": 2 + i % 2})
     client.force_login(student)
@@ -45,7 +45,7 @@ def test_query_count_does_not_grow_with_history(client, student, django_assert_m
     add_checkins(student, days=20)
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("insights"))
-    add_checkins(student, days=300, end=local_today(enrollment_for(student)) - timedelta(days=20))
+    add_checkins(student, days=300, end=enrollment_for(student).school.today() - timedelta(days=20))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("insights")).status_code == 200
 
@@ -86,7 +86,7 @@ def test_staff_get_403_and_anonymous_go_to_sign_in(client, staff):
 
 
 def test_the_week_page(client, student):
-    today = local_today(enrollment_for(student))
+    today = enrollment_for(student).school.today()
     add_checkins(student, days=7, end=today - timedelta(days=7), values=lambda i, d: {"mood": 2})
     add_checkins(student, days=7, values=lambda i, d: {"mood": 4, "moved": True})
     client.force_login(student)

@@ -4,12 +4,12 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from checkins.services import enrollment_for, local_today
 from conftest import with_totp
 from insights.models import MAX_REFLECTION_CHARS, Reflection
 from insights.prompts import prompt_of_the_day
 from insights.selectors import reflection_body
 from insights.services import update_reflection, write_reflection
+from schools.selectors import enrollment_for
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ SECRET = "I cried in the supply room after rounds."
 
 def test_student_writes_a_reflection_to_the_prompt_of_the_day(client, student):
     client.force_login(student)
-    prompt = prompt_of_the_day(local_today(enrollment_for(student)))
+    prompt = prompt_of_the_day(enrollment_for(student).school.today())
 
     form = client.get(reverse("reflection_new")).content.decode()
     response = client.post(

@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from checkins.services import enrollment_for, local_today, record_screening
+from checkins.services import record_screening
 from habits.models import HabitLog
 from habits.services import create_habit
 from insights import selectors
+from schools.selectors import enrollment_for
 
 from .factories import add_checkins
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def today_of(student) -> date:
-    return local_today(enrollment_for(student))
+    return enrollment_for(student).school.today()
 
 
 def test_rotations_need_three_check_ins_and_come_in_the_order_lived(student):

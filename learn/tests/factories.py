@@ -2,8 +2,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from checkins.models import CheckIn
-from checkins.services import enrollment_for, local_today
 from learn.models import SchoolLesson
+from schools.selectors import enrollment_for
 
 CALM = {
     "mood": 4, "stress": 2, "energy": 4, "sleep_hours": Decimal("7.5"), "sleep_quality": 4,
@@ -14,7 +14,7 @@ CALM = {
 def checkins(student, days: int, **changes) -> list[CheckIn]:
     """`days` check-ins ending today: calm, except for `changes`."""
     enrollment = enrollment_for(student)
-    today = local_today(enrollment)
+    today = enrollment.school.today()
     return CheckIn.objects.bulk_create(
         CheckIn(
             student=student,

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.selectors import school_today
 from conftest import make_cohort, make_student, with_totp
 from learn.models import LessonProgress
 from learn.selectors import NESTED, completion_cutoff, completion_table, done_lessons
@@ -123,7 +122,7 @@ def test_counts_stand_as_of_the_last_complete_week_whatever_students_do_now(scho
     assert after == before
     assert shown(line(after, "Naps on nights").cells[0]) == (12, 30)
     assert "naps-on-nights" not in done_lessons(class_[0])
-    next_week = completion_table(school, today=school_today(school) + timedelta(weeks=1))
+    next_week = completion_table(school, today=school.today() + timedelta(weeks=1))
     assert shown(line(next_week, "Naps on nights").cells[0]) == (14, 31)
 
 

@@ -104,9 +104,9 @@ def test_the_page_costs_the_same_queries_with_a_long_history(
     client.force_login(student)
     client.get(reverse("learn"))
 
-    # session, user, the nav's role (2), enrollment; check-ins, screenings, progress,
-    # school lessons, assignments: none grows with the student's history.
-    with django_assert_num_queries(10):
+    # session, user (the enrollment and the nav's role come from the session); check-ins,
+    # screenings, progress, school lessons, assignments: none grows with the student's history.
+    with django_assert_num_queries(7):
         client.get(reverse("learn"))
 
 

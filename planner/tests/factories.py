@@ -1,11 +1,12 @@
 from datetime import date, datetime, time, timedelta
 
-from planner import selectors, services
+from lib.dates import week_of
+from planner import services
 
 
 def next_monday(student) -> date:
     today = datetime.now(services.zone_of(student)).date()
-    return selectors.week_of(today) + timedelta(days=7)
+    return week_of(today) + timedelta(days=7)
 
 
 def at(student, monday: date, day: int, clock: time) -> datetime:

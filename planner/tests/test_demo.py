@@ -3,9 +3,9 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 
+from lib.dates import week_of
 from planner.demo import generate_demo_schedules
 from planner.models import ProtectedBlock, ScheduleEvent
-from planner.selectors import week_of
 from schools.demo import DEMO_DOMAIN, create_demo_school
 
 pytestmark = pytest.mark.django_db

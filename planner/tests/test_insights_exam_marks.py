@@ -5,10 +5,10 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.urls import reverse
 
-from checkins.services import enrollment_for, local_today
 from insights.charts import line_chart
 from insights.tests.factories import add_checkins
 from planner import services
+from schools.selectors import enrollment_for
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def test_chart_marks_days_inside_its_range_only():
 
 
 def test_insights_mark_my_exam_days(client, student):
-    today = local_today(enrollment_for(student))
+    today = enrollment_for(student).school.today()
     add_checkins(student, days=20)
     exam_day = today - timedelta(days=5)
     zone = services.zone_of(student)
@@ -41,7 +41,7 @@ def test_insights_mark_my_exam_days(client, student):
 
 
 def test_a_classmates_exams_never_mark_my_insights(client, student, classmate):
-    today = local_today(enrollment_for(student))
+    today = enrollment_for(student).school.today()
     add_checkins(student, days=20)
     zone = services.zone_of(classmate)
     exam_day = today - timedelta(days=5)
@@ -61,7 +61,7 @@ def test_a_classmates_exams_never_mark_my_insights(client, student, classmate):
 def test_exam_days_are_in_the_students_own_planner_zone(client, student):
     """An exam at 08:00 in Auckland is the day before in the school's New York: the mark is
     on the student's own day."""
-    today = local_today(enrollment_for(student))
+    today = enrollment_for(student).school.today()
     add_checkins(student, days=20)
     services.update_prefs(student=student, timezone="Pacific/Auckland")
     zone = services.zone_of(student)

@@ -35,6 +35,13 @@ def test_staff_add_an_entry_to_their_own_school(staff_client, school):
     assert resource.tel_href == "tel:5550102000"
 
 
+def test_directory_pages_are_never_cached(staff_client):
+    for url in (reverse("support_manage"), URL):
+        response = staff_client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+
+
 def test_the_form_shows_every_field(staff_client):
     response = staff_client.get(URL)
 

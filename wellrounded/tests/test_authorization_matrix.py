@@ -52,7 +52,7 @@ OWN_ACCOUNT = {"my_data", "export_my_data", "delete_my_data", "api_tokens"}
 EXTENSIONS = [
     importlib.import_module(name)
     for name in (
-        "support.tests.matrix_circles",
+        "circles.tests.matrix_circles",
         "learn.tests.matrix",
         "planner.tests.matrix",
         "schools.tests.matrix",

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from checkins.services import enrollment_for, local_today
+from schools.selectors import enrollment_for
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_the_circle_guidelines_box_error_is_summarised_and_linked(client, studen
 
 def test_a_planner_pattern_date_error_is_summarised_and_linked(client, student):
     client.force_login(student)
-    today = local_today(enrollment_for(student))
+    today = enrollment_for(student).school.today()
 
     response = client.post(
         reverse("planner_schedule_template"),

@@ -16,7 +16,7 @@ def test_sqlite_is_opened_tuned_for_many_small_writers(tmp_path, django_db_block
     handler = ConnectionHandler(
         {
             "default": {
-                "ENGINE": "wellrounded.sqlite_queued",
+                "ENGINE": "django.db.backends.sqlite3",
                 "NAME": str(tmp_path / "tuned.sqlite3"),
                 "OPTIONS": SQLITE_OPTIONS,
             }

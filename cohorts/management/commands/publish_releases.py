@@ -4,7 +4,6 @@ opened, so a missed run delays nothing; this keeps the first page of the week fa
 
 from django.core.management.base import BaseCommand
 
-from cohorts.campaigns import school_today
 from cohorts.publishing import publish_due
 from schools.models import School
 
@@ -15,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         total = 0
         for school in School.objects.order_by("pk"):
-            published = publish_due(school, today=school_today(school))
+            published = publish_due(school, today=school.today())
             total += published
             if published:
                 self.stdout.write(f"{school.name}: {published} release(s) published.")

@@ -9,6 +9,7 @@ from tqdm import tqdm
 from accounts.models import User
 from checkins.demo import add_demo_notes, generate_checkins
 from checkins.rollups import rebuild_rollups
+from circles.demo import generate_demo_circles
 from cohorts.demo import generate_demo_campaigns
 from cohorts.publishing import publish_due
 from habits.demo import generate_habits
@@ -23,7 +24,7 @@ from schools.demo import (
     demo_logins,
 )
 from schools.models import School
-from support.demo import generate_demo_circles, seed_help_directory
+from support.demo import seed_help_directory
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Small shared modules named for what they compute; no models."""
