@@ -1,7 +1,7 @@
 from .models import ConsentRecord
 
 # Bump when the privacy notice (templates/accounts/who_sees_what.html) changes in substance.
-PRIVACY_NOTICE_VERSION = "2026-11"
+PRIVACY_NOTICE_VERSION = "2026-12"  # published releases, roster, deletion and published totals
 
 
 def record_consent(*, user, notice_version: str) -> ConsentRecord:

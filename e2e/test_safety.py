@@ -5,13 +5,13 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from support.tests.circle_factories import circle_with
 
 from checkins.models import SafetyEvent
+from circles.models import CircleMessage
 from circles.services import post_circle_message
+from circles.tests.circle_factories import circle_with
 from e2e.steps import sign_in
 from e2e.test_accessibility import AXE, serious_violations
-from support.models import CircleMessage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from support.circles_content import prompt_of_the_week
 
 from accounts.tokens import create_token
 from checkins.services import record_checkin
+from circles.content import prompt_of_the_week
+from circles.models import CircleMessage, MessageReport
 from circles.services import post_circle_message, report_circle_message
 from conftest import make_staff, with_totp
 from habits.models import Habit
@@ -18,7 +19,6 @@ from insights.models import Reflection
 from insights.services import write_reflection
 from planner.models import PlannerPrefs
 from schools.models import StaffRole
-from support.models import CircleMessage, MessageReport
 
 from .circle_factories import circle_with
 

@@ -302,3 +302,16 @@ def test_a_deletion_moves_no_lesson_count(staff_client, cohort, settings):
     after = staff_client.get(page).content.decode().split('id="completion-heading"')[1]
 
     assert after == before
+
+
+def test_the_privacy_page_and_the_delete_step_say_what_deletion_leaves_published(client, student):
+    from wellrounded.tests.test_data_ownership import reauthenticate
+
+    client.force_login(student)
+    privacy = client.get(reverse("who_sees_what")).content.decode()
+    reauthenticate(client, student)
+    delete = client.get(reverse("delete_my_data")).content.decode()
+
+    assert "published once" in privacy and "stay as they were" in privacy
+    assert "Totals already published stay as they were published" in delete
+    assert "every anonymous total your school has not yet seen" in delete

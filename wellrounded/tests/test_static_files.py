@@ -30,6 +30,7 @@ def test_without_collectstatic_and_debug_off_pages_still_render_with_their_style
         "DJANGO_SETTINGS_MODULE": "wellrounded.settings",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright tests only
     result = subprocess.run(  # noqa: S603 - our own code
         [sys.executable, "-c", NO_COLLECTSTATIC],
         capture_output=True, text=True, cwd=settings.BASE_DIR, env=env,
