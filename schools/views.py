@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .decorators import school_staff_required
+from accounts.decorators import school_staff_required
+
 from .forms import RosterSearchForm, RosterUploadForm
 from .models import RosterEntry
 from .roster import HEADER, import_roster, remove_from_roster
