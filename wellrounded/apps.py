@@ -6,6 +6,12 @@ class WellRoundedConfig(AppConfig):
     verbose_name = "Well-Rounded"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .sqlite_files import make_private
+
+        connection_created.connect(make_private, dispatch_uid="sqlite-files-private")
+
         # The project package may import every app: it wires cohorts' announcements of what
         # staff read to the audit trail, which cohorts itself may not reach.
         from cohorts.signals import aggregates_read

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from wellrounded.sqlite_files import database_name
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -166,6 +168,9 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+    # Read-only on a read-only disk (wellrounded/sqlite_files.py); its files are made private
+    # as each connection opens (the connection_created receiver).
+    DATABASES["default"]["NAME"] = database_name(str(DATABASES["default"]["NAME"]))
     # Tests use a real file (not shared-cache memory), so concurrency tests see the same
     # WAL locking behaviour as production; one file per test process.
     DATABASES["default"]["TEST"] = {

@@ -363,9 +363,15 @@ def test_which_errors_mean_the_server_cannot_save(error, fault):
 
 
 def sqlite_wrapper(path: Path):
-    from wellrounded.sqlite_queued.base import DatabaseWrapper
+    """A connection to another SQLite file through the stock backend, named as settings.py
+    names the project's database."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
 
-    return DatabaseWrapper({**connection.settings_dict, "NAME": str(path)}, alias="faults")
+    from wellrounded.sqlite_files import database_name
+
+    return DatabaseWrapper(
+        {**connection.settings_dict, "NAME": database_name(str(path))}, alias="faults"
+    )
 
 
 @pytest.mark.django_db

@@ -22,7 +22,10 @@ CHECKIN = {
 OUR_APPS = sorted(
     config.label
     for config in apps.get_app_configs()
-    if config.path.startswith(str(settings.BASE_DIR)) and config.label != "wellrounded"
+    # The virtualenv may live inside the checkout (`make` puts it in .venv/): not ours.
+    if config.path.startswith(str(settings.BASE_DIR))
+    and "site-packages" not in config.path
+    and config.label != "wellrounded"
 )
 
 
