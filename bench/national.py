@@ -32,11 +32,14 @@ dropped at the end unless --keep is given.
 Measured on 7 December 2026 on the project's 2-core machine, shared with other agents' test
 runs (load average 3-7), PostgreSQL 15, 200 requests per figure, API and bare view in turns:
 
-Quick run, --students 2000 --stages 100000,400000 (2 schools; 1 min 58 s in all):
+Quick run, --students 2000 --stages 100000,400000 (2 schools; 45 s in all):
 
     check-ins | API p50 / p95  | bare p50 / p95 | API/bare p50, p95 | naive p50 | s/school-week
-      112,000 | 42.1 / 68.8 ms | 2.47 / 6.67 ms | 17.0x, 10.3x      |   53.4 ms | 0.46 (7 wk)
-      406,000 | 18.6 / 27.0 ms | 1.06 / 2.76 ms | 17.5x,  9.8x      |  125.8 ms | 0.20 (28 wk)
+      112,000 | 12.3 / 16.9 ms | 1.08 / 1.35 ms | 11.4x, 12.5x      |   26.0 ms | 0.15 (7 wk)
+      406,000 | 13.0 / 19.3 ms | 1.06 / 1.42 ms | 12.3x, 13.6x      |   78.5 ms | 0.15 (28 wk)
+
+(An earlier quick run under heavier load: API p50/p95 42.1/68.8 ms and 18.6/27.0 ms, bare
+view 2.47/6.67 ms and 1.06/2.76 ms, publishing 0.46 and 0.20 s per school-week; 1 min 58 s.)
 
 Medium run, --students 10000 --stages 500000,2000000,3640000 (10 schools; about 4 minutes):
 
