@@ -161,7 +161,9 @@ def load_weeks(first: date, last: date) -> int:
     """Every student checks in every day from `first` to `last` (inclusive), in SQL.
 
     Values are deterministic functions of (student, day); the rotation changes every eight
-    weeks along each student's own track."""
+    weeks along each student's own track. Students are dealt to cohorts in turn, so a cohort's
+    ids step by COHORTS_PER_SCHOOL: the track starts from id // COHORTS_PER_SCHOOL, or each
+    cohort would fill only two of the eight rotations."""
     from django.db import connection
 
     from schools.models import Rotation
@@ -182,7 +184,8 @@ def load_weeks(first: date, last: date) -> int:
         INSERT INTO checkins_checkin (student_id, school_id, day, rotation_id, {", ".join(SCALE)},
             sleep_hours, {", ".join(SELF_CARE)}, created_at, updated_at)
         SELECT e.student_id, e.school_id, d::date,
-            (ARRAY{rotations})[1 + mod(e.student_id + {day} / 56, {len(rotations)})],
+            (ARRAY{rotations})[
+                1 + mod(e.student_id / {COHORTS_PER_SCHOOL} + {day} / 56, {len(rotations)})],
             {scale},
             4 + mod(hashint8(e.student_id::bigint * 31 + {day}) & 2147483647, 50) / 10.0,
             {flags}, now(), now()
