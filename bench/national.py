@@ -25,42 +25,46 @@ students), because publishing counts a member only under a verified student's ke
         [--stages 1000000,10000000,36000000] [--requests 200] [--verify] [--keep]
         [--database-url postgres://postgres@127.0.0.1:5432/wr_bench_national]
 
-Quick run (under 2 minutes): --students 2000 --stages 100000,400000 (two schools of 1,000).
+Quick run (about 1 minute): --students 2000 --stages 100000,400000 (two schools of 1,000).
 Needs about 12 GB of disk at the default size (more with the member rows); the database is
 dropped at the end unless --keep is given.
 
 Measured on 7 December 2026 on the project's 2-core machine, shared with other agents' test
-runs (load average 3-7), PostgreSQL 15, 200 requests per figure, API and bare view in turns:
+runs (load average 3-6), PostgreSQL 15, 200 requests per figure, API and bare view in turns.
 
-Quick run, --students 2000 --stages 100000,400000 (2 schools; 45 s in all):
-
-    check-ins | API p50 / p95  | bare p50 / p95 | API/bare p50, p95 | naive p50 | s/school-week
-      112,000 | 12.3 / 16.9 ms | 1.08 / 1.35 ms | 11.4x, 12.5x      |   26.0 ms | 0.15 (7 wk)
-      406,000 | 13.0 / 19.3 ms | 1.06 / 1.42 ms | 12.3x, 13.6x      |   78.5 ms | 0.15 (28 wk)
-
-(An earlier quick run under heavier load: API p50/p95 42.1/68.8 ms and 18.6/27.0 ms, bare
-view 2.47/6.67 ms and 1.06/2.76 ms, publishing 0.46 and 0.20 s per school-week; 1 min 58 s.)
-
-Medium run, --students 10000 --stages 500000,2000000,3640000 (10 schools; about 4 minutes):
+Quick run, --students 2000 --stages 100000,400000 (2 schools; 1 min 13 s in all):
 
     check-ins | API p50 / p95  | bare p50 / p95 | API/bare p50, p95 | naive p50 | s/school-week
-      560,000 | 19.2 / 30.7 ms | 1.19 / 3.87 ms | 16.2x,  7.9x      |  131.9 ms | 0.31 (7 wk)
-    2,030,000 | 14.2 / 23.7 ms | 1.08 / 1.45 ms | 13.2x, 16.3x      |  229.7 ms | 0.16 (28 wk)
-    3,640,000 | 18.8 / 26.4 ms | 1.04 / 2.07 ms | 18.0x, 12.7x      |  489.5 ms | 0.15 (51 wk)
+      112,000 | 23.2 / 36.8 ms | 1.25 / 3.35 ms | 18.6x, 11.0x      |   42.3 ms | 0.21 (7 wk)
+      406,000 | 22.6 / 36.4 ms | 1.12 / 3.27 ms | 20.1x, 11.1x      |  119.7 ms | 0.21 (28 wk)
 
-The stored-table read the API's table comes from took 0.6-1.1 ms (p50, in-process). Publishing
-a year for one school of 1,000 students took 7.4 s, 0.15 s per school-week, so one week for
-100,000 students (100 schools) about 15 s in one process. The roll-up in SQL took 18-24 s a
-stage (170,000-490,000 members). Member hashes for 10,000 students: 0.1 s (Python + COPY).
+Medium run, --students 10000 --stages 500000,2000000,3640000 (10 schools; 3 min 52 s; the
+last stage under heavier load: the naive query doubled too):
 
-The API is flat from stage to stage (it reads one cohort's stored rows, whatever the national
-size; the first stage's p50 of the quick run is noise from the shared machine) but at
-p95 24-31 ms it is far from the p95 <= 5 ms target: it answers 52 weeks x 12 groups = 636
-cells. In-process (cProfile, 100 requests at 3.64M) it took p50 11.6 ms: 9 queries (token,
-staff check, MFA check, cohort, rotations, the due-release exists(), released weeks, stored
-tables, the audit INSERT) about 4 ms with their ORM compilation about 2 ms more, pydantic
-validation and serialization plus JSON encoding about 3 ms, and rebuilding the 636 cells
-from JSON about 1.5 ms. The default 100,000-student / 36M run was not run here.
+    check-ins | API p50 / p95  | bare p50 / p95 | API/bare p50, p95 | naive p50 | s/school-week
+      560,000 | 22.8 / 38.7 ms | 1.23 / 1.80 ms | 18.5x, 21.5x      |  122.5 ms | 0.20 (7 wk)
+    2,030,000 | 19.1 / 27.1 ms | 1.08 / 3.72 ms | 17.7x,  7.3x      |  353.3 ms | 0.21 (28 wk)
+    3,640,000 | 28.2 / 103 ms  | 1.32 / 5.79 ms | 21.4x, 17.7x      |  971.3 ms | 0.31 (51 wk)
+
+The API showed 52, 212 and 384 of its 636 cells at the three stages (weeks not loaded yet
+have no figures; the newest week is not yet due). The stored-table read its table comes from
+took 0.7-1.3 ms (p50, in-process; 3.8 ms in the loaded last stage). Publishing a year for one
+school of 1,000 students took 15.9 s, 0.2-0.3 s per school-week, so one week for 100,000
+students (100 schools) 20-31 s in one process. The roll-up in SQL took 12-38 s a stage
+(170,000-490,000 members). Member hashes for 10,000 students: 0.2 s (Python + COPY).
+
+Before the rotations were spread (each cohort filled two of eight, so only 14-102 cells were
+shown), the same runs on a quieter machine gave API p50/p95 12.3/16.9 and 13.0/19.3 ms
+(quick), 12.7/16.5, 12.9/19.7 and 20.7/28.1 ms (medium), publishing 0.14-0.17 s per
+school-week. In-process then (cProfile, 100 requests at 3.64M), p50 11.6 ms: 9 queries
+(token, staff check, MFA check, cohort, rotations, the due-release exists(), released weeks,
+stored tables, the audit INSERT) about 4 ms with their ORM compilation about 2 ms more,
+pydantic validation and serialization plus JSON encoding about 3 ms, and rebuilding the 636
+cells from JSON about 1.5 ms.
+
+So the API reads a constant amount whatever the national size, but at p95 27-39 ms (103 ms
+under load) it is far from the p95 <= 5 ms target: a whole answer of 636 cells costs 18-21x
+a bare view. The default 100,000-student / 36M run was not run here.
 """
 
 import argparse
