@@ -440,6 +440,16 @@ def publish(school_id: int, today: date) -> tuple[float, int]:
             WHERE r.school_id = %s""",
             [school_id],
         )
+        cursor.execute(  # school-wide tables, if any, have no cohort
+            """INSERT INTO cohorts_publishedtable (release_id, cohort_id, "table", week, cells)
+            SELECT copy.id, NULL, t."table", t.week, t.cells
+            FROM cohorts_publishedtable t
+            JOIN cohorts_release r ON r.id = t.release_id
+            JOIN cohorts_release copy ON copy.school_id <> r.school_id
+                AND copy.kind = r.kind AND copy.key = r.key
+            WHERE r.school_id = %s AND t.cohort_id IS NULL""",
+            [school_id],
+        )
         cursor.execute("VACUUM (ANALYZE) cohorts_release, cohorts_publishedtable")
     return seconds, weeks
 
@@ -551,7 +561,10 @@ def main() -> None:
             manage(env, "createcachetable")
             manage(env, "collectstatic", "--noinput", "-v0")
             setup_django(env)
-            from cohorts.selectors import school_today
+            from zoneinfo import ZoneInfo
+
+            from django.utils import timezone
+
             from schools.models import Cohort
 
             started = time.perf_counter()
@@ -590,7 +603,8 @@ def main() -> None:
                     f"+{cells:,} cells, +{members:,} members)",
                     flush=True,
                 )
-                seconds, published = publish(school.pk, school_today(school))
+                today = timezone.localdate(timezone=ZoneInfo(school.timezone))
+                seconds, published = publish(school.pk, today)
                 per_week = seconds / published if published else float("nan")
                 print(
                     f"  publish_due for one school of {args.students // schools:,} students: "
