@@ -122,10 +122,9 @@ def test_restore_refuses_a_bad_file_and_leaves_the_live_database_as_it_was(
         assert databases_named_like(f"{connection.settings_dict['NAME'][:40]}_restoring_") == []
 
 
+@pytest.mark.sqlite_only  # the history check is shared; its SQLite path is enough to show it
 @pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_backup_from_a_newer_version(good_backup, tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip("the history check is shared; its SQLite path is enough to show it")
     newer = tmp_path / "newer.backup"
     newer.write_bytes(good_backup.read_bytes())
     with sqlite3.connect(newer) as db:
@@ -140,10 +139,9 @@ def test_restore_refuses_a_backup_from_a_newer_version(good_backup, tmp_path):
     assert CheckIn.objects.count() == 2
 
 
+@pytest.mark.sqlite_only  # the history check is shared; its SQLite path is enough to show it
 @pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_backup_missing_a_table_its_history_promises(good_backup, tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip("the history check is shared; its SQLite path is enough to show it")
     gutted = tmp_path / "gutted.backup"
     gutted.write_bytes(good_backup.read_bytes())
     with sqlite3.connect(gutted) as db:
@@ -374,10 +372,9 @@ def sqlite_wrapper(path: Path):
     )
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db
 def test_a_new_sqlite_database_and_its_wal_and_shm_files_are_private(tmp_path, monkeypatch):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's files")
     os.umask(previous := os.umask(0o022))  # the usual umask, which would give 0644
     monkeypatch.setattr(os, "umask", lambda mask: previous)  # nothing here may widen it
     database = tmp_path / "new.sqlite3"
@@ -413,10 +410,9 @@ def test_the_local_secret_key_file_is_private(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db
 def test_on_a_read_only_filesystem_sqlite_still_reads_and_refuses_writes(tmp_path, monkeypatch):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's files")
     database = tmp_path / "ro.sqlite3"
     with sqlite3.connect(database) as setup:
         setup.execute("PRAGMA journal_mode=WAL")

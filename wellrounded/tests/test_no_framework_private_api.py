@@ -67,6 +67,9 @@ def framework_private_methods() -> frozenset[str]:
         for info in pkgutil.walk_packages(module.__path__, f"{package}."):
             if ".tests" not in info.name and not info.name.endswith(".apps"):
                 importlib.import_module(info.name)
+    # Both database backends the project runs on, whichever this run is configured with.
+    for backend in ("django.db.backends.sqlite3.base", "django.db.backends.postgresql.base"):
+        importlib.import_module(backend)
     names = set()
     for name, module in list(sys.modules.items()):
         if module is None or not is_framework(name):
