@@ -26,6 +26,7 @@ def api_not_found(request, *args, **kwargs):
 # A write fault gets the 503 page; anything else the 500 page, rendered without the database
 # (wellrounded.views.server_error). 400, 403 and 404 are Django's own views, rendering
 # 400.html, 403.html and 404.html with the request, so with the navigation.
+handler400 = "wellrounded.views.bad_request"
 handler500 = "wellrounded.write_faults.server_error"
 
 admin.site.site_header = "Well-Rounded operations"

@@ -1,10 +1,11 @@
 import logging
 
 from django.db.models import Count
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 
 from checkins import selectors as checkin_selectors
 from cohorts.campaigns import open_campaigns_for
@@ -41,6 +42,17 @@ def home(request):
     response = render(request, "schools/student_home.html", context)
     add_never_cache_headers(response)
     return response
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """handler400: the API answers in its own JSON error shape (a body too large to read, say,
+    fails before any API code runs); pages get the 400 page with the navigation."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "The request could not be read: it is malformed or too large."},
+            status=400,
+        )
+    return defaults.bad_request(request, exception, template_name)
 
 
 def server_error(request):

@@ -292,3 +292,17 @@ def test_the_screening_form_sent_again_with_other_answers_says_so(client, studen
     assert "already sent with other answers" in page.content.decode()
     assert page.context["form"]["submission_key"].value() != "back-button"
     assert ScreeningResponse.objects.filter(student=student).count() == 1
+
+
+def test_an_api_body_too_large_to_read_gets_the_api_error_shape_not_a_page(
+    client, settings, student
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(student)
+    body = '{"ics": "' + "x" * 2000 + '"}'
+
+    response = client.post("/api/planner/import", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "too large" in response.json()["detail"]
