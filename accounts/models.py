@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
+from lib.tokens import token_digest
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -86,11 +88,37 @@ class PersonalToken(models.Model):
         return self.name
 
 
+class StoredSessionKey(str):
+    """A session key as the database holds it: already a digest, so never hashed again."""
+
+
+class SessionKeyField(models.CharField):
+    """A session key column that stores and looks up only the SHA-256 digest of the key.
+
+    Django's session store reads, writes, checks and deletes sessions by `session_key=<key
+    from the cookie>`; every one of those passes through `get_prep_value`, so the key the
+    browser holds is never written, and a copy of the database (which holds only digests)
+    opens no session: a digest sent as a cookie is hashed again and matches nothing. Values
+    read from the database come back as `StoredSessionKey`, so saving a loaded row (as
+    `accounts.identity.refresh_identities` does) finds it by its stored digest.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else StoredSessionKey(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or isinstance(value, StoredSessionKey):
+            return value
+        return StoredSessionKey(token_digest(value))
+
+
 class Session(AbstractBaseSession):
     """Django's database session, with the signed-in user beside it (Django's documented
     extension point, as in its `account_id` example): deleting a user deletes their sessions
     through the foreign key, and the sessions of one user are found without decoding any."""
 
+    session_key = SessionKeyField("session key", max_length=64, primary_key=True)
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
     )

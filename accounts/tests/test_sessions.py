@@ -1,18 +1,21 @@
 """Sessions are Django's database sessions with the user in a column of their own, and the
 identity a request needs (enrollment, school, cohort, time zone, staff role) rides in them."""
 
+import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.data_ownership import delete_account
 from accounts.identity import SESSION_KEY as IDENTITY_KEY
-from accounts.identity import Identity
+from accounts.identity import Identity, refresh_identities
 from accounts.models import Session
 from conftest import PASSWORD, make_cohort, make_school
+from lib.tokens import token_digest
 from schools.models import Enrollment, StaffMembership, StaffRole
 from schools.services import add_staff_member
 
@@ -157,3 +160,80 @@ def test_a_deactivated_user_is_signed_out(client, student):
 
     response = client.get(reverse("checkin"))
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+# Session keys are stored hashed (issue 19, item 9): a copy of the database opens no session.
+
+
+def test_the_database_holds_only_the_digest_of_the_session_cookie(client, student):
+    client.post(reverse("account_login"), {"login": student.email, "password": PASSWORD})
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    stored = list(Session.objects.filter(user=student).values_list("session_key", flat=True))
+    assert stored == [token_digest(cookie)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT session_key FROM accounts_session")
+        raw_column = [row[0] for row in cursor.fetchall()]
+    assert cookie not in raw_column and token_digest(cookie) in raw_column
+
+
+def test_a_stored_key_sent_as_a_cookie_opens_nothing(client, student):
+    client.post(reverse("account_login"), {"login": student.email, "password": PASSWORD})
+    assert client.get(reverse("my_data")).status_code == 200
+    stored = Session.objects.get(user=student).session_key
+
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = stored
+    response = thief.get(reverse("my_data"))
+
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    assert Session.objects.filter(user=student).count() == 1  # the student's session is intact
+
+
+def test_signing_out_deletes_the_hashed_row_and_key_rotation_replaces_it(client, student):
+    client.post(reverse("account_login"), {"login": student.email, "password": PASSWORD})
+    first = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("account_logout"))
+
+    assert not Session.objects.filter(user=student).exists()
+    assert not Session.objects.filter(pk=first).exists()
+
+
+def test_rewriting_identities_saves_loaded_rows_without_hashing_them_again(student):
+    client = signed_in(student)
+    StaffMembership.objects.create(
+        user=student, school=student.enrollment.school, role=StaffRole.EDUCATOR
+    )
+    assert refresh_identities([student.pk]) == 1
+
+    assert client.get(reverse("my_data")).status_code == 200  # still signed in
+    assert session_of(client).get_decoded()[IDENTITY_KEY]["staff_role"] == "educator"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_hashes_existing_keys_so_nobody_is_signed_out(student):
+    client = signed_in(student)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    columns = "session_data, expire_date, user_id"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM accounts_session")
+        row = cursor.fetchone()
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0004_session_with_user")])  # going back signs out
+    with connection.cursor() as cursor:  # the session as it was stored before: key as is
+        cursor.execute(
+            f"INSERT INTO accounts_session (session_key, {columns}) VALUES (%s, %s, %s, %s)",
+            [cookie, *row],
+        )
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    finally:
+        MigrationExecutor(connection).migrate(
+            MigrationExecutor(connection).loader.graph.leaf_nodes()
+        )
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT session_key FROM accounts_session")
+        assert [row[0] for row in cursor.fetchall()] == [token_digest(cookie)]
+    assert client.get(reverse("my_data")).status_code == 200
