@@ -16,6 +16,7 @@ from lib.api_types import ErrorOut
 from schools.selectors import staff_memberships_of
 
 from . import campaigns, reports, selectors
+from .answers import stored_answer
 from .measures import CHARTED_MEASURES, SCREENING_MEASURES
 from .signals import announce_read
 from .suppression import Cell
@@ -165,9 +166,13 @@ def cohort_trend(request, cohort_id: int, measure: str = "mood", weeks: Weeks = 
     """A measure for the whole cohort (`total`) and each rotation (`groups`), week by week."""
     cohort = _cohort(request, cohort_id)
     key = _measure(measure, CHARTED_MEASURES)
-    table = selectors.rotation_table(cohort, measure_key=key, weeks=weeks)
-    payload = {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
-    return _answered(request, [cohort.school_id], payload)
+
+    def build():
+        table = selectors.rotation_table(cohort, measure_key=key, weeks=weeks)
+        return {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
+
+    answer = stored_answer(cohort, ("trend", key, weeks), TableOut, build)
+    return _answered(request, [cohort.school_id], answer)
 
 
 @router.get("/cohorts/{cohort_id}/bands", response={200: TableOut, **ERRORS})
@@ -175,9 +180,13 @@ def cohort_bands(request, cohort_id: int, measure: str, weeks: Weeks = 8):
     """A screening's average (`total`) and the share of students in each band (`groups`)."""
     cohort = _cohort(request, cohort_id)
     key = _measure(measure, [m for m in SCREENING_MEASURES if m.bands])
-    table = selectors.band_table(cohort, measure_key=key, weeks=weeks)
-    payload = {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
-    return _answered(request, [cohort.school_id], payload)
+
+    def build():
+        table = selectors.band_table(cohort, measure_key=key, weeks=weeks)
+        return {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
+
+    answer = stored_answer(cohort, ("bands", key, weeks), TableOut, build)
+    return _answered(request, [cohort.school_id], answer)
 
 
 @router.get("/cohorts/{cohort_id}/participation", response={200: ParticipationOut, **ERRORS})

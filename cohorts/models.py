@@ -256,3 +256,19 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class StoredAnswer(models.Model):
+    """A staff API answer built from published releases, kept as sent (cohorts/answers.py).
+
+    Its key names everything the answer depends on (cohort, table, measure, weeks, the
+    school's date, its last publishable week and K), so a stored answer is never wrong for
+    its key; rows of past days are deleted as new weeks are published."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200, unique=True)
+    made_on = models.DateField(help_text="The school's date the answer is for.")
+    body = models.TextField()
+
+    def __str__(self) -> str:
+        return self.key

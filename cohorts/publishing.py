@@ -21,7 +21,7 @@ from schools.models import MIN_CELL_SIZE, Cohort, Rotation, School
 from schools.selectors import verified_enrollments
 
 from .measures import CHARTED_MEASURES, CHECKIN_SOURCE, MEAN, PARTICIPATION, YES, Measure
-from .models import CellMember, PublishedTable, Release, RollupCell, Scope
+from .models import CellMember, PublishedTable, Release, RollupCell, Scope, StoredAnswer
 from .services import member_key, week_of
 from .statistics import Estimate, student_means_interval, wilson_interval
 from .suppression import Cell, Hidden, Row, suppress
@@ -295,6 +295,8 @@ def publish_due(school: School, *, today: date) -> int:
             for campaign in sorted(campaigns.get(week, []), key=lambda c: (c.opens_on, c.pk)):
                 published += publish_campaign(campaign) is not None
             week += timedelta(weeks=1)
+    # Answers stored for past days (cohorts/answers.py) are never read again.
+    StoredAnswer.objects.filter(school=school, made_on__lt=today).delete()
     return published
 
 

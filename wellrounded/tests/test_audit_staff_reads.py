@@ -2,6 +2,7 @@
 
 from cohorts.tests import test_dashboard as dashboard
 from cohorts.tests import test_reports as reports
+from conftest import make_staff, with_totp
 from schools.models import StaffMembership, StaffRole
 from vault.audit import actor_ref
 from vault.models import AuditEvent
@@ -44,6 +45,23 @@ def test_each_dashboard_api_answer_is_audited_and_a_refusal_is_not(
 
     events = list(AuditEvent.objects.order_by("pk").values_list("kind", "actor", "school_id"))
     assert events == [("staff_api_read", actor_ref(staff.pk), busy_cohort.school_id)] * 4
+
+
+def test_an_answer_read_as_stored_is_audited_every_time_and_still_refused_to_others(
+    staff_client, staff, busy_cohort, client, other_school
+):
+    url = f"/api/school/cohorts/{busy_cohort.pk}/trend?measure=stress"
+    first = staff_client.get(url)
+    second = staff_client.get(url)  # sent as stored (cohorts/answers.py)
+
+    assert second.content == first.content
+    assert "no-store" in second["Cache-Control"]
+    assert AuditEvent.objects.filter(kind="staff_api_read").count() == 2
+    stranger = make_staff(other_school, "stranger@elsewhere.example")
+    with_totp(stranger)
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    assert AuditEvent.objects.filter(kind="staff_api_read").count() == 2
 
 
 def test_a_campaign_list_spanning_two_schools_is_in_both_schools_trails(
