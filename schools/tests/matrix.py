@@ -8,7 +8,7 @@ administrator of the school and of another school. A student's rotation schedule
 
 from datetime import date
 
-from schools.models import Placement, PlacementSource, Rotation, RosterEntry
+from schools.models import Placement, PlacementSource, RosterEntry, Rotation
 from schools.placements import save_rotation
 
 PAGES: dict[str, str] = {
