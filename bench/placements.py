@@ -71,8 +71,8 @@ def run(label, data):
     response = client.post("/school/placements/preview/", {{"action": "import"}})
     done = time.perf_counter()
     rows = data.count(b"\\n") - 1
-    print(f"{{label}}: {{rows:,}} rows in {{done - started:.2f}} s (upload {{uploaded - started:.2f}} s,"
-          f" preview {{previewed - uploaded:.2f}} s, import {{done - previewed:.2f}} s)"
+    print(f"{{label}}: {{rows:,}} rows in {{done - started:.2f}} s"
+          f" (upload {{uploaded - started:.2f}} s, preview {{previewed - uploaded:.2f}} s, import {{done - previewed:.2f}} s)"
           f"  -> {{Placement.objects.filter(source='school').count():,}} blocks on record")
 
 
