@@ -72,7 +72,8 @@ def run(label, data):
     done = time.perf_counter()
     rows = data.count(b"\\n") - 1
     print(f"{{label}}: {{rows:,}} rows in {{done - started:.2f}} s"
-          f" (upload {{uploaded - started:.2f}} s, preview {{previewed - uploaded:.2f}} s, import {{done - previewed:.2f}} s)"
+          f" (upload {{uploaded - started:.2f}} s, preview {{previewed - uploaded:.2f}} s,"
+          f" import {{done - previewed:.2f}} s)"
           f"  -> {{Placement.objects.filter(source='school').count():,}} blocks on record")
 
 
