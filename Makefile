@@ -87,7 +87,7 @@ fuzz: install-dev
 	if $(PY) -c "import sys,psycopg; psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
 		DATABASE_URL="$$url" WR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) wellrounded/tests/test_api_fuzzing.py; fi
 
-BENCHMARKS := bench/throughput.py bench/profile_checkin.py bench/load.py bench/planner.py bench/signup_timing.py bench/national.py
+BENCHMARKS := bench/throughput.py bench/profile_checkin.py bench/load.py bench/planner.py bench/signup_timing.py bench/national.py bench/placements.py
 
 # Each benchmark prints its own figures; none is a pass/fail test.
 bench: install-dev

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schools.models import Enrollment, Placement
+from schools.placements import unlink_for_deletion
 from vault.audit import forget_actor, record_event
 
 from .models import ConsentRecord, User
@@ -48,7 +49,14 @@ def account_rows(user: User) -> Row:
             for c in ConsentRecord.objects.filter(user=user)
         ],
         "placements": [
-            {"rotation": p.rotation.name, "from": p.starts_on, "to": p.ends_on, "site": p.site}
+            {
+                "rotation": p.rotation.name,
+                "from": p.starts_on,
+                "to": p.ends_on,
+                "site": p.site,
+                "recorded_by": p.get_source_display(),
+                "flagged_as_wrong": p.get_flag_reason_display() if p.flagged_at else None,
+            }
             for p in Placement.objects.select_related("rotation").filter(student=user)
         ],
     }
@@ -113,6 +121,8 @@ def delete_account(*, user: User) -> None:
         if dataset.forget:
             dataset.forget(user)
     school_id = Enrollment.objects.filter(student=user).values_list("school_id", flat=True).first()
+    # The school's schedule stays the school's; the student's own blocks go with the account.
+    unlink_for_deletion(user)
     forget_actor(user.pk)
     user.delete()
     record_event("account_deleted", school_id=school_id)

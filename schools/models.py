@@ -67,18 +67,59 @@ class Phase(models.TextChoices):
 
 
 class Rotation(models.Model):
-    """An entry in the phase and rotation catalogue, shared by every school."""
+    """An entry in the phase and rotation catalogue.
 
-    slug = models.SlugField(unique=True)
+    The rows without a school are the catalogue every school shares (seeded by a migration,
+    kept by the operator); a school administrator adds the school's own rows, and a school's
+    catalogue is both. Rollups, releases and check-ins point at these rows, so a school's edit
+    never touches a shared row another school's figures are keyed on.
+    """
+
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="rotations"
+    )
+    slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=100)
     phase = models.CharField(max_length=20, choices=Phase.choices)
+    # A declared group ("surgical", "medical") in which a rotation's figures may be released
+    # together when its own are too few: a fixed, named set, never a free-form filter.
+    group = models.CharField(max_length=40, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "school", name="one_rotation_name_per_school"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_shared(self) -> bool:
+        return self.school_id is None
+
+
+class CohortPhase(models.Model):
+    """When a cohort is in one phase of the curriculum: "Class of 2028, core clerkships,
+    2026-05-04 to 2027-04-30"."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phases")
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["cohort", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "phase"], name="one_period_per_phase"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="phase_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort}: {self.get_phase_display()}"
 
 
 class VerifiedBy(models.TextChoices):
@@ -141,25 +182,68 @@ class RosterEntry(models.Model):
         return f"roster entry in {self.cohort}"
 
 
+class PlacementSource(models.TextChoices):
+    SCHOOL = "school", "Your school's schedule"
+    STUDENT = "student", "Added by you"
+
+
+class FlagReason(models.TextChoices):
+    DATES = "dates", "The dates are wrong"
+    ROTATION = "rotation", "The rotation is wrong"
+    SITE = "site", "The site is wrong"
+    NOT_MINE = "not_mine", "This is not my block"
+
+
 class Placement(models.Model):
-    """Where a student is, from `starts_on` to `ends_on` inclusive."""
+    """Where a student is, from `starts_on` to `ends_on` inclusive.
+
+    A block the school imports is keyed by the roster address it was listed under (`email`)
+    and linked to the student once their enrollment is verified (schools/placements.py): the
+    school schedules students before they join, and its administrator must not learn from the
+    schedule which students use Well-Rounded. A block the student adds is theirs alone.
+    """
 
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="placements"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="placements",
     )
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     rotation = models.ForeignKey(Rotation, on_delete=models.PROTECT, related_name="+")
     starts_on = models.DateField()
     ends_on = models.DateField()
     site = models.CharField(max_length=120, blank=True)
+    source = models.CharField(
+        max_length=10, choices=PlacementSource.choices, default=PlacementSource.STUDENT
+    )
+    email = models.EmailField(max_length=254, blank=True)  # the roster address (school blocks)
+    flagged_at = models.DateTimeField(null=True, blank=True)
+    flag_reason = models.CharField(max_length=10, choices=FlagReason.choices, blank=True)
 
     class Meta:
         ordering = ["starts_on"]
-        indexes = [models.Index(fields=["student", "starts_on"])]
+        indexes = [
+            models.Index(fields=["student", "starts_on"]),
+            models.Index(fields=["school", "email"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="placement_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=(Q(source="school") & ~Q(email="") & Q(email=Lower("email")))
+                | (Q(source="student") & Q(student__isnull=False) & Q(email="")),
+                name="placement_source_keys",
+            ),
+            # What makes re-importing a file idempotent: a school block is its student's
+            # address and first day.
+            models.UniqueConstraint(
+                fields=["school", "email", "starts_on"],
+                condition=Q(source="school"),
+                name="one_school_block_per_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,6 +251,13 @@ class Placement(models.Model):
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @property
+    def from_school(self) -> bool:
+        return self.source == PlacementSource.SCHOOL
+
+    def overlaps(self, starts_on: date, ends_on: date) -> bool:
+        return self.starts_on <= ends_on and starts_on <= self.ends_on
 
 
 class StaffRole(models.TextChoices):

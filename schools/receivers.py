@@ -3,6 +3,7 @@
 from vault.audit import record_event
 
 from .models import Enrollment
+from .placements import link_school_placements
 from .roster import refresh_verification
 
 
@@ -22,3 +23,9 @@ def audit_roster_change(sender, *, school, kind: str, actor_id: int | None, **kw
     # Here rather than in schools.roster: cohorts reads schools.roster's signal, and the
     # import-linter contract keeps vault out of cohorts' reach, even indirectly.
     record_event(kind, actor_id=actor_id, school_id=school.pk)
+
+
+def link_placements_on_verification(sender, *, changes, **kwargs) -> None:
+    """The school's blocks follow verification: linked to the student's account while the
+    school vouches for it, unlinked when it stops doing so."""
+    link_school_placements(changes)

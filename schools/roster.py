@@ -25,7 +25,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from .models import Cohort, Enrollment, RosterEntry, School, StaffMembership, VerifiedBy
-from .signals import roster_changed, verification_changed
+from .signals import roster_changed, verification_changed, verifications_changed
 
 __all__ = [
     "RosterRow",
@@ -145,6 +145,10 @@ def save_verifications(pairs: list[tuple[Enrollment, Enrollment]], found: dict[i
     for enrollment in flipped:
         verification_changed.send(
             sender=Enrollment, enrollment=enrollment, verified=enrollment.verified_at is not None
+        )
+    if flipped:
+        verifications_changed.send(
+            sender=Enrollment, changes=[(e, e.verified_at is not None) for e in flipped]
         )
 
 

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Enrollment, InviteCode, Placement, Rotation, School, StaffMembership
+from .placements import add_own_block
 from .roster import refresh_verification
 
 UNKNOWN_INVITE = "We don't recognise this invite code. Check it, or ask your school for one."
@@ -48,29 +49,12 @@ def enroll_with_invite(*, student, code: str) -> Enrollment:
     return enrollment
 
 
-@transaction.atomic
 def add_placement(
     *, student, rotation: Rotation, starts_on: date, ends_on: date, site: str = ""
 ) -> Placement:
-    enrollment = Enrollment.objects.filter(student=student).first()
-    if enrollment is None:
-        raise ValidationError("Only a student in a cohort can have placements.")
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "A placement cannot end before it starts."})
-    overlapping = Placement.objects.filter(
-        student=student, starts_on__lte=ends_on, ends_on__gte=starts_on
-    ).first()
-    if overlapping:
-        raise ValidationError(
-            {"starts_on": f"This overlaps your {overlapping.rotation} placement."}
-        )
-    return Placement.objects.create(
-        student=student,
-        school=enrollment.school,
-        rotation=rotation,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        site=site,
+    """A block the student records themself (see schools/placements.py)."""
+    return add_own_block(
+        student=student, rotation=rotation, starts_on=starts_on, ends_on=ends_on, site=site
     )
 
 

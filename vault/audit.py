@@ -31,6 +31,10 @@ KINDS = {
     "report_resolved",
     "roster_imported",
     "roster_entry_removed",
+    "placements_imported",
+    "placement_flag_cleared",
+    "rotation_catalogue_changed",
+    "cohort_phases_changed",
 }
 
 

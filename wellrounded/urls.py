@@ -41,6 +41,8 @@ urlpatterns = [
     path("habits/", include("habits.urls")),
     path("insights/", include("insights.urls")),
     path("school/roster/", include("schools.urls")),
+    path("school/placements/", include("schools.placement_urls")),
+    path("rotations/", include("schools.schedule_urls")),
     path("school/", include("cohorts.urls")),
     path("learn/", include("learn.urls")),
     path("planner/", include("planner.urls")),
