@@ -31,6 +31,18 @@ KINDS = {
     "report_resolved",
     "roster_imported",
     "roster_entry_removed",
+    "school_created",
+    "school_settings_changed",
+    "cohort_created",
+    "cohort_changed",
+    "cohort_archived",
+    "cohort_restored",
+    "invite_code_created",
+    "invite_code_revoked",
+    "staff_invited",
+    "staff_invitation_revoked",
+    "staff_joined",
+    "staff_removed",
 }
 
 
