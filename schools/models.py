@@ -46,6 +46,9 @@ class Cohort(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="cohorts")
     graduation_year = models.PositiveSmallIntegerField()
+    # A cohort that has graduated (or was made by mistake): its invite codes stop working and
+    # no new ones can be made; its published figures stay as they were.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["school", "graduation_year"]
@@ -57,6 +60,10 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return f"Class of {self.graduation_year}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Phase(models.TextChoices):
@@ -297,6 +304,10 @@ class InviteCode(models.Model):
     max_uses = models.PositiveIntegerField(null=True, blank=True)
     uses = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.code
@@ -304,6 +315,8 @@ class InviteCode(models.Model):
     def problem(self, now=None) -> str | None:
         """Why this code cannot be used now, in words for the person typing it; else None."""
         now = now or timezone.now()
+        if self.revoked_at is not None or self.cohort.is_archived:
+            return "This invite code is no longer in use. Ask your school for a current one."
         if self.expires_at <= now:
             return "This invite code has expired. Ask your school for a current one."
         if self.max_uses is not None and self.uses >= self.max_uses:
@@ -313,3 +326,50 @@ class InviteCode(models.Model):
     def clean(self) -> None:
         if self.max_uses == 0:
             raise ValidationError({"max_uses": "Leave empty for unlimited, or use at least 1."})
+
+
+class StaffInvitation(models.Model):
+    """An invitation, sent by email, to take a staff role at a school.
+
+    The link in the email carries a signed reference to this row (see
+    schools/administration.py), not a stored secret: it works once, until `expires_at`, and not
+    after the school revokes it.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff_invitations")
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=20, choices=StaffRole.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="staff_invitation_email_lower"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation to be {self.get_role_display()} at {self.school}"
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+    def problem(self, now=None) -> str | None:
+        """Why this invitation cannot be accepted now, in words for the invitee; else None."""
+        now = now or timezone.now()
+        if self.accepted_at is not None:
+            return "This invitation has already been accepted. Sign in instead."
+        if self.revoked_at is not None:
+            return "This invitation has been withdrawn. Ask your school's administrator."
+        if self.expires_at <= now:
+            return "This invitation has expired. Ask your school's administrator for a new one."
+        return None

@@ -34,7 +34,12 @@ def enroll_with_invite(*, student, code: str) -> Enrollment:
     # Count the use atomically, and only while the code is still usable, so two sign-ups
     # racing for the last use of a limited code cannot both succeed.
     claimed = (
-        InviteCode.objects.filter(pk=invite.pk, expires_at__gt=timezone.now())
+        InviteCode.objects.filter(
+            pk=invite.pk,
+            expires_at__gt=timezone.now(),
+            revoked_at__isnull=True,
+            cohort__archived_at__isnull=True,
+        )
         .exclude(max_uses__isnull=False, uses__gte=F("max_uses"))
         .update(uses=F("uses") + 1)
     )

@@ -17,8 +17,8 @@ from .roster import HEADER, import_roster, remove_from_roster
 from .selectors import administered_school, roster_counts
 
 school_admin_only = school_staff_required(
-    refusal="Only your school's administrator manages its roster.",
-    mfa_message="Set up two-factor authentication to manage your school's roster.",
+    refusal="Only your school's administrator manages its roster, cohorts, staff and settings.",
+    mfa_message="Set up two-factor authentication to manage your school.",
     school_of=administered_school,
 )
 ENTRIES_PER_PAGE = 100

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from schools.models import School, StaffMembership
+from vault.audit import record_event
 
 from .models import HelpResource
 
@@ -45,6 +46,7 @@ def add_help_resource(*, school: School, by, **fields) -> HelpResource:
     _assign(resource, fields)
     resource.full_clean()
     resource.save()
+    record_event("help_directory_changed", actor_id=by.pk, school_id=school.pk)
     return resource
 
 
@@ -54,10 +56,13 @@ def update_help_resource(*, resource: HelpResource, by, **fields) -> HelpResourc
     _assign(resource, fields)
     resource.full_clean()
     resource.save()
+    record_event("help_directory_changed", actor_id=by.pk, school_id=resource.school_id)
     return resource
 
 
 @transaction.atomic
 def remove_help_resource(*, resource: HelpResource, by) -> None:
     _require_staff_of(by, resource.school)
+    school_id = resource.school_id
     resource.delete()
+    record_event("help_directory_changed", actor_id=by.pk, school_id=school_id)

@@ -35,6 +35,18 @@ KINDS = {
     "placement_flag_cleared",
     "rotation_catalogue_changed",
     "cohort_phases_changed",
+    "school_created",
+    "school_settings_changed",
+    "cohort_created",
+    "cohort_changed",
+    "cohort_archived",
+    "cohort_restored",
+    "invite_code_created",
+    "invite_code_revoked",
+    "staff_invited",
+    "staff_invitation_revoked",
+    "staff_joined",
+    "staff_removed",
 }
 
 

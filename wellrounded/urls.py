@@ -12,6 +12,7 @@ from accounts.views import (
     revoke_api_token,
     who_sees_what,
 )
+from schools.administration_views import accept_invitation
 
 from .api import api
 from .views import home
@@ -43,6 +44,8 @@ urlpatterns = [
     path("school/roster/", include("schools.urls")),
     path("school/placements/", include("schools.placement_urls")),
     path("rotations/", include("schools.schedule_urls")),
+    path("school/admin/", include("schools.administration_urls")),
+    path("school/join/<str:invitation_token>/", accept_invitation, name="staff_invitation"),
     path("school/", include("cohorts.urls")),
     path("learn/", include("learn.urls")),
     path("planner/", include("planner.urls")),

@@ -7,8 +7,9 @@ only their own rows; staff never reach a personal row; nobody crosses schools.
 Apps added later classify their own routes in `<app>/tests/matrix*.py` (listed in EXTENSIONS):
 `PAGES` maps a URL name to a rule, `api_rule(path)` classifies an API path, `objects(world)`
 creates student A's objects and returns `{"kwargs": {...}, "secrets": [...]}`, and an optional
-`QUERY_VALUES` gives required query parameters, and an optional `MAY_REACH` adds rules (rule name
-to the set of roles that may reach it; the others must get 403 or 404).
+`QUERY_VALUES` gives required query parameters, an optional `MAY_REACH` adds rules (rule name
+to the set of roles that may reach it; the others must get 403 or 404), and an optional
+`SEEN_BY` names the roles besides student A who may see one of its secrets.
 """
 
 import importlib
@@ -20,15 +21,19 @@ from django.utils import timezone
 
 from checkins.services import record_screening
 from cohorts.models import Campaign
-from conftest import make_cohort, make_student, with_totp
+from conftest import make_cohort, make_staff, make_student, with_totp
 from habits.services import enable_default_habit
 from insights.services import write_reflection
+from schools.models import StaffRole
 from support.models import HelpResource
 from wellrounded.api import api
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "student", "classmate", "staff", "other_staff", "operator"]
+ROLES = [
+    "anonymous", "student", "classmate", "staff", "other_staff", "operator", "school_admin",
+    "other_school_admin",
+]  # fmt: skip
 
 # Who may reach each page, by URL name.
 PUBLIC = {"home", "need_help", "who_sees_what"}
@@ -103,7 +108,12 @@ def rule_for_page(route: str, name: str | None) -> str | None:
 @pytest.fixture
 def world(school, cohort, student, classmate, staff, other_staff, operator):
     """Student A's objects, and every role's client credentials."""
-    for user in (staff, other_staff, operator):
+    other_school = other_staff.staff_memberships.get().school
+    school_admin = make_staff(school, "registrar@riverside.example", role=StaffRole.SCHOOL_ADMIN)
+    other_school_admin = make_staff(
+        other_school, "registrar@hillcrest.example", role=StaffRole.SCHOOL_ADMIN
+    )
+    for user in (staff, other_staff, operator, school_admin, other_school_admin):
         with_totp(user)
     screening = record_screening(
         student=student, instrument_id="who5", answers=[3] * 5, submission_key="m"
@@ -121,7 +131,7 @@ def world(school, cohort, student, classmate, staff, other_staff, operator):
         closes_on=timezone.localdate(),
         message="A short survey from the wellness team.",
     )
-    other_cohort = make_cohort(other_staff.staff_memberships.get().school, 2029)
+    other_cohort = make_cohort(other_school, 2029)
     make_student(other_cohort, "far@hillcrest.example")
     world = {
         "school": school,
@@ -133,6 +143,8 @@ def world(school, cohort, student, classmate, staff, other_staff, operator):
             "staff": staff,
             "other_staff": other_staff,
             "operator": operator,
+            "school_admin": school_admin,
+            "other_school_admin": other_school_admin,
         },  # fmt: skip
         "kwargs": {
             "response_id": screening.pk,
@@ -180,11 +192,14 @@ MAY_REACH = {
     "any_user": set(ROLES) - {"anonymous"},
     "student": {"student", "classmate"},
     "student_object": {"student"},
-    "staff": {"staff", "other_staff"},
-    "staff_object": {"staff"},
+    # A school administrator is school staff too: staff pages are theirs as well.
+    "staff": {"staff", "other_staff", "school_admin", "other_school_admin"},
+    "staff_object": {"staff", "school_admin"},
 }
+SEEN_BY: dict[str, set[str]] = {}
 for _extension in EXTENSIONS:
     MAY_REACH.update(getattr(_extension, "MAY_REACH", {}))  # rules of their own, by role
+    SEEN_BY.update(getattr(_extension, "SEEN_BY", {}))
 
 
 def check_page(rule: str, role: str, response, path: str) -> None:
@@ -240,6 +255,8 @@ def test_every_page_as_every_role(client, world):
             check_page(rule, role, response, path)
             body = response.content.decode(errors="ignore") if role != "student" else ""
             for secret in world["secrets"]:
+                if role in SEEN_BY.get(secret, set()):
+                    continue
                 assert secret not in body, f"{path} showed student A's data to {role}"
             if rule == "student_object" and role == "classmate":
                 # Writing to another student's object must fail the same way.
