@@ -41,6 +41,7 @@ urlpatterns = [
     path("habits/", include("habits.urls")),
     path("insights/", include("insights.urls")),
     path("school/roster/", include("schools.urls")),
+    path("school/sso/", include("sso.urls")),
     path("school/", include("cohorts.urls")),
     path("learn/", include("learn.urls")),
     path("planner/", include("planner.urls")),
