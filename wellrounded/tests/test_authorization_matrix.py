@@ -56,6 +56,7 @@ EXTENSIONS = [
         "learn.tests.matrix",
         "planner.tests.matrix",
         "schools.tests.matrix",
+        "sso.tests.matrix",
     )
 ]
 
