@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    "sso.middleware.IdentityProviderFormActionMiddleware",
     "accounts.middleware.SingleValuedAPIQueryMiddleware",
     "wellrounded.middleware.MethodNotAllowedPageMiddleware",
 ]
