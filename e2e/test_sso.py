@@ -13,7 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from schools.models import Enrollment, RosterEntry, VerifiedBy
+from conftest import make_staff, with_totp
+from e2e.steps import sign_in
+from e2e.test_accessibility import AXE, serious_violations
+from schools.models import Enrollment, RosterEntry, StaffRole, VerifiedBy
 from sso.models import IdentityProvider, Protocol
 from sso.sealing import seal_client_secret
 
@@ -138,3 +141,46 @@ def test_an_address_outside_the_schools_domains_is_refused(page, identity_provid
     expect(page.get_by_text("@riverside.example")).to_be_visible()
     assert not Enrollment.objects.exists()
     assert not User.objects.filter(email="guest@gmail.example").exists()
+
+
+@pytest.fixture
+def admin(school):
+    return make_staff(school, "registrar@riverside.example", role=StaffRole.SCHOOL_ADMIN)
+
+
+def test_the_administrator_sets_up_sign_in_and_its_pages_are_accessible(
+    browser, live_server, admin, school
+):
+    if not AXE.exists():
+        missing("axe-core not installed: run `make axe`")
+    # axe is injected as a script, which the site's own CSP rightly forbids.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, admin, with_totp(admin))
+    page.get_by_role("link", name="Sign-in", exact=True).click()
+    expect(page.get_by_role("heading", name="Set up single sign-on")).to_be_visible()
+
+    page.get_by_label("Name of your sign-in").fill("Riverside Login")
+    page.get_by_label("Short name in addresses").fill("riverside")
+    page.get_by_label("Allowed email domains").fill("riverside")
+    page.get_by_label("Issuer URL").fill("https://login.riverside.example")
+    page.get_by_label("Client ID").fill("well-rounded")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("is not a domain like med.example.edu")
+    assert serious_violations(page) == []  # the page with its errors, too
+    assert not IdentityProvider.objects.exists()
+
+    page.get_by_label("Allowed email domains").fill("riverside.example")
+    page.get_by_label("Client secret").fill(CLIENT_SECRET)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your school's sign-in settings are saved.")).to_be_visible()
+    expect(page.get_by_text("/accounts/oidc/riverside/login/callback/")).to_be_visible()
+    assert CLIENT_SECRET not in page.content()
+    assert serious_violations(page) == []
+
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/accounts/login/")
+    expect(page.get_by_role("link", name="Sign in with Riverside Login")).to_be_visible()
+    assert serious_violations(page) == []
+    context.close()
