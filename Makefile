@@ -8,8 +8,9 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/wellrounded
 
 AXE_VERSION := 4.14.1
+OIDC_PROVIDER_VERSION := 9.13.3
 
-.PHONY: run worker test fuzz install install-dev chromium axe lint test-sqlite test-postgres migrate bench clean
+.PHONY: run worker test fuzz install install-dev chromium axe oidc-provider xmlsec1 lint test-sqlite test-postgres migrate bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,21 @@ axe: node_modules/axe-core/axe.min.js
 node_modules/axe-core/axe.min.js:
 	npm install --no-save --no-package-lock --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 
+# A real OpenID Connect provider (npm oidc-provider) that the single sign-on browser test runs
+# under the machine's Node.js; installed outside the tracked tree, in var/oidc. The SAML tests
+# sign with Debian's xmlsec1 (pysaml2 calls it).
+oidc-provider: var/oidc/node_modules/oidc-provider/package.json
+var/oidc/node_modules/oidc-provider/package.json:
+	mkdir -p var/oidc
+	npm install --prefix var/oidc --no-save --no-package-lock --no-audit --no-fund --silent oidc-provider@$(OIDC_PROVIDER_VERSION)
+
+xmlsec1:
+	@if ! command -v xmlsec1 >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null; \
+		else echo "xmlsec1 is missing: run 'sudo apt-get install xmlsec1' for the SAML tests."; fi; \
+	fi
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -65,12 +81,12 @@ lint: install-dev
 PYTEST := $(VENV)/bin/pytest -n $${WR_TEST_WORKERS:-auto}
 FUZZ_EXAMPLES ?= 500
 
-test-sqlite: install-dev chromium axe
+test-sqlite: install-dev chromium axe oidc-provider xmlsec1
 	env -u DATABASE_URL $(PYTEST)
 
 # PostgreSQL when DATABASE_URL is set or a local server answers on 127.0.0.1:5432.
 # With CI=true an unreachable server fails the run instead of skipping it.
-test-postgres: install-dev chromium axe
+test-postgres: install-dev chromium axe oidc-provider xmlsec1
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -c "import sys,psycopg; psycopg.connect(sys.argv[1].rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" "$$url" 2>/dev/null; then \
 		echo "== PostgreSQL: $$url"; DATABASE_URL="$$url" $(PYTEST); \

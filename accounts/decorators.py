@@ -11,6 +11,7 @@ from schools.models import Enrollment
 from schools.selectors import staff_memberships_of
 
 from .identity import identity_of
+from .second_factor import has_second_factor
 
 
 def student_required(view):
@@ -55,7 +56,7 @@ def school_staff_required(
                 if school is None:
                     raise PermissionDenied(refusal)
                 args = (school, *args)
-            if not request.user.authenticator_set.filter(type="totp").exists():
+            if not has_second_factor(request):
                 messages.info(request, mfa_message)
                 return redirect("mfa_activate_totp")
             response = view(request, *args, **kwargs)

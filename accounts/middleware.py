@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from .identity import identity_of
+from .second_factor import has_second_factor
 
 
 class StaffMFARequiredMiddleware:
@@ -38,7 +39,7 @@ class StaffMFARequiredMiddleware:
             staff
             and not request.path.startswith(self.allowed_prefixes)
             and request.path not in self.allowed_paths
-            and not user.authenticator_set.filter(type="totp").exists()
+            and not has_second_factor(request)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(

@@ -69,6 +69,16 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return user
 
+    def get_login_stages(self) -> list[str]:
+        # allauth's second-factor step, but skipped for a single sign-on whose identity
+        # provider the school trusts to have asked for one (accounts/second_factor.py).
+        return [
+            "accounts.second_factor.SecondFactorStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]
+
     def authentication_failed(self, request: HttpRequest, **credentials) -> None:
         ratelimit.consume(
             request, action=FOR_ACCOUNT, key=account_key(credentials.get("email", ""))

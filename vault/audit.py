@@ -47,6 +47,7 @@ KINDS = {
     "staff_invitation_revoked",
     "staff_joined",
     "staff_removed",
+    "sso_settings_changed",
 }
 
 

@@ -89,6 +89,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on through each school's identity provider (sso/): OpenID Connect and SAML.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "csp",
     "ninja",
     "django_tasks",
@@ -105,6 +109,7 @@ INSTALLED_APPS = [
     "cohorts",
     "learn",
     "planner",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    "sso.middleware.IdentityProviderFormActionMiddleware",
     "accounts.middleware.SingleValuedAPIQueryMiddleware",
     "wellrounded.middleware.MethodNotAllowedPageMiddleware",
 ]
@@ -243,6 +249,16 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",  # nosec B105
 }
+# Single sign-on (sso/, docs/adr/0009-single-sign-on.md): each school's identity provider is
+# configured by its administrator in the app, never here; the adapter builds allauth's apps
+# from those settings and refuses an address outside the school's allowed domains. A new
+# account made through it still says yes to who sees what (sso.forms.SignupForm).
+SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "sso.forms.SignupForm"}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # TOTP secrets and recovery-code seeds are encrypted at rest under a key wrapped by the
 # master keys (accounts/mfa.py): a copy of the database cannot make anyone's codes.

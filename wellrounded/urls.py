@@ -46,6 +46,7 @@ urlpatterns = [
     path("rotations/", include("schools.schedule_urls")),
     path("school/admin/", include("schools.administration_urls")),
     path("school/join/<str:invitation_token>/", accept_invitation, name="staff_invitation"),
+    path("school/sso/", include("sso.urls")),
     path("school/", include("cohorts.urls")),
     path("learn/", include("learn.urls")),
     path("planner/", include("planner.urls")),

@@ -61,6 +61,7 @@ EXTENSIONS = [
         "learn.tests.matrix",
         "planner.tests.matrix",
         "schools.tests.matrix",
+        "sso.tests.matrix",
     )
 ]
 
