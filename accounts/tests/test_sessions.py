@@ -216,13 +216,13 @@ def test_the_migration_hashes_existing_keys_so_nobody_is_signed_out(student):
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     columns = "session_data, expire_date, user_id"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM accounts_session")
+        cursor.execute(f"SELECT {columns} FROM accounts_session")  # noqa: S608  (fixed names)
         row = cursor.fetchone()
     executor = MigrationExecutor(connection)
     executor.migrate([("accounts", "0004_session_with_user")])  # going back signs out
     with connection.cursor() as cursor:  # the session as it was stored before: key as is
         cursor.execute(
-            f"INSERT INTO accounts_session (session_key, {columns}) VALUES (%s, %s, %s, %s)",
+            f"INSERT INTO accounts_session (session_key, {columns}) VALUES (%s, %s, %s, %s)",  # noqa: S608
             [cookie, *row],
         )
     try:
