@@ -5,6 +5,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, totp_code, with_totp
+from e2e.steps import open_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,6 +32,7 @@ def test_student_signs_up_with_an_invite_code_then_signs_in_and_out(page, invite
     expect(page.get_by_text("Class of 2028")).to_be_visible()
     expect(page.get_by_role("link", name="Need help now").first).to_be_visible()
 
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Sign in")).to_be_visible()
@@ -40,6 +42,7 @@ def test_student_signs_up_with_an_invite_code_then_signs_in_and_out(page, invite
     page.get_by_label("Password").fill("a long enough passphrase")
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="Hi Jo.")).to_be_visible()
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     expect(nav.get_by_role("link", name="Join")).to_be_visible()
 
