@@ -142,3 +142,9 @@ def school_changed(sender, instance, created, **kwargs):
     students = Enrollment.objects.filter(school=instance).values_list("student_id", flat=True)
     staff = StaffMembership.objects.filter(school=instance).values_list("user_id", flat=True)
     refresh_identities({*students, *staff})
+
+
+def account_name(user) -> str:
+    """How allauth's messages name the signed-in account: its email, the name its owner
+    knows it by (a User's str() is "user <id>" where nothing else is known)."""
+    return user.email or str(user)

@@ -13,13 +13,19 @@ proxies (or ALLAUTH_TRUSTED_CLIENT_IP_HEADER), else the peer's address.
 """
 
 import ipaddress
+import time
 
 from allauth import app_settings as allauth_settings
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import ratelimit
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
+# When the session signed in (our own key, set on allauth's user_logged_in signal).
+SIGNED_IN_AT = "signed_in_at"
+# Setting up an authenticator, and the recovery codes that setting one up ends on.
+FRESH_SIGN_IN_IS_ENOUGH = {"mfa_activate_totp", "mfa_view_recovery_codes"}
 FROM_CLIENT = "login_failed_from_client"
 FOR_ACCOUNT = "login_failed_for_account"
 
@@ -29,6 +35,19 @@ def account_key(email: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A sign-in in the last few minutes is as fresh as typing the password again: a new
+        staff member sent from signing in straight to setting up an authenticator is not
+        asked for the password twice in a row (issue #22). Only setting one up and seeing
+        its recovery codes: removing one, or any other change, still asks."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        match = getattr(self.request, "resolver_match", None)
+        if not required or match is None or match.url_name not in FRESH_SIGN_IN_IS_ENOUGH:
+            return required
+        signed_in_at = self.request.session.get(SIGNED_IN_AT)
+        fresh = account_settings.REAUTHENTICATION_TIMEOUT
+        return not (signed_in_at and time.time() - signed_in_at < fresh)
+
     def get_client_ip(self, request: HttpRequest) -> str:
         try:
             address = super().get_client_ip(request)

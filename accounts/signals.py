@@ -1,5 +1,7 @@
 """Security events from allauth and Django, into the audit trail (no content, no emails)."""
 
+import time
+
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
@@ -7,12 +9,13 @@ from django.dispatch import receiver
 
 from vault.audit import record_event
 
-from .sign_in_limits import clear_sign_in_failures
+from .sign_in_limits import SIGNED_IN_AT, clear_sign_in_failures
 
 
 @receiver(account_signals.user_logged_in)
 def logged_in(sender, request, user, **kwargs):
     record_event("login", actor_id=user.pk)
+    request.session[SIGNED_IN_AT] = time.time()
 
 
 @receiver(auth_signals.user_login_failed)

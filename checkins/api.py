@@ -50,12 +50,13 @@ class CheckInOut(Schema):
     day: date
     rotation: str | None
     mood: int
-    stress: int
-    energy: int
-    sleep_hours: float
-    sleep_quality: int
-    loneliness: int
-    purpose: int
+    # Left out (null) by a quick check-in.
+    stress: int | None
+    energy: int | None
+    sleep_hours: float | None
+    sleep_quality: int | None
+    loneliness: int | None
+    purpose: int | None
     ate_well: bool
     moved: bool
     rested: bool
@@ -130,7 +131,7 @@ def checkin_out(checkin) -> dict:
     return {
         **{field: getattr(checkin, field) for field in CheckInOut.model_fields if field != "note"},
         "rotation": checkin.rotation.name if checkin.rotation else None,
-        "sleep_hours": float(checkin.sleep_hours),
+        "sleep_hours": None if checkin.sleep_hours is None else float(checkin.sleep_hours),
         "note": selectors.checkin_note(checkin),
     }
 
@@ -161,13 +162,29 @@ def get_today(request):
     summary="Record or update today's check-in (idempotent)",
 )
 def put_today(request, payload: CheckInIn):
+    return _put_checkin(request, payload, day=None)
+
+
+@checkins_router.put(
+    "/{day}",
+    response={200: CheckInSavedOut, 201: CheckInSavedOut, 422: RefusedWithCrisisOut},
+    summary="Record or update the check-in of a day: today, or yesterday (idempotent)",
+    description="Yesterday is open for a check-in after a night on call (up to 48 hours "
+    "back), unless its week's anonymous figures are already published: then, and for any "
+    "earlier or future day, the answer is 422 with the reason under `day`.",
+)
+def put_day(request, day: IsoDate, payload: CheckInIn):
+    return _put_checkin(request, payload, day=day)
+
+
+def _put_checkin(request, payload: CheckInIn, *, day: date | None):
     user = student(request)
     school = request.enrollment.school
     # Screened as written, before the note is encrypted (and whether or not it can be saved).
     crisis = services.screen_private_writing(student=user, text=payload.note)
     try:
         checkin, created = services.record_checkin(
-            student=user, values=payload.model_dump(), enrollment=request.enrollment
+            student=user, values=payload.model_dump(), day=day, enrollment=request.enrollment
         )
     except ValidationError as error:
         if not crisis:

@@ -103,12 +103,29 @@ class CheckInForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # The model leaves it empty for a quick check-in; the full check-in asks for it.
+        self.fields["sleep_hours"].required = True
 
     def self_care_fields(self):
         return [self[name] for name in SELF_CARE_LABELS]
 
     def scale_fields(self):
         return [self[name] for name in SCALES]
+
+
+class QuickCheckInForm(forms.Form):
+    """Two taps on a bad night: the mood, then Save. One more answer (sleep) is optional."""
+
+    # The page's heading asks the question (about today or yesterday); the label names it.
+    mood = _scale_field("Your mood", "Very low", "Very good")
+    sleep_quality = _scale_field("And how did you sleep? (optional)", "Badly", "Very well")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["sleep_quality"].required = False
+        self.fields["sleep_quality"].empty_value = None
+        self.fields["sleep_quality"].widget.is_required = False
 
 
 class ScreeningForm(forms.Form):

@@ -13,7 +13,11 @@ MAX_NOTE_CHARS = 2000
 
 
 class CheckIn(models.Model):
-    """One student's day, in about sixty seconds. At most one per student per day."""
+    """One student's day, in about sixty seconds. At most one per student per day.
+
+    Only the mood is always there: a quick check-in (two taps on a bad night) records the
+    mood and at most one more answer, and leaves the rest empty rather than guessed.
+    """
 
     # No index of its own: the one-per-day constraint's (student, day) index serves every
     # lookup by student, and each index more is one more write per check-in.
@@ -26,20 +30,28 @@ class CheckIn(models.Model):
         Rotation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     mood = models.PositiveSmallIntegerField(validators=SCALE, help_text="1 very low – 5 very good")
-    stress = models.PositiveSmallIntegerField(validators=SCALE, help_text="1 calm – 5 overwhelmed")
-    energy = models.PositiveSmallIntegerField(validators=SCALE, help_text="1 drained – 5 energised")
+    stress = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=SCALE, help_text="1 calm – 5 overwhelmed"
+    )
+    energy = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=SCALE, help_text="1 drained – 5 energised"
+    )
     sleep_hours = models.DecimalField(
+        null=True,
+        blank=True,
         max_digits=3,
         decimal_places=1,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("16"))],
         help_text="Hours slept in the last 24 hours (0–16).",
     )
-    sleep_quality = models.PositiveSmallIntegerField(validators=SCALE, help_text="1 poor – 5 great")
+    sleep_quality = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=SCALE, help_text="1 poor – 5 great"
+    )
     loneliness = models.PositiveSmallIntegerField(
-        validators=SCALE, help_text="1 connected – 5 very lonely"
+        null=True, blank=True, validators=SCALE, help_text="1 connected – 5 very lonely"
     )
     purpose = models.PositiveSmallIntegerField(
-        validators=SCALE, help_text="1 none – 5 strong sense of purpose"
+        null=True, blank=True, validators=SCALE, help_text="1 none – 5 strong sense of purpose"
     )
     ate_well = models.BooleanField(default=False)
     moved = models.BooleanField(default=False)

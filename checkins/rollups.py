@@ -26,8 +26,12 @@ def checkin_observations(checkin: CheckIn, cohort_id: int) -> list[Observation]:
         "student_id": checkin.student_id,
         "band": None,
     }
-    values = {name: float(getattr(checkin, name)) for name in SCALE_FIELDS}
-    values["sleep_hours"] = float(checkin.sleep_hours)
+    # A quick check-in leaves questions out: those measures get no observation (never a guess).
+    values = {
+        name: float(getattr(checkin, name))
+        for name in [*SCALE_FIELDS, "sleep_hours"]
+        if getattr(checkin, name) is not None
+    }
     values.update({name: float(bool(getattr(checkin, name))) for name in SELF_CARE_FIELDS})
     values[CHECKIN_MEASURE] = 1.0
     return [Observation(measure=m, value=v, **base) for m, v in values.items()]

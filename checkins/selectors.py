@@ -15,6 +15,10 @@ def todays_checkin(student, enrollment=None) -> CheckIn | None:
     return CheckIn.objects.filter(student=student, day=enrollment.school.today()).first()
 
 
+def checkin_on(student, day: date) -> CheckIn | None:
+    return CheckIn.objects.filter(student=student, day=day).first()
+
+
 def checkin_note(checkin: CheckIn) -> str:
     return decrypt_text(checkin.student, checkin.note_encrypted)
 
@@ -83,3 +87,45 @@ def screening_statuses(student) -> list[ScreeningStatus]:
 
 def safety_history(student) -> list[SafetyEvent]:
     return list(SafetyEvent.objects.filter(student=student))
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    in_month: bool
+    checkin: CheckIn | None
+
+
+@dataclass(frozen=True)
+class MonthHistory:
+    month: date  # its first day
+    weeks: list[list[CalendarDay]]  # Monday to Sunday
+    checkins: list[CheckIn]  # the month's, oldest first
+    previous: date | None  # the month before, if it has any check-in
+    following: date | None  # the month after, unless it is still to come
+
+
+def month_history(student, month: date, today: date) -> MonthHistory:
+    """A month of the student's own check-ins, as calendar weeks and as a list (one query,
+    and one more to know whether an earlier month has anything)."""
+    first = month.replace(day=1)
+    after = (first + timedelta(days=32)).replace(day=1)
+    checkins = sorted(checkins_between(student, first, after - timedelta(days=1)), key=_day)
+    by_day = {c.day: c for c in checkins}
+    start = first - timedelta(days=first.weekday())
+    weeks = []
+    while start < after:
+        weeks.append(
+            [
+                CalendarDay(d, d.month == first.month, by_day.get(d))
+                for d in (start + timedelta(days=i) for i in range(7))
+            ]
+        )
+        start += timedelta(days=7)
+    earlier = CheckIn.objects.filter(student=student, day__lt=first).exists()
+    previous = (first - timedelta(days=1)).replace(day=1) if earlier else None
+    return MonthHistory(first, weeks, checkins, previous, after if after <= today else None)
+
+
+def _day(checkin: CheckIn) -> date:
+    return checkin.day

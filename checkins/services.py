@@ -2,13 +2,14 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 import instruments
 from cohorts.campaigns import record_campaign_response
+from cohorts.publishing import week_is_published
 from schools.models import Enrollment
 from schools.selectors import enrollment_for, lock_enrollment, placement_on
 from support.crisis_keywords import looks_like_crisis
@@ -26,27 +27,70 @@ from .models import (
 )
 
 SELF_HARM = "self_harm"
+# The answers of a check-in: a full one needs all of them, a quick one the mood alone.
+ANSWER_FIELDS = ["mood", *[name for name in SCALE_FIELDS if name != "mood"], "sleep_hours"]
 # Optional reminders a student starts with (they can change or switch off each one).
 DEFAULT_SCHEDULE = {"who5": 14, "ucla3": 14, "phq9": 30, "gad7": 30}
 
 
+def check_can_record_day(school, day: date) -> None:
+    """Refuse a check-in day outside today and yesterday (up to 48 hours back, for the night
+    on call), or in a week whose figures are already published: a published release must
+    never move."""
+    today = school.today()
+    if day > today:
+        raise ValidationError({"day": "A check-in cannot be for a future day."})
+    if day < today - timedelta(days=1):
+        raise ValidationError(
+            {"day": "A check-in can be added or changed for today or yesterday only."}
+        )
+    # Today's week is never published yet (a week is published after it ends), so only an
+    # earlier day costs the look-up.
+    if day < today and week_is_published(school.pk, day):
+        raise ValidationError(
+            {
+                "day": f"The week of {day:%A %-d %B} is closed: its anonymous figures are "
+                "already published, so its check-ins can no longer be added or changed."
+            }
+        )
+
+
+def can_record_day(school, day: date) -> bool:
+    try:
+        check_can_record_day(school, day)
+    except ValidationError:
+        return False
+    return True
+
+
 def record_checkin(
-    *, student, values: Mapping, day: date | None = None, enrollment: Enrollment | None = None
+    *,
+    student,
+    values: Mapping,
+    day: date | None = None,
+    enrollment: Enrollment | None = None,
+    quick: bool = False,
 ) -> tuple[CheckIn, bool]:
-    """Create or update the student's check-in for today. Returns (check-in, created).
+    """Create or update the student's check-in for `day` (today by default, or yesterday).
+    Returns (check-in, created).
 
     Submitting twice (double tap, retry, a second device) updates the one row for the day.
+    A `quick` check-in needs only the mood: it sets the answers it was given and keeps the
+    rest of the day's check-in as it was (or empty, never guessed).
     Pass the student's `enrollment` if it is already loaded (the views have it).
     """
     # Everything that only reads or validates happens before the write transaction, so the
     # lock (on SQLite, the whole database's) is held for the writes alone.
     enrollment = enrollment or enrollment_for(student)
-    today = enrollment.school.today()
-    day = day or today
-    if day > today:
-        raise ValidationError({"day": "A check-in cannot be for a future day."})
-    if day != today:
-        raise ValidationError({"day": "You can only record or change today's check-in."})
+    day = day or enrollment.school.today()
+    check_can_record_day(enrollment.school, day)
+    answered = [name for name in ANSWER_FIELDS if values.get(name) not in (None, "")]
+    if "mood" not in answered:
+        raise ValidationError({"mood": "Pick a number from 1 to 5."})
+    if not quick:
+        missing = [name for name in ANSWER_FIELDS if name not in answered]
+        if missing:
+            raise ValidationError({name: "This question needs an answer." for name in missing})
     note = (values.get("note") or "").strip()
     if len(note) > MAX_NOTE_CHARS:
         raise ValidationError({"note": f"Keep the note under {MAX_NOTE_CHARS} characters."})
@@ -54,8 +98,7 @@ def record_checkin(
         student=student,
         school=enrollment.school,
         day=day,
-        sleep_hours=values.get("sleep_hours"),
-        **{name: values.get(name) for name in SCALE_FIELDS},
+        **{name: values.get(name) for name in answered},
         **{name: bool(values.get(name, False)) for name in SELF_CARE_FIELDS},
     )
     # The related rows come from the enrollment and placement: no need to re-check that they
@@ -63,11 +106,11 @@ def record_checkin(
     candidate.full_clean(
         exclude=["student", "school", "rotation"], validate_unique=False, validate_constraints=False
     )
-    fields = {name: getattr(candidate, name) for name in [*SCALE_FIELDS, *SELF_CARE_FIELDS]}
-    fields.update(
-        sleep_hours=candidate.sleep_hours,
-        note_encrypted=encrypt_text(student, note) if note else None,
-    )
+    fields = {name: getattr(candidate, name) for name in answered}
+    if not quick:
+        # A quick check-in leaves the day's self-care and note as they were.
+        fields.update({name: getattr(candidate, name) for name in SELF_CARE_FIELDS})
+        fields["note_encrypted"] = encrypt_text(student, note) if note else None
     with transaction.atomic():
         # Lock the student's enrollment first: every write of theirs queues here, so reading
         # the day's previous answers (to take them out of the rollups) cannot race a second
@@ -79,6 +122,9 @@ def record_checkin(
             enrollment.cohort_id,
         ):
             raise ValidationError("Your cohort changed while this was being saved. Try again.")
+        if day != enrollment.school.today():
+            # Asked again under the lock: a week published since the first check stays put.
+            check_can_record_day(enrollment.school, day)
         cohort_id = enrollment.cohort_id
         fields["rotation_id"] = locked.rotation_id
         checkin = CheckIn.objects.filter(student=student, day=day).first()

@@ -4,6 +4,8 @@ from . import views
 
 urlpatterns = [
     path("checkin/", views.checkin, name="checkin"),
+    path("checkin/quick/", views.checkin_quick, name="checkin_quick"),
+    path("checkin/history/", views.checkin_history, name="checkin_history"),
     path("checkin/delete/", views.checkin_delete, name="checkin_delete"),
     path("not-safe/", views.not_safe, name="not_safe"),
     path("screenings/", views.screenings, name="screenings"),

@@ -1,7 +1,10 @@
+from datetime import date, timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 import instruments
@@ -11,18 +14,32 @@ from lib.forms import add_service_errors
 from support.selectors import crisis_resources_for, next_steps_for
 
 from . import selectors, services
-from .forms import CheckInForm, ScreeningForm
+from .forms import CheckInForm, QuickCheckInForm, ScreeningForm
 from .models import SafetyEvent
 
 SCHEDULE_CHOICES = [(7, "every week"), (14, "every 2 weeks"), (30, "every month")]
 SCHEDULE_CHOICES += [(90, "every 3 months")]
 
 
+def _chosen_day(request) -> tuple[date, bool]:
+    """The day a check-in page is about: today, or yesterday when asked (`day=yesterday`)."""
+    today = request.enrollment.school.today()
+    if request.POST.get("day", request.GET.get("day")) == "yesterday":
+        return today - timedelta(days=1), True
+    return today, False
+
+
+def _back_to(name: str, yesterday: bool):
+    url = reverse(name)
+    return redirect(f"{url}?day=yesterday" if yesterday else url)
+
+
 @student_required
 def checkin(request):
     crisis = saved = None
+    day, yesterday = _chosen_day(request)
     if request.method == "POST":
-        # Saving needs only the answers: the service reads today's row itself, under its lock.
+        # Saving needs only the answers: the service reads the day's row itself, under its lock.
         form = CheckInForm(request.POST)
         # The note is screened as it was written, before anything else (and even if the rest
         # of the form has to be corrected): the student sees the resources in this response.
@@ -31,25 +48,29 @@ def checkin(request):
         if form.is_valid():
             try:
                 _, created = services.record_checkin(
-                    student=request.user, values=form.cleaned_data, enrollment=request.enrollment
+                    student=request.user,
+                    values=form.cleaned_data,
+                    day=day,
+                    enrollment=request.enrollment,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 if crisis is None:
+                    which = "Yesterday's" if yesterday else "Today's"
                     messages.success(
                         request,
                         "Checked in. Thank you for taking a minute for yourself."
                         if created
-                        else "Today's check-in is updated.",
+                        else f"{which} check-in is updated.",
                     )
-                    return redirect("checkin")
+                    return _back_to("checkin", yesterday)
                 # No redirect: the resources are in this response, above the saved check-in.
                 saved = "Your check-in is saved. Only you can read your note."
                 form = None  # the saved check-in, as a GET would show it
     else:
         form = None
-    existing = selectors.todays_checkin(request.user, request.enrollment)
+    existing = selectors.checkin_on(request.user, day)
     if form is None:
         # The saved note is only needed to show the form again, never to save it.
         initial = {"note": selectors.checkin_note(existing)} if existing is not None else {}
@@ -59,9 +80,59 @@ def checkin(request):
         "existing": existing,
         "crisis": crisis,
         "saved": saved,
+        "day": day,
+        "yesterday": yesterday,
+        "open": services.can_record_day(request.enrollment.school, day),
         **checkin_habit_context(request.user),
     }
     return render(request, "checkins/checkin.html", context)
+
+
+@student_required
+def checkin_quick(request):
+    """Two taps on a bad night: the mood, then Save (sleep is one optional tap more)."""
+    day, yesterday = _chosen_day(request)
+    form = QuickCheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, created = services.record_checkin(
+                student=request.user,
+                values=form.cleaned_data,
+                day=day,
+                enrollment=request.enrollment,
+                quick=True,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ("Yesterday's mood is saved." if yesterday else "Saved. Thank you for checking in.")
+                + " Add more whenever you like, or leave it there.",
+            )
+            return _back_to("checkin_quick", yesterday)
+    context = {
+        "form": form,
+        "existing": selectors.checkin_on(request.user, day),
+        "day": day,
+        "yesterday": yesterday,
+        "open": services.can_record_day(request.enrollment.school, day),
+    }
+    return render(request, "checkins/quick.html", context)
+
+
+@student_required
+def checkin_history(request):
+    """A month of the student's check-ins, coloured by mood, with the same days as a table."""
+    today = request.enrollment.school.today()
+    try:
+        month = date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        month = today
+    if month > today:
+        month = today
+    history = selectors.month_history(request.user, month, today)
+    return render(request, "checkins/history.html", {"history": history, "today": today})
 
 
 @require_POST

@@ -48,6 +48,13 @@ def publication_day(week: date) -> date:
     return week + timedelta(days=7 + settings.PUBLICATION_GRACE_DAYS)
 
 
+def week_is_published(school_id: int, day: date) -> bool:
+    """Whether the week of `day` has its release: then no answer of that week may move."""
+    return Release.objects.filter(
+        school_id=school_id, kind=Release.Kind.WEEK, key=week_of(day).isoformat()
+    ).exists()
+
+
 def last_publishable_week(today: date) -> date:
     """The latest week whose figures are due by `today`."""
     week = week_of(today) - timedelta(weeks=1)

@@ -14,3 +14,8 @@ def sign_in(page, user, secret: str | None = None) -> None:
         page.get_by_label("Code").fill(totp_code(secret))
         page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(lambda url: "/accounts/" not in url)
+
+
+def open_menu(page) -> None:
+    """Open the header's menu (everything beyond the students' tab bar, and Sign out)."""
+    page.locator(".site-menu:not([open]) > summary").click()

@@ -16,6 +16,9 @@ PUBLIC_PAGES = ["/", "/help/", "/privacy/", "/accounts/login/", "/accounts/signu
 STUDENT_PAGES = [
     "/",
     "/checkin/",
+    "/checkin/?day=yesterday",
+    "/checkin/quick/",
+    "/checkin/history/",
     "/screenings/",
     "/screenings/phq9/",
     "/habits/",
@@ -36,14 +39,17 @@ STAFF_PAGES = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def axe_page(browser, live_server):
+@pytest.fixture(params=["light", "dark"])
+def axe_page(browser, live_server, request):
+    """A page in the light and then the dark colour scheme (the site follows the device's)."""
     if not AXE.exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{AXE} is missing: run `make axe`")
         pytest.skip("axe-core not installed: run `make axe`")
     # axe is injected as a script, which the site's own CSP rightly forbids.
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, color_scheme=request.param
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -5,6 +5,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, totp_code, with_totp
+from e2e.steps import open_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,6 +32,7 @@ def test_student_signs_up_with_an_invite_code_then_signs_in_and_out(page, invite
     expect(page.get_by_text("Class of 2028")).to_be_visible()
     expect(page.get_by_role("link", name="Need help now").first).to_be_visible()
 
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Sign in")).to_be_visible()
@@ -40,6 +42,7 @@ def test_student_signs_up_with_an_invite_code_then_signs_in_and_out(page, invite
     page.get_by_label("Password").fill("a long enough passphrase")
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="Hi Jo.")).to_be_visible()
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     expect(nav.get_by_role("link", name="Join")).to_be_visible()
 
@@ -66,15 +69,16 @@ def test_new_staff_member_is_walked_into_setting_up_an_authenticator(page, staff
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
 
-    # allauth asks for the password once more before a security change.
-    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
-
+    # The password just typed is fresh enough: it is not asked for again (issue #22).
     expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
-    secret = page.locator("#authenticator_secret").input_value()
+    expect(page.get_by_text(f"Successfully signed in as {staff.email}.")).to_be_visible()
+    secret = page.locator("#authenticator_secret").inner_text()
+    # The secret is text a person can select and copy, not a disabled field.
+    page.locator("#authenticator_secret").dblclick()
+    assert page.evaluate("window.getSelection().toString()").strip() == secret
     page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Activate").click()
 
-    page.goto("/")
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    page.get_by_role("link", name="Continue").click()
     expect(page.get_by_role("heading", name="Your school", exact=True)).to_be_visible()

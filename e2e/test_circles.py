@@ -7,12 +7,13 @@ from circles.models import CircleBlock, CircleMessage, MessageReport
 from circles.services import save_circle_profile
 from conftest import make_student
 from e2e.conftest import ARTIFACTS
-from e2e.steps import sign_in
+from e2e.steps import open_menu, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def opt_in(page, pseudonym: str) -> None:
+    open_menu(page)
     page.get_by_role("link", name="Circles").click()
     page.get_by_role("link", name="Join peer circles").click()
     expect(page.get_by_role("heading", name="Community guidelines")).to_be_visible()

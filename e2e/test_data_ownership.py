@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from checkins.models import CheckIn
 from conftest import PASSWORD
-from e2e.steps import sign_in
+from e2e.steps import open_menu, sign_in
 from habits.models import HabitLog
 from habits.services import enable_default_habit
 
@@ -45,6 +45,7 @@ def test_student_exports_then_deletes_everything(page, student, screenshot):
     page.get_by_role("button", name="Save check-in").click()
     expect(page.get_by_text("Checked in.")).to_be_visible()
 
+    open_menu(page)
     page.get_by_role("link", name="Your data").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my data").click()

@@ -14,7 +14,8 @@ def test_student_enables_exercise_logs_today_and_back_fills_yesterday(page, stud
     sign_in(page, student)
     page.goto("/habits/")
 
-    page.get_by_role("button", name="Add Exercise").click()
+    page.get_by_role("checkbox", name="Exercise").check()
+    page.get_by_role("button", name="Add the ticked habits").click()
     expect(page.get_by_text("“Exercise” is on your list.")).to_be_visible()
     card = page.locator(f"#habit-{Habit.objects.get(student=student).pk}")
     expect(card.get_by_text("Strength 0 of 100")).to_be_visible()

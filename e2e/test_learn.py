@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import with_totp
-from e2e.steps import sign_in
+from e2e.steps import open_menu, sign_in
 from e2e.test_accessibility import axe_page, serious_violations  # noqa: F401 (a fixture)
 from learn.catalogue import shipped_lessons
 from learn.models import LessonProgress, LessonReflection, TrackAssignment
@@ -19,6 +19,7 @@ def test_staff_assign_a_track_and_a_student_completes_a_lesson_and_reflects(
     secret = with_totp(staff)
 
     sign_in(page, staff, secret)
+    open_menu(page)
     page.get_by_role("link", name="Lessons").click()
     page.get_by_role("combobox", name="Cohort").select_option(label=str(cohort))
     page.get_by_role("combobox", name="Track").select_option(value=TRACK)
@@ -38,6 +39,7 @@ def test_staff_assign_a_track_and_a_student_completes_a_lesson_and_reflects(
 
     page.context.clear_cookies()
     sign_in(page, student)
+    open_menu(page)
     page.get_by_role("link", name="Learn", exact=True).click()
     track = page.get_by_role("region", name="Sleep on call")
     expect(track.get_by_text("Assigned by your school: complete by 30 June 2030")).to_be_visible()

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import make_staff, make_student, with_totp
-from e2e.steps import sign_in
+from e2e.steps import open_menu, sign_in
 from e2e.test_accessibility import AXE, serious_violations
 from schools.models import RosterEntry, StaffRole
 
@@ -43,6 +43,7 @@ def test_an_administrator_fixes_a_bad_row_removes_a_leaver_and_the_listed_studen
     page, admin, student, classmate, screenshot
 ):
     sign_in(page, admin, with_totp(admin))
+    open_menu(page)
     page.get_by_role("link", name="Roster", exact=True).click()
     expect(page.get_by_role("heading", name="Roster of Riverside Medical School")).to_be_visible()
 

@@ -105,7 +105,10 @@ class Habit(models.Model):
 
 
 class HabitLog(models.Model):
-    """That a habit was done on a day (and, for sleep, how many hours). One row per day."""
+    """That a habit was done on a day (and, for sleep, how many hours), or that the day was
+    "not today" for it (exam day, a night on call). One row per day, so a day is one or the
+    other. A not-today day neither counts nor breaks: it is left out of the strength and the
+    run, as the days of a pause are."""
 
     habit = models.ForeignKey(Habit, on_delete=models.CASCADE, related_name="logs")
     # Every tenant-owned table carries school_id (the distribution key, see DESIGN.md).
@@ -119,6 +122,7 @@ class HabitLog(models.Model):
         validators=LOGGED_HOURS,
         help_text="Hours slept (0–16).",
     )
+    not_today = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,7 +22,13 @@ def export_habits(user) -> list[dict]:
 
 def export_habit_logs(user) -> list[dict]:
     return [
-        {"habit_id": log.habit_id, "habit": log.habit.name, "day": log.day, "hours": log.hours}
+        {
+            "habit_id": log.habit_id,
+            "habit": log.habit.name,
+            "day": log.day,
+            "hours": log.hours,
+            "not_today": log.not_today,
+        }
         for log in HabitLog.objects.select_related("habit").filter(habit__student=user)
     ]
 

@@ -18,6 +18,7 @@ class DaySlot:
     day: date
     done: bool
     hours: Decimal | None
+    not_today: bool = False
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class HabitSummary:
     habit: Habit
     done_today: bool
     hours_today: Decimal | None
+    not_today: bool  # today is marked "not today"
     last_days: list[DaySlot]  # the back-fill row: the 7 days before today, oldest first
     strength: int  # 0-100
     streak: int  # days (daily habits) or weeks on target (weekly ones)
@@ -71,15 +73,25 @@ def habit_summaries(
         return []
     window_start = today - timedelta(days=STRENGTH_HISTORY_DAYS)
     logs: dict[int, dict[date, Decimal | None]] = defaultdict(dict)
-    for habit_id, day, hours in HabitLog.objects.filter(
+    skips: dict[int, set[date]] = defaultdict(set)
+    for habit_id, day, hours, not_today in HabitLog.objects.filter(
         habit__in=[h.pk for h in habits], day__gte=window_start, day__lte=today
-    ).values_list("habit_id", "day", "hours"):
-        logs[habit_id][day] = hours
-    return [summarise(habit, logs[habit.pk], today) for habit in habits]
+    ).values_list("habit_id", "day", "hours", "not_today"):
+        if not_today:
+            skips[habit_id].add(day)
+        else:
+            logs[habit_id][day] = hours
+    return [summarise(habit, logs[habit.pk], today, skips[habit.pk]) for habit in habits]
 
 
-def summarise(habit: Habit, logged: dict[date, Decimal | None], today: date) -> HabitSummary:
-    """One habit's summary from its logs (day -> hours) of up to the last year."""
+def summarise(
+    habit: Habit,
+    logged: dict[date, Decimal | None],
+    today: date,
+    not_today: set[date] | frozenset[date] = frozenset(),
+) -> HabitSummary:
+    """One habit's summary from its logs (day -> hours) of up to the last year, and the days
+    marked "not today", which are left out of the strength and the run as paused days are."""
     done_today = today in logged
     # Strength and streak stand still while a habit is paused or archived.
     stopped = habit.paused_at or habit.archived_at
@@ -87,21 +99,25 @@ def summarise(habit: Habit, logged: dict[date, Decimal | None], today: date) -> 
     created = habit.created_at.date() if habit.created_at else today
     start = min([created, *logged]) if logged else created
     start = max(start, today - timedelta(days=STRENGTH_HISTORY_DAYS))
-    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    calendar = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    days = [day for day in calendar if day not in not_today]
     done = [day in logged for day in days]
     # Today is not over: until it is logged it doesn't count against the strength.
-    scored = done if done_today or end < today else done[:-1]
+    scored = done[:-1] if days and days[-1] == today and not done_today else done
     strengths = habit_strength(scored, per_week=habit.target_per_week) if scored else []
+    # A weekly target is counted in calendar weeks: there a not-today day is simply not done.
+    run = done if habit.is_daily else [day in logged for day in calendar]
     monday = today - timedelta(days=today.weekday())
     row = [today - timedelta(days=n) for n in range(BACKFILL_DAYS, 0, -1)]
     return HabitSummary(
         habit=habit,
         done_today=done_today,
         hours_today=logged.get(today),
-        last_days=[DaySlot(d, d in logged, logged.get(d)) for d in row],
+        not_today=today in not_today,
+        last_days=[DaySlot(d, d in logged, logged.get(d), d in not_today) for d in row],
         strength=round(strengths[-1]) if strengths else 0,
-        streak=forgiving_streak(done, per_week=habit.target_per_week, last_weekday=end.weekday())
-        if done
+        streak=forgiving_streak(run, per_week=habit.target_per_week, last_weekday=end.weekday())
+        if run
         else 0,
         this_week=sum(1 for d in logged if monday <= d <= today),
         done_last_7=sum(1 for d in logged if today - timedelta(days=DAILY) < d <= today),
@@ -118,7 +134,7 @@ def habit_days(student, start: date, end: date) -> dict[int, set[date]]:
     (archived ones too: their history still describes those days)."""
     days: dict[int, set[date]] = defaultdict(set)
     for habit_id, day in HabitLog.objects.filter(
-        habit__student=student, day__gte=start, day__lte=end
+        habit__student=student, day__gte=start, day__lte=end, not_today=False
     ).values_list("habit_id", "day"):
         days[habit_id].add(day)
     return dict(days)
@@ -127,7 +143,11 @@ def habit_days(student, start: date, end: date) -> dict[int, set[date]]:
 def logs_between(student, habit_id: int, start: date, end: date) -> list[HabitLog]:
     return list(
         HabitLog.objects.filter(
-            habit__student=student, habit_id=habit_id, day__gte=start, day__lte=end
+            habit__student=student,
+            habit_id=habit_id,
+            day__gte=start,
+            day__lte=end,
+            not_today=False,
         ).order_by("day")
     )
 
@@ -137,8 +157,8 @@ def checkin_habit_context(student) -> dict:
     today = enrollment_for(student).school.today()
     active = [h for h in habits_of(student) if h.state == Habit.State.ACTIVE]
     logged = set(
-        HabitLog.objects.filter(habit__in=[h.pk for h in active], day=today).values_list(
-            "habit_id", flat=True
-        )
+        HabitLog.objects.filter(
+            habit__in=[h.pk for h in active], day=today, not_today=False
+        ).values_list("habit_id", flat=True)
     )
     return {"checkin_habits": [(habit, habit.pk in logged) for habit in active]}

@@ -194,15 +194,42 @@ def log_habit(*, student, habit_id: int, day: date | None = None, hours=None) ->
     log, created = HabitLog.objects.get_or_create(
         habit=habit, day=day, defaults={"school_id": habit.school_id, "hours": hours}
     )
-    if not created and hours is not None and log.hours != hours:
-        log.hours = hours
-        log.save(update_fields=["hours"])
+    if not created and (log.not_today or (hours is not None and log.hours != hours)):
+        # Done after all on a day first marked "not today": it is a done day now.
+        log.not_today = False
+        if hours is not None:
+            log.hours = hours
+        log.save(update_fields=["not_today", "hours"])
     return log
 
 
 @transaction.atomic
+def skip_habit_day(*, student, habit_id: int, day: date | None = None) -> HabitLog:
+    """Mark a day "not today" for a habit (exam day, call): it neither counts nor breaks, and
+    the strength stays as it was. Replaces a done mark for that day; idempotent."""
+    habit, day = _loggable(student, habit_id, day)
+    log, created = HabitLog.objects.get_or_create(
+        habit=habit, day=day, defaults={"school_id": habit.school_id, "not_today": True}
+    )
+    if not created and not log.not_today:
+        log.not_today, log.hours = True, None
+        log.save(update_fields=["not_today", "hours"])
+    return log
+
+
+@transaction.atomic
+def enable_default_habits(*, student, kinds: list[str]) -> list[Habit]:
+    """Switch on several default habits at once (one form of checkboxes): all or none."""
+    kinds = list(dict.fromkeys(kinds))
+    if not kinds:
+        raise ValidationError({"kind": "Tick at least one habit to add."})
+    return [enable_default_habit(student=student, kind=kind) for kind in kinds]
+
+
+@transaction.atomic
 def unlog_habit(*, student, habit_id: int, day: date) -> bool:
-    """Undo a day's log (within the same 7 days). Returns whether there was one."""
+    """Undo a day's log, done or not-today (within the same 7 days). Returns whether there
+    was one."""
     habit, day = _loggable(student, habit_id, day)
     deleted, _ = HabitLog.objects.filter(habit=habit, day=day).delete()
     return bool(deleted)

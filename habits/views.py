@@ -46,12 +46,17 @@ def habit_list(request):
 @require_POST
 @student_required
 def habit_enable(request):
+    """Add the ticked default habits (one form of checkboxes), or the one a button names."""
     try:
-        habit = services.enable_default_habit(student=request.user, kind=request.POST.get("kind"))
+        habits = services.enable_default_habits(
+            student=request.user, kinds=request.POST.getlist("kind")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"“{habit.name}” is on your list. One tap logs it.")
+        names = ", ".join(f"“{habit.name}”" for habit in habits)
+        are = "is" if len(habits) == 1 else "are"
+        messages.success(request, f"{names} {are} on your list. One tap logs each.")
     return redirect("habits")
 
 
@@ -146,7 +151,9 @@ def habit_log(request, habit_id: int):
     error_text = None
     try:
         day = _parse_day(request.POST.get("day"))
-        if request.POST.get("done", "1") == "0":
+        if request.POST.get("done") == "not_today":
+            services.skip_habit_day(student=request.user, habit_id=habit.pk, day=day)
+        elif request.POST.get("done", "1") == "0":
             today = request.enrollment.school.today()
             services.unlog_habit(student=request.user, habit_id=habit.pk, day=day or today)
         else:
@@ -177,7 +184,7 @@ def _swap(request, habit: Habit, *, from_checkin: bool, error: str | None):
     # An error is still a 200 so htmx swaps the message in next to the button.
     if from_checkin:
         today = request.enrollment.school.today()
-        done = habit.logs.filter(day=today).exists()
+        done = habit.logs.filter(day=today, not_today=False).exists()
         context = {"habit": habit, "done": done, "error": error}
         return render(request, "habits/_checkin_toggle.html", context)
     summary = selectors.summary_of(request.user, habit)

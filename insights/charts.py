@@ -11,7 +11,10 @@ from html import escape
 Point = tuple[date, float]
 Band = tuple[float, float, str]  # (min, max, label)
 
-LEFT, RIGHT, TOP, BOTTOM = 34, 10, 10, 22
+# The viewBox is about a phone's width, so its text (13 units) renders at about 13 px there
+# and never below 12 px at 390 px wide (issue #22: 640 units made the labels 7 px).
+LEFT, RIGHT, TOP, BOTTOM = 30, 8, 10, 24
+TICK_SIZE, BAND_SIZE = 13, 12
 BAND_FILLS = ("#e8f3ec", "#fdf6dc", "#fde9d6", "#f9dcdc", "#f3d3e3")
 POINT_FILL = "#6b7a8c"
 LINE_STROKE = "#1f5f8b"
@@ -48,8 +51,8 @@ def line_chart(
     average: Sequence[Point] = (),
     bands: Sequence[Band] | None = None,
     marks: Sequence[date] = (),
-    width: int = 640,
-    height: int = 200,
+    width: int = 340,
+    height: int = 190,
 ) -> str:
     """Daily points (dots) and an optional average line over a y range with optional bands.
 
@@ -87,7 +90,7 @@ def line_chart(
         )
         if bottom - top >= 12:
             parts.append(
-                f'<text x="{LEFT + 4}" y="{top + 11:.1f}" font-size="10" fill="{INK}">'
+                f'<text x="{LEFT + 4}" y="{top + 13:.1f}" font-size="{BAND_SIZE}" fill="{INK}">'
                 f"{escape(band_label)}</text>"
             )
     for tick in _ticks(y_min, y_max):
@@ -96,17 +99,17 @@ def line_chart(
             f'stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" font-size="11" fill="{INK}" '
+            f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" font-size="{TICK_SIZE}" fill="{INK}" '
             f'text-anchor="end">{escape(_number(tick))}</text>'
         )
     if days:
         parts.append(
-            f'<text x="{LEFT}" y="{height - 6}" font-size="11" fill="{INK}">'
+            f'<text x="{LEFT}" y="{height - 6}" font-size="{TICK_SIZE}" fill="{INK}">'
             f"{escape(_day_label(first))}</text>"
         )
         if span_days:
             parts.append(
-                f'<text x="{LEFT + plot_w}" y="{height - 6}" font-size="11" fill="{INK}" '
+                f'<text x="{LEFT + plot_w}" y="{height - 6}" font-size="{TICK_SIZE}" fill="{INK}" '
                 f'text-anchor="end">{escape(_day_label(last))}</text>'
             )
     for mark in marks:

@@ -45,8 +45,14 @@ class Measure:
     # A week-on-week change smaller than this is "about the same".
     threshold: float = 0.3
 
-    def value(self, checkin: CheckIn) -> float:
-        return float(getattr(checkin, self.key))
+    def value(self, checkin: CheckIn) -> float | None:
+        """The answer, or None when a quick check-in left this question out."""
+        raw = getattr(checkin, self.key)
+        return None if raw is None else float(raw)
+
+    def values(self, checkins: Sequence[CheckIn]) -> list[float]:
+        """The answers given, skipping check-ins that left this question out."""
+        return [value for c in checkins if (value := self.value(c)) is not None]
 
     def fmt(self, value: float) -> str:
         return f"{value:.1f}{self.unit}"
@@ -276,7 +282,7 @@ def _trend(
     exam_dates: Sequence[date] = (),
 ) -> Trend:
     recent = _between(checkins, today - timedelta(days=days - 1), today)
-    points = [(c.day, measure.value(c)) for c in recent]
+    points = [(c.day, value) for c in recent if (value := measure.value(c)) is not None]
     average = stats.rolling_mean(points)
     averages = dict(average)
     rows = [TrendRow(day, value, averages[day]) for day, value in points]
@@ -346,7 +352,7 @@ def _group(label: str, checkins: Sequence[CheckIn]) -> GroupSummary:
     return GroupSummary(
         label,
         len(checkins),
-        {key: stats.mean_ci([m.value(c) for c in checkins]) for key, m in MEASURES.items()},
+        {key: stats.mean_ci(m.values(checkins)) for key, m in MEASURES.items()},
     )
 
 
@@ -368,8 +374,8 @@ def by_rotation(student, *, today: date | None = None) -> list[GroupSummary]:
 def _compare(label: str, inside: list[CheckIn], outside: list[CheckIn]) -> PeriodComparison:
     rows = []
     for measure in MEASURES.values():
-        a = [measure.value(c) for c in inside]
-        b = [measure.value(c) for c in outside]
+        a = measure.values(inside)
+        b = measure.values(outside)
         difference = stats.welch_difference(a, b) if len(a) >= 2 and len(b) >= 2 else None
         rows.append(MeasureComparison(measure, stats.mean_ci(a), stats.mean_ci(b), difference))
     return PeriodComparison(label, len(inside), len(outside), rows)
@@ -458,8 +464,8 @@ def _habit_links(
     for phrase, done in habits:
         for key in HABIT_OUTCOMES:
             outcome = MEASURES[key]
-            with_ = [outcome.value(nxt) for day, nxt in pairs if done(day)]
-            without = [outcome.value(nxt) for day, nxt in pairs if not done(day)]
+            with_ = outcome.values([nxt for day, nxt in pairs if done(day)])
+            without = outcome.values([nxt for day, nxt in pairs if not done(day)])
             link = stats.habit_link(with_, without)
             more = max(0, stats.MIN_HABIT_DAYS - len(with_)) + max(
                 0, stats.MIN_HABIT_DAYS - len(without)
@@ -530,8 +536,10 @@ def _weekly_summary(checkins: Sequence[CheckIn], today: date) -> WeeklySummary:
     changes: list[tuple[float, Measure]] = []
     comparable = len(this_week) >= 2 and len(week_before) >= 2
     for measure in MEASURES.values() if comparable else ():
-        now = stats.mean([measure.value(c) for c in this_week])
-        before = stats.mean([measure.value(c) for c in week_before])
+        now_values, before_values = measure.values(this_week), measure.values(week_before)
+        if len(now_values) < 2 or len(before_values) < 2:
+            continue  # quick check-ins left this question out too often to compare
+        now, before = stats.mean(now_values), stats.mean(before_values)
         change = now - before
         if abs(change) < measure.threshold:
             continue

@@ -56,7 +56,9 @@ def checkin_signals(checkins: Iterable[CheckInLike], today: date) -> set[str]:
         return set()
 
     def mean(name: str) -> float:
-        return _mean([float(getattr(c, name)) for c in recent])
+        # A quick check-in leaves all but the mood out; a question nobody answered raises nothing.
+        given = [float(value) for c in recent if (value := getattr(c, name)) is not None]
+        return _mean(given) if given else float("nan")
 
     def share(name: str) -> float:
         return sum(1 for c in recent if getattr(c, name)) / len(recent)

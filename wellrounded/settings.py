@@ -233,6 +233,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
+# Messages name the account by its email ("Successfully signed in as …"), not "user 2".
+ACCOUNT_USER_DISPLAY = "accounts.identity.account_name"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Well-Rounded] "
 # Wrong passwords are counted per account and per (account, client), never per address alone

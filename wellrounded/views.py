@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 
 from checkins import selectors as checkin_selectors
+from checkins.forms import QuickCheckInForm
 from cohorts.campaigns import open_campaigns_for
 from schools.models import Cohort
 from schools.selectors import enrollment_of, placement_on, staff_memberships_of
@@ -35,7 +36,8 @@ def home(request):
     context = {
         "enrollment": enrollment,
         "placement": placement_on(request.user),
-        "checkin": checkin_selectors.todays_checkin(request.user),
+        "checkin": (checkin := checkin_selectors.todays_checkin(request.user)),
+        "quick_form": QuickCheckInForm() if checkin is None else None,
         "due": [s for s in checkin_selectors.screening_statuses(request.user) if s.due],
         "campaigns": open_campaigns_for(request.user),
     }

@@ -53,7 +53,7 @@ def test_submitting_twice_updates_the_one_row_for_the_day(student):
         ("sleep_hours", "-1", "greater than or equal to 0"),
         ("sleep_hours", "30", "less than or equal to 16"),
         ("energy", "lots", "must be an integer"),
-        ("purpose", None, "cannot be null"),
+        ("purpose", None, "needs an answer"),
     ],
 )
 def test_out_of_range_values_are_refused_and_nothing_is_written(student, field, value, message):

@@ -38,9 +38,9 @@ ROLES = [
 # Who may reach each page, by URL name.
 PUBLIC = {"home", "need_help", "who_sees_what"}
 STUDENT = {
-    "checkin", "checkin_delete", "not_safe", "screenings", "screening_schedule",
-    "screening_take", "habits", "habit_new", "habit_enable", "insights", "insights_week",
-    "journal", "reflection_new",
+    "checkin", "checkin_quick", "checkin_history", "checkin_delete", "not_safe", "screenings",
+    "screening_schedule", "screening_take", "habits", "habit_new", "habit_enable", "insights",
+    "insights_week", "journal", "reflection_new",
 }  # fmt: skip
 STUDENT_OBJECT = {
     "screening_result", "habit_edit", "habit_log", "habit_pause", "habit_resume",
