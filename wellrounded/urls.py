@@ -13,6 +13,7 @@ from accounts.views import (
     who_sees_what,
 )
 
+from . import pwa
 from .api import api
 from .views import home
 
@@ -34,6 +35,9 @@ admin.site.site_title = "Well-Rounded operations"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("help/circles/", include("circles.urls")),
     path("help/", include("support.urls")),
     path("privacy/", who_sees_what, name="who_sees_what"),

@@ -31,7 +31,9 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "student", "classmate", "staff", "other_staff", "operator"]
 
 # Who may reach each page, by URL name.
-PUBLIC = {"home", "need_help", "who_sees_what"}
+PUBLIC = {
+    "home", "need_help", "who_sees_what", "manifest", "service_worker", "offline",
+}  # fmt: skip
 STUDENT = {
     "checkin", "checkin_delete", "not_safe", "screenings", "screening_schedule",
     "screening_take", "habits", "habit_new", "habit_enable", "insights", "insights_week",

@@ -1,0 +1,111 @@
+/* Registers the service worker and sends what waits in the outbox (queue.js) when the signal
+   is back: each post once, with its idempotency key, so the server records it once even if a
+   reply is lost and it is sent again. Shows the student what is still waiting. */
+"use strict";
+(function () {
+  const script = document.currentScript;
+  const workerUrl = script && script.dataset.serviceWorker;
+  const LABELS = [[/^\/checkin\/$/, "A check-in"], [/^\/habits\/\d+\/log\/$/, "A habit's day"]];
+
+  function label(item) {
+    const match = LABELS.find(([pattern]) => pattern.test(item.url));
+    return (match ? match[1] : "A change") + " from " +
+      new Date(item.queuedAt).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
+  }
+
+  function csrfToken() {
+    const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
+    return cookie ? decodeURIComponent(cookie.split("=")[1]) : "";
+  }
+
+  function statusBox() {
+    let box = document.getElementById("outbox-status");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "outbox-status";
+      box.className = "messages";
+      box.setAttribute("role", "status");
+      const main = document.getElementById("main");
+      if (main) main.prepend(box);
+    }
+    return box;
+  }
+
+  async function show(note) {
+    const items = await WRQueue.all();
+    const box = statusBox();
+    box.replaceChildren();
+    if (note) {
+      const p = document.createElement("p");
+      p.className = "message message-success";
+      p.textContent = note;
+      box.append(p);
+    }
+    if (items.length === 0) return;
+    const p = document.createElement("p");
+    p.className = "message";
+    p.textContent = items.length === 1
+      ? "Waiting to be sent from this phone (no signal): "
+      : items.length + " things are waiting to be sent from this phone (no signal): ";
+    p.textContent += items.map(label).join("; ") + ".";
+    box.append(p);
+  }
+
+  async function sendOne(item) {
+    const body = new URLSearchParams(item.fields);
+    const response = await fetch(item.url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "X-CSRFToken": csrfToken(), "Idempotency-Key": item.key },
+    });
+    // A redirect is a saved form; 200 a page that answered it (saved with crisis lines, or
+    // with a field to correct: the student opens it from the note shown).
+    if (response.type === "opaqueredirect" || response.ok) return true;
+    // 403 (signed out, or the CSRF cookie changed): kept until they sign in. 409: the same
+    // key is being saved by another tab right now. Anything else: try again later.
+    return false;
+  }
+
+  async function flush() {
+    if (!window.WRQueue) return;
+    if (!navigator.onLine) return show();
+    const items = await WRQueue.all();
+    if (items.length === 0) return show();
+    let sent = 0;
+    for (const item of items) {
+      try {
+        if (await sendOne(item)) {
+          await WRQueue.remove(item.key);
+          sent += 1;
+        }
+      } catch (stillOffline) {
+        break;
+      }
+    }
+    await show(sent ? (sent === 1 ? "Sent what was waiting on this phone." : "Sent " + sent + " things that were waiting on this phone.") : "");
+    if (sent) document.dispatchEvent(new CustomEvent("wr:outbox-sent", { detail: { sent: sent } }));
+  }
+
+  function flushOnce() {
+    // One tab at a time sends (the server would refuse a second copy anyway).
+    if (navigator.locks) return navigator.locks.request("wr-outbox", flush);
+    return flush();
+  }
+
+  window.WROutbox = { flush: flushOnce };
+
+  if (workerUrl && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(workerUrl, { scope: "/" }).catch(() => {});
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "wr-queued") show("Saved on this phone. It will be sent when you have signal.");
+    });
+  }
+  document.body.addEventListener("wr:queued", () => show("Saved on this phone. It will be sent when you have signal."));
+  window.addEventListener("online", flushOnce);
+  if (window.WRQueue) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", flushOnce);
+    else flushOnce();
+  }
+})();
