@@ -48,6 +48,7 @@ urlpatterns = [
     path("school/", include("cohorts.urls")),
     path("learn/", include("learn.urls")),
     path("planner/", include("planner.urls")),
+    path("reminders/", include("reminders.urls")),
     path("accounts/my-data/", my_data, name="my_data"),
     path("accounts/my-data/export/", export_my_data, name="export_my_data"),
     path("accounts/my-data/delete/", delete_my_data, name="delete_my_data"),

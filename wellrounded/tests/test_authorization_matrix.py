@@ -57,6 +57,7 @@ EXTENSIONS = [
         "circles.tests.matrix_circles",
         "learn.tests.matrix",
         "planner.tests.matrix",
+        "reminders.tests.matrix",
         "schools.tests.matrix",
     )
 ]
