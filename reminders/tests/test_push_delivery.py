@@ -119,3 +119,34 @@ def test_every_browser_of_the_student_gets_it(push_service, student):
     by_path = {m.path: m for m in push_service.received}
     for number, browser in enumerate(browsers):
         assert decrypt(by_path[f"/push/{number}"].body, browser)["tag"] == "checkin"
+
+
+def test_a_planner_reminder_comes_as_a_notification_instead_of_an_email(push_service, student):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from planner import planning
+    from planner.models import ProtectedBlock
+    from planner.reminders import queue_due_reminders as queue_planner_reminders
+    from planner.services import prefs_of, update_prefs
+
+    browser = Subscriber.new()
+    subscribe(
+        student=student, endpoint=push_service.url + "/push/p", p256dh=browser.p256dh,
+        auth=browser.auth,
+    )  # fmt: skip
+    update_prefs(student=student, email_reminders=True, quiet_start=None, quiet_end=None)
+    starts = timezone.now() + timedelta(hours=1)
+    ProtectedBlock.objects.create(
+        student=student, school=prefs_of(student).school, kind=planning.MOVEMENT, state="accepted",
+        proposed_start=starts, starts_at=starts, ends_at=starts + timedelta(minutes=30),
+    )  # fmt: skip
+
+    assert queue_planner_reminders() == 1
+
+    [message] = push_service.received
+    notification = decrypt(message.body, browser)
+    assert notification["url"] == "/planner/" and notification["tag"] == "planner"
+    assert "Protected time at" in notification["title"]
+    assert mail.outbox == []
