@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from checkins.models import CheckIn
 from e2e.steps import sign_in
+from habits.models import HabitLog
+from habits.services import enable_default_habit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,3 +93,30 @@ def test_a_checkin_made_offline_is_sent_once_on_reconnect(page, student, screens
     page.evaluate("WROutbox.flush()")
     assert CheckIn.objects.filter(student=student).count() == 1
     assert CheckIn.objects.get(student=student).mood == 2
+
+
+def test_a_habit_ticked_offline_is_logged_once_on_reconnect(browser, live_server, student):
+    habit = enable_default_habit(student=student, kind="exercise")
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        timezone_id=student.enrollment.school.timezone,  # the phone is where the school is
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, student)
+    page.goto("/habits/")
+    controlled_by_service_worker(page)
+
+    context.set_offline(True)
+    page.get_by_role("button", name="Exercise: Done today").click()
+
+    expect(page.get_by_text("Waiting to be sent from this phone")).to_be_visible()
+    assert not HabitLog.objects.filter(habit=habit).exists()
+
+    context.set_offline(False)
+
+    wait_for(lambda: HabitLog.objects.filter(habit=habit).count() == 1)
+    expect(page.get_by_text("Sent what was waiting on this phone.")).to_be_visible()
+    assert HabitLog.objects.get(habit=habit).day == student.enrollment.school.today()
+    context.close()

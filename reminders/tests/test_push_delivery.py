@@ -4,7 +4,7 @@ the message with the subscriber's private key (RFC 8291, aes128gcm) as the brows
 
 import base64
 import json
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import http_ece
@@ -13,7 +13,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from django.core import mail
+from django.utils import timezone
 
+from planner import planning
+from planner.models import ProtectedBlock
+from planner.reminders import queue_due_reminders as queue_planner_reminders
+from planner.services import prefs_of, update_prefs
 from reminders import vapid
 from reminders.models import PushSubscription, Reminder
 from reminders.services import queue_due_reminders, save_prefs, subscribe
@@ -122,15 +127,6 @@ def test_every_browser_of_the_student_gets_it(push_service, student):
 
 
 def test_a_planner_reminder_comes_as_a_notification_instead_of_an_email(push_service, student):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from planner import planning
-    from planner.models import ProtectedBlock
-    from planner.reminders import queue_due_reminders as queue_planner_reminders
-    from planner.services import prefs_of, update_prefs
-
     browser = Subscriber.new()
     subscribe(
         student=student, endpoint=push_service.url + "/push/p", p256dh=browser.p256dh,
