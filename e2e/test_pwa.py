@@ -120,3 +120,21 @@ def test_a_habit_ticked_offline_is_logged_once_on_reconnect(browser, live_server
     expect(page.get_by_text("Sent what was waiting on this phone.")).to_be_visible()
     assert HabitLog.objects.get(habit=habit).day == student.enrollment.school.today()
     context.close()
+
+
+def test_a_queued_checkin_the_server_refuses_is_reported_not_silently_dropped(page, student):
+    sign_in(page, student)
+    page.goto("/checkin/")
+    controlled_by_service_worker(page)
+    page.get_by_role("group", name="How is your mood today?").get_by_role(
+        "radio", name="2", exact=True
+    ).check()  # and nothing else: the server will ask for the rest
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_text("Waiting to be sent from this phone")).to_be_visible()
+    page.context.set_offline(False)
+
+    expect(page.get_by_text("Not saved, please enter again: A check-in from")).to_be_visible()
+    assert page.evaluate("WRQueue.all().then((items) => items.length)") == 0
+    assert CheckIn.objects.filter(student=student).count() == 0

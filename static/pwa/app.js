@@ -58,14 +58,16 @@
       body: body,
       credentials: "same-origin",
       redirect: "manual",
-      headers: { "X-CSRFToken": csrfToken(), "Idempotency-Key": item.key },
+      // As htmx would: a habit's answer is then its card, with any refusal in it.
+      headers: { "X-CSRFToken": csrfToken(), "Idempotency-Key": item.key, "HX-Request": "true" },
     });
-    // A redirect is a saved form; 200 a page that answered it (saved with crisis lines, or
-    // with a field to correct: the student opens it from the note shown).
-    if (response.type === "opaqueredirect" || response.ok) return true;
+    // A redirect is a saved form (or a copy already saved). A page (200) answered it: saved
+    // (a habit's card, a check-in with the crisis lines) or refused with a field error.
+    if (response.type === "opaqueredirect") return "sent";
+    if (response.ok) return /class="errorlist[" ]/.test(await response.text()) ? "refused" : "sent";
     // 403 (signed out, or the CSRF cookie changed): kept until they sign in. 409: the same
     // key is being saved by another tab right now. Anything else: try again later.
-    return false;
+    return "keep";
   }
 
   async function flush() {
@@ -74,17 +76,20 @@
     const items = await WRQueue.all();
     if (items.length === 0) return show();
     let sent = 0;
+    const refused = [];
     for (const item of items) {
       try {
-        if (await sendOne(item)) {
-          await WRQueue.remove(item.key);
-          sent += 1;
-        }
+        const outcome = await sendOne(item);
+        if (outcome !== "keep") await WRQueue.remove(item.key);
+        if (outcome === "sent") sent += 1;
+        if (outcome === "refused") refused.push(label(item));
       } catch (stillOffline) {
         break;
       }
     }
-    await show(sent ? (sent === 1 ? "Sent what was waiting on this phone." : "Sent " + sent + " things that were waiting on this phone.") : "");
+    let note = sent ? (sent === 1 ? "Sent what was waiting on this phone." : "Sent " + sent + " things that were waiting on this phone.") : "";
+    if (refused.length) note += " Not saved, please enter again: " + refused.join("; ") + ".";
+    await show(note.trim());
     if (sent) document.dispatchEvent(new CustomEvent("wr:outbox-sent", { detail: { sent: sent } }));
   }
 
