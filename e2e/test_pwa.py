@@ -138,3 +138,30 @@ def test_a_queued_checkin_the_server_refuses_is_reported_not_silently_dropped(pa
     expect(page.get_by_text("Not saved, please enter again: A check-in from")).to_be_visible()
     assert page.evaluate("WRQueue.all().then((items) => items.length)") == 0
     assert CheckIn.objects.filter(student=student).count() == 0
+
+
+def test_a_checkin_queued_by_one_student_is_never_saved_into_anothers_account(
+    page, student, classmate
+):
+    sign_in(page, student)
+    page.goto("/checkin/")
+    controlled_by_service_worker(page)
+    for question, answer in ANSWERS:
+        group = page.get_by_role("group", name=question)
+        group.get_by_role("radio", name=answer, exact=True).check()
+    page.get_by_label("How many hours did you sleep?").fill("4.5")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_text("Waiting to be sent from this phone")).to_be_visible()
+    page.context.clear_cookies(name="sessionid")  # the session ended while offline
+
+    page.context.set_offline(False)
+    page.evaluate("WROutbox.flush()")
+    # Signed out: it waits for a sign-in rather than being lost.
+    assert page.evaluate("WRQueue.all().then((items) => items.length)") == 1
+    sign_in(page, classmate)  # someone else signs in on this phone
+
+    refusal = "Not sent, because it was made before the last sign-in"
+    expect(page.get_by_text(refusal)).to_be_visible()
+    assert page.evaluate("WRQueue.all().then((items) => items.length)") == 0
+    assert not CheckIn.objects.exists()

@@ -1,21 +1,18 @@
 /* Registers the service worker and sends what waits in the outbox (queue.js) when the signal
    is back: each post once, with its idempotency key, so the server records it once even if a
-   reply is lost and it is sent again. Shows the student what is still waiting. */
+   reply is lost and it is sent again, and with the CSRF token of the page it was made on, so
+   it is saved only into the sign-in it was made in. Shows the student what is still waiting. */
 "use strict";
 (function () {
   const script = document.currentScript;
   const workerUrl = script && script.dataset.serviceWorker;
+  const signInPath = (script && script.dataset.signIn) || "/accounts/login/";
   const LABELS = [[/^\/checkin\/$/, "A check-in"], [/^\/habits\/\d+\/log\/$/, "A habit's day"]];
 
   function label(item) {
     const match = LABELS.find(([pattern]) => pattern.test(item.url));
     return (match ? match[1] : "A change") + " from " +
       new Date(item.queuedAt).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
-  }
-
-  function csrfToken() {
-    const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
-    return cookie ? decodeURIComponent(cookie.split("=")[1]) : "";
   }
 
   function statusBox() {
@@ -52,21 +49,22 @@
   }
 
   async function sendOne(item) {
-    const body = new URLSearchParams(item.fields);
     const response = await fetch(item.url, {
       method: "POST",
-      body: body,
+      body: new URLSearchParams(item.fields),
       credentials: "same-origin",
-      redirect: "manual",
       // As htmx would: a habit's answer is then its card, with any refusal in it.
-      headers: { "X-CSRFToken": csrfToken(), "Idempotency-Key": item.key, "HX-Request": "true" },
+      headers: { "Idempotency-Key": item.key, "HX-Request": "true" },
     });
-    // A redirect is a saved form (or a copy already saved). A page (200) answered it: saved
-    // (a habit's card, a check-in with the crisis lines) or refused with a field error.
-    if (response.type === "opaqueredirect") return "sent";
+    // Signed out since: it waits until they sign in again.
+    if (response.redirected && new URL(response.url).pathname === signInPath) return "keep";
+    // The token it was made with belongs to another sign-in (someone else, or the same student
+    // signed in again): it is never saved into whichever account is signed in now.
+    if (response.status === 403) return "other-sign-in";
+    // Saved (a redirect followed, a habit's card, a check-in with the crisis lines), or
+    // answered with a field to correct.
     if (response.ok) return /class="errorlist[" ]/.test(await response.text()) ? "refused" : "sent";
-    // 403 (signed out, or the CSRF cookie changed): kept until they sign in. 409: the same
-    // key is being saved by another tab right now. Anything else: try again later.
+    // 409: another tab is sending the same key right now; 5xx: try again later.
     return "keep";
   }
 
@@ -77,18 +75,21 @@
     if (items.length === 0) return show();
     let sent = 0;
     const refused = [];
+    const otherSignIn = [];
     for (const item of items) {
       try {
         const outcome = await sendOne(item);
         if (outcome !== "keep") await WRQueue.remove(item.key);
         if (outcome === "sent") sent += 1;
         if (outcome === "refused") refused.push(label(item));
+        if (outcome === "other-sign-in") otherSignIn.push(label(item));
       } catch (stillOffline) {
         break;
       }
     }
     let note = sent ? (sent === 1 ? "Sent what was waiting on this phone." : "Sent " + sent + " things that were waiting on this phone.") : "";
     if (refused.length) note += " Not saved, please enter again: " + refused.join("; ") + ".";
+    if (otherSignIn.length) note += " Not sent, because it was made before the last sign-in on this phone: " + otherSignIn.join("; ") + ".";
     await show(note.trim());
     if (sent) document.dispatchEvent(new CustomEvent("wr:outbox-sent", { detail: { sent: sent } }));
   }
