@@ -10,6 +10,7 @@ from checkins.models import CheckIn
 from e2e.steps import sign_in
 from habits.models import HabitLog
 from habits.services import enable_default_habit
+from reminders.models import ReminderPrefs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -165,3 +166,19 @@ def test_a_checkin_queued_by_one_student_is_never_saved_into_anothers_account(
     expect(page.get_by_text(refusal)).to_be_visible()
     assert page.evaluate("WRQueue.all().then((items) => items.length)") == 0
     assert not CheckIn.objects.exists()
+
+
+def test_student_picks_a_reminder_time_on_the_phone(page, student):
+    sign_in(page, student)
+    page.get_by_role("link", name="Reminders").click()
+    controlled_by_service_worker(page)
+
+    expect(page.get_by_role("button", name="Turn on notifications here")).to_be_visible()
+    page.get_by_label("Remind me to check in at").fill("21:30")
+    page.get_by_label("Quiet hours from").fill("23:00")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text("Reminder settings saved.")).to_be_visible()
+    prefs = ReminderPrefs.objects.get(student=student)
+    assert (prefs.checkin_at.isoformat(), prefs.quiet_start.isoformat()) == ("21:30:00", "23:00:00")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
