@@ -121,7 +121,11 @@ def queue_due_reminders(now: datetime | None = None) -> int:
             local = now.astimezone(zone_of(prefs.student))
             sent = Reminder.objects.filter(student_id=prefs.student_id, local_day=local.date())
             sent_today = sent.count()
-            for kind, key in due_reminders(prefs, now):
+            try:
+                due = due_reminders(prefs, now)
+            except ValidationError:
+                continue  # no longer in a cohort: nothing to remind them of
+            for kind, key in due:
                 if not rules.may_send(
                     local_now=local,
                     quiet_start=prefs.quiet_start,
@@ -171,7 +175,11 @@ def send_reminder(*, reminder_id: int, now: datetime | None = None) -> str:
         return reminder.channel if reminder else ""
     prefs = ReminderPrefs.objects.filter(student_id=reminder.student_id).first()
     local = (now or timezone.now()).astimezone(zone_of(reminder.student))
-    message = _message(reminder) if prefs is not None and prefs.checkin_at is not None else None
+    try:
+        wanted = prefs is not None and prefs.checkin_at is not None
+        message = _message(reminder) if wanted else None
+    except ValidationError:
+        message = None  # no longer in a cohort
     if message is None or rules.in_quiet_hours(local.time(), prefs.quiet_start, prefs.quiet_end):
         reminder.delete()
         return ""

@@ -121,3 +121,12 @@ def test_the_command_queues_what_is_due(student, capsys):
     call_command("send_reminders")
 
     assert "Queued" in capsys.readouterr().out
+
+
+def test_a_student_who_left_their_cohort_does_not_stop_anyone_elses_reminders(student, classmate):
+    for person in (student, classmate):
+        save_prefs(student=person, values={"checkin_at": time(9)})
+    student.enrollment.delete()
+
+    assert queue_due_reminders(at(9)) == 1
+    assert [email.to for email in mail.outbox] == [[classmate.email]]
