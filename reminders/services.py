@@ -16,6 +16,8 @@ from .delivery import Message, deliver, endpoint_allowed
 from .models import PushSubscription, Reminder, ReminderPrefs
 from .vapid import b64url_decode
 
+# A student's phones, tablets and laptops: each reminder is one post per device, so a bound.
+MAX_DEVICES = 10
 PREF_FIELDS = ("checkin_at", "screenings", "quiet_start", "quiet_end", "per_day", "email_fallback")
 
 
@@ -59,6 +61,10 @@ def subscribe(*, student, endpoint: str, p256dh: str, auth: str) -> PushSubscrip
             endpoint=endpoint,
             defaults={"student": student, "school": school, "p256dh": p256dh, "auth": auth},
         )
+        # Past the bound, the devices subscribed longest ago are forgotten.
+        oldest = PushSubscription.objects.filter(student=student).order_by("-created_at", "-pk")
+        stale = list(oldest.values_list("pk", flat=True)[MAX_DEVICES:])
+        PushSubscription.objects.filter(pk__in=stale).delete()
     return subscription
 
 

@@ -116,3 +116,14 @@ def test_subscriptions_are_exported_and_deleted_with_the_account(student):
     assert (exported["endpoint"], exported["auth"]) == (FCM, browser.auth)
     delete_account(user=student)
     assert not PushSubscription.objects.exists()
+
+
+def test_a_student_keeps_at_most_ten_devices_the_newest(student):
+    for number in range(12):
+        browser = Subscriber.new()
+        subscribe(
+            student=student, endpoint=f"{FCM}{number}", p256dh=browser.p256dh, auth=browser.auth
+        )
+
+    endpoints = set(PushSubscription.objects.values_list("endpoint", flat=True))
+    assert endpoints == {f"{FCM}{number}" for number in range(2, 12)}
