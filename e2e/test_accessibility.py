@@ -12,7 +12,9 @@ from e2e.steps import sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
-PUBLIC_PAGES = ["/", "/help/", "/privacy/", "/accounts/login/", "/accounts/signup/"]
+PUBLIC_PAGES = [
+    "/", "/help/", "/privacy/", "/accounts/login/", "/accounts/signup/", "/offline/",
+]  # fmt: skip
 STUDENT_PAGES = [
     "/",
     "/checkin/",
@@ -32,6 +34,7 @@ STUDENT_PAGES = [
     "/planner/schedule/",
     "/planner/preferences/",
     "/planner/feed/",
+    "/reminders/",
 ]
 STAFF_PAGES = [
     "/", "/help/manage/", "/help/manage/new/", "/help/circles/school/", "/school/campaigns/",

@@ -1,6 +1,7 @@
 """Planner emails: a reminder before an accepted block (opt-in) and a weekly "plan your week"
 nudge, each at most once (a ReminderSent row), never in quiet hours, and at most the student's
-daily limit; every email carries a one-click unsubscribe link that needs no login."""
+daily limit; every email carries a one-click unsubscribe link that needs no login. A student
+whose browser shows notifications (the reminders app) gets them as notifications instead."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from reminders.delivery import Message, deliver
 
 from .models import PlannerPrefs, ProtectedBlock, ReminderSent
 from .selectors import BLOCK_LABELS, in_quiet_hours, zone_of
@@ -166,6 +169,10 @@ def send_planner_email(*, reminder_id: int, now: datetime | None = None) -> bool
     else:
         subject = "Plan your week of protected time"
         body = "A new week starts tomorrow. Two minutes now protects your sleep and rest.\n\n"
+    # A browser that shows notifications gets it as one (reminders/delivery.py); email otherwise.
+    notification = Message(title=subject, body=body.strip(), url=reverse("planner"), tag="planner")
+    if deliver(student=student, message=notification, allow_email=False) == "push":
+        return True
     body += f"Your planner: {planner}\n\nNo more planner emails: {unsubscribe}\n"
     message = EmailMessage(
         subject,

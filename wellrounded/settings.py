@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "learn",
     "planner",
     "sso",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wellrounded.middleware.IdempotentReplayMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -287,6 +289,17 @@ TASKS = {
         }[os.environ.get("TASKS_BACKEND", "database")],
     }
 }
+# Web Push (reminders/vapid.py): the VAPID private key (PEM, or base64url of the raw 32-byte
+# key), generated into the data directory when unset; and the contact push services see.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost")
+# The server posts to the address a browser subscribed with, so only push services' https
+# hosts are accepted (Chrome/Edge/Android, Firefox, Safari, Windows) unless more are named.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,push.services.mozilla.com,push.apple.com,notify.windows.com",
+)
+PUSH_EXTRA_ORIGINS = env_list("PUSH_EXTRA_ORIGINS", "")
 # Links in emails (the worker has no request to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Well-Rounded <noreply@localhost>")

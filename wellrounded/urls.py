@@ -14,6 +14,7 @@ from accounts.views import (
 )
 from schools.administration_views import accept_invitation
 
+from . import pwa
 from .api import api
 from .views import home
 
@@ -35,6 +36,9 @@ admin.site.site_title = "Well-Rounded operations"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("help/circles/", include("circles.urls")),
     path("help/", include("support.urls")),
     path("privacy/", who_sees_what, name="who_sees_what"),
@@ -50,6 +54,7 @@ urlpatterns = [
     path("school/", include("cohorts.urls")),
     path("learn/", include("learn.urls")),
     path("planner/", include("planner.urls")),
+    path("reminders/", include("reminders.urls")),
     path("accounts/my-data/", my_data, name="my_data"),
     path("accounts/my-data/export/", export_my_data, name="export_my_data"),
     path("accounts/my-data/delete/", delete_my_data, name="delete_my_data"),

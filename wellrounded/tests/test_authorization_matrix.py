@@ -36,7 +36,9 @@ ROLES = [
 ]  # fmt: skip
 
 # Who may reach each page, by URL name.
-PUBLIC = {"home", "need_help", "who_sees_what"}
+PUBLIC = {
+    "home", "need_help", "who_sees_what", "manifest", "service_worker", "offline",
+}  # fmt: skip
 STUDENT = {
     "checkin", "checkin_quick", "checkin_history", "checkin_delete", "not_safe", "screenings",
     "screening_schedule", "screening_take", "habits", "habit_new", "habit_enable", "insights",
@@ -60,6 +62,7 @@ EXTENSIONS = [
         "circles.tests.matrix_circles",
         "learn.tests.matrix",
         "planner.tests.matrix",
+        "reminders.tests.matrix",
         "schools.tests.matrix",
         "sso.tests.matrix",
     )
