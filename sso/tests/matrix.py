@@ -1,8 +1,8 @@
 """This app's part of wellrounded/tests/test_authorization_matrix.py (see its docstring).
 
-Single sign-on settings belong to the school administrator, a role none of the matrix's users
-has: every one of them is refused. sso/tests/test_settings_page.py walks the same routes as
-the administrator of the school and of another school.
+Single sign-on settings belong to the school administrator (the rule "school_admin" of
+schools/tests/matrix.py: each administrator reaches their own school's page, nobody else).
+sso/tests/test_settings_page.py walks the same routes with the forms' data.
 """
 
 from sso.models import IdentityProvider, Protocol
@@ -12,7 +12,6 @@ PAGES: dict[str, str] = {
     "school_sso": "school_admin",
     "school_sso_remove": "school_admin",
 }
-MAY_REACH = {"school_admin": set()}
 
 
 def api_rule(path: str) -> str | None:
