@@ -35,7 +35,7 @@ PAGES: dict[str, str] = {
     "school_placement_flag_clear": "school_admin_object",
     "school_catalogue": "school_admin",
     "school_catalogue_edit": "school_admin_object",
-    "school_cohort_phases": "school_admin",
+    "school_cohort_phases": "school_admin_object",
     "rotation_schedule": "student",
     "rotation_schedule_remove": "student_object",
     "rotation_schedule_flag": "student_object",
