@@ -118,6 +118,10 @@ class IdentityProviderForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["protocol"].initial = Protocol.OIDC
+        if self.instance.pk:
+            # Accounts linked through the provider are keyed by it: it never changes.
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = "Set when single sign-on was set up."
         if self.instance.pk and self.instance.sealed_client_secret:
             self.fields[
                 "client_secret"
