@@ -41,7 +41,8 @@ def provider(school):
 def social_login(email: str, claims: dict | None = None) -> SocialLogin:
     user = User(email=email)
     account = SocialAccount(provider="riverside", uid="u1", extra_data={"id_token": claims or {}})
-    return SocialLogin(user=user, account=account, email_addresses=[])
+    address = EmailAddress(email=email, primary=True, verified=False)
+    return SocialLogin(user=user, account=account, email_addresses=[address])
 
 
 def test_allauth_gets_the_schools_app_with_the_secret_opened(provider):
