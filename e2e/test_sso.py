@@ -4,6 +4,7 @@ token. Their address is on the school's roster, so they land in their cohort, co
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -29,6 +30,7 @@ CLIENT_SECRET = "a-client-secret-only-for-this-test"
 ACCOUNTS = {
     "ana": {"email": "ana.lima@riverside.example", "name": "Ana Lima"},
     "guest": {"email": "guest@gmail.example", "name": "A Guest"},
+    "teacher": {"email": "educator@riverside.example", "name": "An Educator"},
 }
 
 
@@ -141,6 +143,27 @@ def test_an_address_outside_the_schools_domains_is_refused(page, identity_provid
     expect(page.get_by_text("@riverside.example")).to_be_visible()
     assert not Enrollment.objects.exists()
     assert not User.objects.filter(email="guest@gmail.example").exists()
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_staff_signing_in_through_the_provider_need_a_second_factor_unless_trusted(
+    page, identity_provider, staff, trusted
+):
+    # This provider sends no `amr`: whether a second factor happened is the school's word.
+    IdentityProvider.objects.update(trust_idp_mfa=trusted)
+
+    sign_in_at_provider(page, "teacher")  # an existing staff account, by its address
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto("/help/manage/")
+
+    if trusted:
+        expect(page).to_have_url(re.compile(r"/help/manage/$"))
+    else:
+        # To the authenticator set-up (allauth first asks an account that has a password for
+        # it again: a single sign-on is not a re-authentication).
+        expect(page).to_have_url(re.compile(r"2fa(/|%2F)totp(/|%2F)activate"))
+        expect(page.get_by_text("Staff accounts need two-factor authentication")).to_be_visible()
+    assert not Enrollment.objects.filter(student=staff).exists()
 
 
 @pytest.fixture

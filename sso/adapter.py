@@ -74,9 +74,12 @@ def social_app_for(provider: IdentityProvider) -> SocialApp:
 
 
 def asserted_email(sociallogin) -> str:
-    email = user_email(sociallogin.user) if sociallogin.user else ""
-    if not email and sociallogin.email_addresses:
-        email = sociallogin.email_addresses[0].email
+    """The address the identity provider asserted in this sign-in (not the one an existing
+    account holds now: that may have changed since)."""
+    addresses = sorted(sociallogin.email_addresses, key=lambda address: not address.primary)
+    email = addresses[0].email if addresses else ""
+    if not email and sociallogin.user and not sociallogin.is_existing:
+        email = user_email(sociallogin.user)
     return (email or "").strip().lower()
 
 
@@ -95,8 +98,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if provider is None or not provider.allows(email):
             context = {"provider": provider, "email": email}
             raise ImmediateHttpResponse(render(request, "sso/refused.html", context, status=403))
-        # Kept in the login's state through allauth's stages: accounts.mfa.SecondFactorStage
-        # reads it, and the sign-in receiver marks the session with it.
+        # Kept in the login's state through allauth's stages: SecondFactorStage (in
+        # accounts/second_factor.py) reads it, and the sign-in receiver marks the session.
         sociallogin.state[IDP_SECOND_FACTOR] = vouches_for_second_factor(
             provider, claims_of(sociallogin)
         )

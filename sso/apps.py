@@ -7,3 +7,6 @@ class SsoConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401 - connects the sign-in receiver
+        from .personal_data import register_datasets
+
+        register_datasets()

@@ -1,15 +1,27 @@
 from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.services import PRIVACY_NOTICE_VERSION, record_consent
+from schools import services as school_services
 
 from .models import IdentityProvider, Protocol
 
 
 class SignupForm(AllauthSocialSignupForm):
     """The first sign-in through a school's identity provider: the address is the one the
-    provider vouched for (not editable), and the same informed yes as a password sign-up."""
+    provider vouched for (not editable), and the same informed yes as a password sign-up.
+    A student on the school's roster needs no invite code (the roster names their cohort);
+    anyone else may give one."""
+
+    invite_code = forms.CharField(
+        max_length=32,
+        required=False,
+        label="Invite code (only if your school gave you one)",
+        help_text="Students on your school's list are placed in their class without one.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
     display_name = forms.CharField(
         max_length=80,
@@ -25,9 +37,19 @@ class SignupForm(AllauthSocialSignupForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.order_fields(["email", "invite_code", "display_name", "consent"])
         if "email" in self.fields:
             self.fields["email"].disabled = True
             self.fields["email"].help_text = "From your school's sign-in."
+
+    def clean_invite_code(self) -> str:
+        code = self.cleaned_data["invite_code"]
+        if not code.strip():
+            return ""
+        try:
+            return school_services.usable_invite(code).code
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
 
     def save(self, request):
         with transaction.atomic():
@@ -35,6 +57,10 @@ class SignupForm(AllauthSocialSignupForm):
             user.display_name = self.cleaned_data.get("display_name", "")
             user.save(update_fields=["display_name"])
             record_consent(user=user, notice_version=PRIVACY_NOTICE_VERSION)
+            if self.cleaned_data.get("invite_code"):
+                school_services.enroll_with_invite(
+                    student=user, code=self.cleaned_data["invite_code"]
+                )
         return user
 
 
@@ -92,6 +118,10 @@ class IdentityProviderForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["protocol"].initial = Protocol.OIDC
+        if self.instance.pk:
+            # Accounts linked through the provider are keyed by it: it never changes.
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = "Set when single sign-on was set up."
         if self.instance.pk and self.instance.sealed_client_secret:
             self.fields[
                 "client_secret"

@@ -167,3 +167,18 @@ def test_an_address_outside_the_domains_is_refused(sp_client, idp):
 
     assert page.status_code == 403
     assert "This address cannot sign in here" in page.content.decode()
+
+
+def test_someone_not_on_the_roster_may_join_with_an_invite_code(sp_client, idp, invite):
+    sign_in_at_idp(sp_client, idp, email="newcomer@riverside.example")
+
+    wrong = sp_client.post(
+        reverse("socialaccount_signup"), {"consent": "on", "invite_code": "NOPE-NOPE"}
+    )
+    assert "recognise this invite code" in wrong.content.decode()
+    assert not Enrollment.objects.exists()
+
+    sp_client.post(reverse("socialaccount_signup"), {"consent": "on", "invite_code": invite.code})
+    enrollment = Enrollment.objects.get(student__email="newcomer@riverside.example")
+    assert enrollment.cohort == invite.cohort
+    assert not enrollment.is_verified  # not on the roster: in, but not counted

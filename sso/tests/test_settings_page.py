@@ -59,10 +59,12 @@ def test_the_administrator_sets_up_openid_connect_and_the_secret_is_sealed(clien
 def test_an_empty_secret_keeps_the_stored_one(client, admin, school):
     client.force_login(admin)
     client.post(reverse("school_sso"), OIDC)
-    client.post(reverse("school_sso"), {**OIDC, "client_secret": "", "name": "Riverside SSO"})
+    changed = {**OIDC, "client_secret": "", "name": "Riverside SSO", "slug": "renamed"}
+    client.post(reverse("school_sso"), changed)
 
     provider = IdentityProvider.objects.get(school=school)
     assert provider.name == "Riverside SSO"
+    assert provider.slug == "riverside"  # linked accounts are keyed by it
     assert open_client_secret(provider.sealed_client_secret) == SECRET
     assert AuditEvent.objects.filter(kind="sso_settings_changed").count() == 2
 

@@ -1,5 +1,9 @@
 """What a sign-in through a school's identity provider does, and what it may not do."""
 
+import io
+import json
+import zipfile
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -7,6 +11,7 @@ from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.test import RequestFactory
 from django.urls import reverse
 
+from accounts.data_ownership import delete_account
 from accounts.models import User
 from accounts.second_factor import IDP_SECOND_FACTOR
 from conftest import make_cohort, make_staff, make_user
@@ -36,7 +41,8 @@ def provider(school):
 def social_login(email: str, claims: dict | None = None) -> SocialLogin:
     user = User(email=email)
     account = SocialAccount(provider="riverside", uid="u1", extra_data={"id_token": claims or {}})
-    return SocialLogin(user=user, account=account, email_addresses=[])
+    address = EmailAddress(email=email, primary=True, verified=False)
+    return SocialLogin(user=user, account=account, email_addresses=[address])
 
 
 def test_allauth_gets_the_schools_app_with_the_secret_opened(provider):
@@ -158,3 +164,18 @@ def test_staff_whose_provider_vouched_reach_staff_pages_without_our_authenticato
     session[IDP_SECOND_FACTOR] = True
     session.save()
     assert client.get(reverse("support_manage")).status_code == 200
+
+
+def test_the_link_to_the_provider_is_in_export_my_data_and_goes_with_the_account(client, student):
+    SocialAccount.objects.create(
+        user=student, provider="riverside", uid="ana-sub", extra_data={"email": "a@r.example"}
+    )
+    client.force_login(student)
+    export = client.post(reverse("export_my_data"))
+    with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
+        rows = json.loads(archive.read("school_sign_in.json"))
+    assert rows[0]["provider"] == "riverside"
+    assert rows[0]["identifier"] == "ana-sub"
+
+    delete_account(user=student)
+    assert not SocialAccount.objects.exists()
