@@ -60,6 +60,7 @@ def test_an_administrator_adds_a_cohort_makes_its_invite_code_and_invites_a_coll
     invitation = StaffInvitation.objects.get(school=school)
     assert invitation.role == StaffRole.WELLNESS_LEAD and invitation.accepted_at is None
     assert Cohort.objects.filter(school=school, graduation_year=2030).exists()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot("staff-invited")
 
 

@@ -105,7 +105,6 @@ def cohort(request, school, cohort_id: int):
         else:
             messages.success(request, f"Renamed: now the {cohort}.")
             return redirect("school_admin_cohort", cohort.pk)
-    cohort.refresh_from_db()
     return render_cohort(request, school, cohort, form=form)
 
 

@@ -1,9 +1,12 @@
 """A realistic, reproducible demo school, generated with bulk inserts.
 
 Everything comes from one seeded RNG and a reference date, so the same `seed` and `today` give
-the same school. The curriculum mirrors a common US four-year MD: two pre-clinical years, a
-dedicated board-exam study period, then a third year of six-week core clerkships taken by
-students in staggered tracks, so on any day every clerkship has students on it.
+the same school. The curriculum mirrors a common US four-year MD: four classes of about 150
+students each on the school's roster; two pre-clinical years (the second ending in a dedicated
+board-exam study period), a third year of core clerkships of six to eight weeks taken in seven
+staggered tracks of about 21 students (so on any day every clerkship has a block of students on
+it), and a fourth year of eight-week elective blocks. As at a real school, not everyone on the
+roster uses the app: `students` of them have joined, most of them third-years.
 """
 
 import random
@@ -36,16 +39,24 @@ DEMO_SLUG = "northbrook"
 DEMO_DOMAIN = "northbrook.example"
 # The public demo login, printed by `make run`.
 DEMO_PASSWORD = "wellrounded-demo"  # nosec B105
-CORE_ORDER = [
-    "internal-medicine",
-    "surgery",
-    "paediatrics",
-    "obstetrics-gynaecology",
-    "psychiatry",
-    "family-medicine",
-    "neurology",
-]
-CLERKSHIP_WEEKS = 6
+# Core clerkships and their lengths in weeks (46 weeks of a 52-week third year).
+CLERKSHIPS = {
+    "internal-medicine": 8,
+    "surgery": 8,
+    "paediatrics": 6,
+    "obstetrics-gynaecology": 6,
+    "psychiatry": 6,
+    "family-medicine": 6,
+    "neurology": 6,
+}
+CORE_ORDER = list(CLERKSHIPS)
+TRACKS = len(CORE_ORDER)
+ELECTIVE_WEEKS = 8
+# Students on the roster in each class year (the school's size, whoever uses the app).
+CLASS_SIZE = 150
+# Of the students who joined the app, the share in each class, third-years first (the demo's
+# story is the clerkship year, and at a real school its students are the ones most asked).
+CLASS_SHARES = [("third", 0.4), ("second", 0.2), ("fourth", 0.2), ("first", 0.2)]
 SITES = ["Northbrook University Hospital", "St Brigid's Community Hospital", "Lakeside VA"]
 FIRST_NAMES = [
     "Ava", "Noah", "Maya", "Liam", "Zara", "Ethan", "Priya", "Mateo", "Chloe", "Kwame",
@@ -64,7 +75,7 @@ class DemoStudent:
 @dataclass
 class DemoSchool:
     school: School
-    cohorts: list[Cohort]
+    cohorts: list[Cohort]  # the third-years first, then second, fourth and first years
     students: list[DemoStudent]
     logins: list[tuple[str, str, str]]  # (role, email, password)
     invite_codes: list[tuple[str, str]]  # (cohort, code)
@@ -80,24 +91,44 @@ def academic_year_start(today: date) -> date:
     return first + timedelta(days=(7 - first.weekday()) % 7)
 
 
-def curriculum(cohort_year: int, track: int, ay_start: date) -> Iterator[tuple[str, date, date]]:
-    """Rotation blocks (slug, from, to) for a student of the class of `cohort_year`.
+def first_monday_of_july(year: int) -> date:
+    first = date(year, 7, 1)
+    return first + timedelta(days=(7 - first.weekday()) % 7)
 
-    Covers the year before and the year of `ay_start` for third-years (pre-clinical, board
-    study, clerkships) and second-years (pre-clinical, board study in late spring).
-    """
-    third_year_start = date(cohort_year - 2, 7, 1)
-    third_year_start += timedelta(days=(7 - third_year_start.weekday()) % 7)
+
+def curriculum(cohort_year: int, track: int, ay_start: date) -> Iterator[tuple[str, date, date]]:
+    """Rotation blocks (slug, from, to) of a student of the class of `cohort_year`, back to back
+    from the start of medical school to graduation: two pre-clinical years, seven weeks of
+    board-exam study, a third year of core clerkships in the order of the student's track, and
+    a fourth year of elective blocks."""
+    third_year_start = first_monday_of_july(cohort_year - 2)
     board_start = third_year_start - timedelta(weeks=7)
-    yield ("preclinical", third_year_start - timedelta(weeks=100), board_start - timedelta(days=1))
+    yield ("preclinical", first_monday_of_july(cohort_year - 4), board_start - timedelta(days=1))
     yield ("board-study", board_start, third_year_start - timedelta(days=1))
     block_start = third_year_start
-    for i in range(len(CORE_ORDER)):
-        slug = CORE_ORDER[(track + i) % len(CORE_ORDER)]
-        block_end = block_start + timedelta(weeks=CLERKSHIP_WEEKS, days=-1)
+    for i in range(TRACKS):
+        slug = CORE_ORDER[(track + i) % TRACKS]
+        block_end = block_start + timedelta(weeks=CLERKSHIPS[slug], days=-1)
         yield (slug, block_start, block_end)
         block_start = block_end + timedelta(days=1)
-    yield ("elective", block_start, block_start + timedelta(weeks=8, days=-1))
+    graduation = first_monday_of_july(cohort_year) - timedelta(days=1)
+    while block_start <= graduation:
+        block_end = min(graduation, block_start + timedelta(weeks=ELECTIVE_WEEKS, days=-1))
+        yield ("elective", block_start, block_end)
+        block_start = block_end + timedelta(days=1)
+
+
+def class_of(i: int, rng: random.Random, years: dict[str, int]) -> int:
+    """The graduation year of the i-th student to join: the first (the demo login) is a
+    third-year; the others fall in the classes by CLASS_SHARES."""
+    if i == 0:
+        return years["third"]
+    draw, total = rng.random(), 0.0
+    for name, share in CLASS_SHARES:
+        total += share
+        if draw < total:
+            return years[name]
+    return years["first"]
 
 
 def chunked(items: list, size: int) -> Iterator[list]:
@@ -122,10 +153,17 @@ def create_demo_school(
     )
     ay_start = academic_year_start(today)
     third_year_class = ay_start.year + 2
+    years = {
+        "third": third_year_class,
+        "second": third_year_class + 1,
+        "fourth": third_year_class - 1,
+        "first": third_year_class + 2,
+    }
     cohorts = [
-        Cohort.objects.create(school=school, graduation_year=third_year_class),
-        Cohort.objects.create(school=school, graduation_year=third_year_class + 1),
+        Cohort.objects.create(school=school, graduation_year=years[name])
+        for name, _ in CLASS_SHARES
     ]
+    cohort_of = {cohort.graduation_year: cohort for cohort in cohorts}
     invite_codes = []
     for cohort in cohorts:
         invite = InviteCode.objects.create(
@@ -162,6 +200,7 @@ def create_demo_school(
     window_end = ay_start + timedelta(weeks=52)
     joined = timezone.make_aware(datetime.combine(window_start, time(9)))
     demo_students: list[DemoStudent] = []
+    joined_of = dict.fromkeys((cohort.pk for cohort in cohorts), 0)
     indexes = list(range(students))
     for batch in chunked(indexes, batch_size):
         users = [
@@ -184,9 +223,11 @@ def create_demo_school(
         )
         enrollments, placements, roster = [], [], []
         for i, user in zip(batch, users, strict=True):
-            # The first student (the demo login) and ~55% of the rest are third-years.
-            cohort = cohorts[0] if i == 0 or rng.random() < 0.55 else cohorts[1]
-            student = DemoStudent(user.pk, cohort.graduation_year, track=rng.randrange(7))
+            cohort = cohort_of[class_of(i, rng, years)]
+            # Tracks are filled in turn, as a school spreads a class over its blocks.
+            track = joined_of[cohort.pk] % TRACKS
+            joined_of[cohort.pk] += 1
+            student = DemoStudent(user.pk, cohort.graduation_year, track=track)
             # Every demo student is on the school's roster and has confirmed their email, so
             # they count (schools/roster.py): as if the registrar had uploaded the class lists.
             roster.append(RosterEntry(school=school, email=user.email, cohort=cohort))
@@ -220,8 +261,24 @@ def create_demo_school(
         Enrollment.objects.bulk_create(enrollments, batch_size=batch_size)
         Placement.objects.bulk_create(placements, batch_size=batch_size)
         progress(len(batch))
+    add_classmates_not_using_the_app(school, cohorts, joined_of, batch_size)
     logins.insert(0, ("student (third year)", f"student@{DEMO_DOMAIN}", DEMO_PASSWORD))
     return DemoSchool(school, cohorts, demo_students, logins, invite_codes, today, days, rng)
+
+
+def add_classmates_not_using_the_app(
+    school: School, cohorts: list[Cohort], joined_of: dict[int, int], batch_size: int
+) -> None:
+    """Fill each class's roster up to CLASS_SIZE with students who have not joined: a real
+    roster lists the whole class, whoever uses the app."""
+    roster = [
+        RosterEntry(
+            school=school, email=f"{cohort.graduation_year}.{n:04d}@{DEMO_DOMAIN}", cohort=cohort
+        )
+        for cohort in cohorts
+        for n in range(max(0, CLASS_SIZE - joined_of[cohort.pk]))
+    ]
+    RosterEntry.objects.bulk_create(roster, batch_size=batch_size)
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -24,7 +24,6 @@ from schools.models import (
     StaffRole,
 )
 from schools.services import enroll_with_invite
-from support.models import HelpResource
 from vault.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -370,26 +369,6 @@ def test_bad_settings_are_refused_next_to_the_field(admin_client, school, data, 
     assert message in str(response.context["form"].errors[field])
     school.refresh_from_db()
     assert (school.min_cell_size, school.timezone) == (10, "America/New_York")
-
-
-# The help directory ---------------------------------------------------------------------------
-
-
-def test_each_help_directory_change_is_audited(admin_client, school):
-    admin_client.post(
-        reverse("support_manage_new"),
-        {
-            "category": "counselling",
-            "name": "Counselling",
-            "phone": "555-0100",
-            "involved_in_grading": "never",
-            "position": 0,
-        },
-    )
-    resource = HelpResource.objects.get(school=school)
-    admin_client.post(reverse("support_manage_delete", args=[resource.pk]))
-
-    assert kinds() == ["help_directory_changed", "help_directory_changed"]
 
 
 # The operator's command -----------------------------------------------------------------------

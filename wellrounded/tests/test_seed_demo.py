@@ -1,9 +1,11 @@
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
@@ -35,26 +37,53 @@ def snapshot():
     )
 
 
-def test_demo_school_has_two_cohorts_120_verified_students_on_placements_and_4_staff():
+def test_the_demo_school_has_four_classes_of_150_on_its_roster_clerkship_blocks_and_4_staff():
     output = seed()
 
     school = School.objects.get(slug="northbrook")
-    assert school.cohorts.count() == 2
-    assert Enrollment.objects.filter(school=school).count() == 120
+    assert sorted(school.cohorts.values_list("graduation_year", flat=True)) == [
+        2027, 2028, 2029, 2030,
+    ]  # fmt: skip
+    # The whole class is on the roster; half the school uses the app, and all of them count.
+    for cohort in school.cohorts.all():
+        assert RosterEntry.objects.filter(cohort=cohort).count() == 150, cohort
+    assert Enrollment.objects.filter(school=school).count() == 300
+    assert verified_enrollments(school=school).count() == 300
     assert StaffMembership.objects.filter(school=school).count() == 4
-    # Every demo student is on the roster and verified, so the demo dashboard shows figures.
-    assert verified_enrollments(school=school).count() == 120
-    assert RosterEntry.objects.filter(school=school).count() == 120
     assert StaffMembership.objects.filter(school=school, role=StaffRole.SCHOOL_ADMIN).exists()
     for user in User.objects.filter(enrollment__isnull=False):
         assert placement_on(user, TODAY) is not None, user.email
-    third_years = Enrollment.objects.filter(cohort__graduation_year=2028)
-    on_core = Placement.objects.filter(
-        student__in=third_years.values("student"), starts_on__lte=TODAY, ends_on__gte=TODAY
-    ).values_list("rotation__phase", flat=True)
-    assert set(on_core) == {"core"}
+    phase_today = {
+        year: set(
+            Placement.objects.filter(
+                student__enrollment__cohort__graduation_year=year,
+                starts_on__lte=TODAY,
+                ends_on__gte=TODAY,
+            ).values_list("rotation__phase", flat=True)
+        )
+        for year in (2027, 2028, 2029, 2030)
+    }
+    assert phase_today == {
+        2027: {"elective"}, 2028: {"core"}, 2029: {"preclinical"}, 2030: {"preclinical"},
+    }  # fmt: skip
     assert "student@northbrook.example" in output
     assert "NB2028DEMO" in output
+    assert re.search(r"in \d+\.\d s\.", output)
+    # Core clerkships run 6 to 12 weeks, in blocks of 15 to 30 students (those the generated
+    # window of 70 days before and a year after cuts short aside).
+    blocks = (
+        Placement.objects.filter(
+            rotation__phase="core",
+            starts_on__gt=TODAY - timedelta(days=70),
+            ends_on__lt=date(2027, 6, 1),
+        )
+        .values("rotation", "starts_on", "ends_on")
+        .annotate(students=Count("pk"))
+    )
+    assert len(blocks) >= 7
+    for block in blocks:
+        assert 6 <= ((block["ends_on"] - block["starts_on"]).days + 1) / 7 <= 12, block
+        assert 15 <= block["students"] <= 30, block
 
 
 def test_the_same_seed_gives_the_same_school():
@@ -91,4 +120,4 @@ def test_without_a_date_the_demo_runs_to_the_schools_today_not_utcs(monkeypatch)
 
     call_command("seed_demo", students=4, days=2, stdout=out)
 
-    assert "to 2026-11-24." in out.getvalue()
+    assert "to 2026-11-24," in out.getvalue()
