@@ -29,6 +29,7 @@ STUDENT_PAGES = [
     "/planner/schedule/",
     "/planner/preferences/",
     "/planner/feed/",
+    "/rotations/",
 ]
 STAFF_PAGES = [
     "/", "/help/manage/", "/help/manage/new/", "/help/circles/school/", "/school/campaigns/",
