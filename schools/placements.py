@@ -30,7 +30,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -238,7 +238,7 @@ def rows_from_json(data: list[list]) -> list[PlacementRow]:
 
 def catalogue_of(school: School):
     """The school's rotation catalogue: the shared rows and its own."""
-    return Rotation.objects.filter(Q(school=None) | Q(school=school)).order_by("position", "name")
+    return Rotation.catalogue_of(school)
 
 
 def rotation_lookup(school: School) -> dict[str, Rotation]:
