@@ -407,13 +407,3 @@ def test_another_school_can_import_the_same_addresses_without_collision(admin):
         )
         imported(school, HEADER + "shared@x.example,Surgery,,2031-01-06,2031-02-28\n", admin)
     assert school_blocks().count() == 2
-
-
-def test_a_schools_own_rotations_appear_in_its_figures_only(school, cohort, other_school, admin):
-    from cohorts.selectors import rotation_table
-
-    save_rotation(school=school, name="Acute care", phase="core", by=admin)
-    save_rotation(school=other_school, name="Hillcrest only", phase="core", by=admin)
-    labels = [group.label for group in rotation_table(cohort, measure_key="mood", weeks=8).groups]
-    assert "Acute care" in labels and "Surgery" in labels
-    assert "Hillcrest only" not in labels
