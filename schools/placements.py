@@ -53,6 +53,7 @@ HEADER = ["email", "rotation", "site", "start date", "end date"]
 # Four class years of a large school, a year of blocks each, with room to spare.
 MAX_ROWS = 20_000
 SITE_LENGTH = 120
+LINK_BATCH = 500
 
 # What scheduling systems call each column, after lower-casing and turning _ - . into spaces.
 COLUMN_NAMES = {
@@ -481,20 +482,27 @@ def link_school_placements(changes: list[tuple[Enrollment, bool]]) -> None:
         .values_list("user_id", "lower_email")
     )
     # Blocks linked under an address that is no longer the student's primary one.
-    stale = school_blocks.filter(student_id__in=verified)
-    for user_id, email in emails.items():
-        stale = stale.exclude(student_id=user_id, email=email)
-    stale.update(**unlinked)
-    by_school: dict[int, dict[str, int]] = defaultdict(dict)
-    for user_id, email in emails.items():
-        by_school[verified[user_id]][email] = user_id
-    for school_id, students in by_school.items():
-        school_blocks.filter(school_id=school_id, email__in=students).update(
-            student_id=Case(
-                *(When(email=email, then=Value(uid)) for email, uid in students.items()),
-                output_field=IntegerField(),
-            )
+    stale = [
+        pk
+        for pk, student_id, email in school_blocks.filter(student_id__in=verified).values_list(
+            "pk", "student_id", "email"
         )
+        if emails.get(student_id) != email
+    ]
+    school_blocks.filter(pk__in=stale).update(**unlinked)
+    by_school: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for user_id, email in emails.items():
+        by_school[verified[user_id]].append((email, user_id))
+    for school_id, students in by_school.items():
+        # In slices: one CASE of a whole school's students would be a very long statement.
+        for at in range(0, len(students), LINK_BATCH):
+            batch = dict(students[at : at + LINK_BATCH])
+            school_blocks.filter(school_id=school_id, email__in=batch).update(
+                student_id=Case(
+                    *(When(email=email, then=Value(uid)) for email, uid in batch.items()),
+                    output_field=IntegerField(),
+                )
+            )
 
 
 def unlink_for_deletion(student) -> None:
