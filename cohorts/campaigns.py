@@ -50,6 +50,8 @@ def create_campaign(
     errors: dict[str, str] = {}
     if school.pk not in {m.school_id for m in staff_memberships_of(by)}:
         raise ValidationError({"cohort": "You are not staff of this school."})
+    if rotation is not None and rotation.school_id not in (None, school.pk):
+        errors["rotation"] = "Choose a rotation of this school's catalogue."
     if cohort.school_id != school.pk:
         errors["cohort"] = "Choose a cohort of your school."
     if instrument not in instruments.instrument_ids():
@@ -300,5 +302,6 @@ def campaign_for_staff(user, campaign_id) -> Campaign | None:
     return staff_campaigns(user).filter(pk=campaign_id).first()
 
 
-def rotation_choices() -> list[Rotation]:
-    return list(Rotation.objects.order_by("position"))
+def rotation_choices(schools) -> list[Rotation]:
+    """The rotations a campaign may target: the catalogues of the staff member's schools."""
+    return list(Rotation.catalogue_of(*schools))

@@ -214,7 +214,7 @@ def publish_week(school: School, week: date) -> Release | None:
         counted = dict(counted_enrollments(school).values_list("student_id", "cohort_id"))
         enrolled = Counter(counted.values())
         data = _WeekMembers(school, week, {member_key(student_id) for student_id in counted})
-        rotations = list(Rotation.objects.order_by("position").values_list("pk", "slug"))
+        rotations = list(Rotation.catalogue_of(school).values_list("pk", "slug"))
         release = Release.objects.create(
             school=school,
             kind=Release.Kind.WEEK,

@@ -100,8 +100,8 @@ def cohort_for_staff(user, cohort_id: int) -> Cohort | None:
     )
 
 
-def _rotation_groups() -> tuple[list[Rotation], tuple[Group, ...]]:
-    rotations = list(Rotation.objects.order_by("position"))
+def _rotation_groups(school: School) -> tuple[list[Rotation], tuple[Group, ...]]:
+    rotations = list(Rotation.catalogue_of(school))
     groups = tuple(Group(r.slug, r.name) for r in rotations)
     return rotations, (*groups, Group(UNPLACED_KEY, "No rotation on record"))
 
@@ -156,7 +156,7 @@ def rotation_table(
     entry = measure(measure_key)
     if entry.kind == COUNT:
         raise KeyError(measure_key)
-    _rotations, groups = _rotation_groups()
+    _rotations, groups = _rotation_groups(cohort.school)
     rows, current = _published_rows(
         cohort, entry.key, [g.key for g in groups], weeks=weeks, today=today
     )

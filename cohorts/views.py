@@ -151,7 +151,7 @@ def campaign_new(request):
     cohorts = selectors.cohorts_for_staff(request.user)
     if not cohorts:
         raise Http404("Your school has no cohorts yet.")
-    rotations = campaigns.rotation_choices()
+    rotations = campaigns.rotation_choices({c.school for c in cohorts})
     form = CampaignForm(request.POST or None, cohorts=cohorts, rotations=rotations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -35,6 +35,7 @@ STUDENT_PAGES = [
     "/planner/preferences/",
     "/planner/feed/",
     "/reminders/",
+    "/rotations/",
 ]
 STAFF_PAGES = [
     "/", "/help/manage/", "/help/manage/new/", "/help/circles/school/", "/school/campaigns/",

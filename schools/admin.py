@@ -36,5 +36,6 @@ class InviteCodeAdmin(admin.ModelAdmin):
 
 @admin.register(Rotation)
 class RotationAdmin(admin.ModelAdmin):
-    list_display = ["name", "phase", "position"]
+    list_display = ["name", "school", "phase", "group", "position"]
     list_editable = ["position"]
+    list_filter = ["school"]

@@ -27,6 +27,7 @@ from .models import (
     Enrollment,
     InviteCode,
     Placement,
+    PlacementSource,
     RosterEntry,
     Rotation,
     School,
@@ -250,6 +251,9 @@ def create_demo_school(
                     Placement(
                         student=user,
                         school=school,
+                        # The registrar imported the schedule, as a real school would.
+                        source=PlacementSource.SCHOOL,
+                        email=user.email.lower(),
                         rotation=rotations[slug],
                         starts_on=starts,
                         ends_on=ends,

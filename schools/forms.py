@@ -79,7 +79,8 @@ class RotationMappingForm(forms.Form):
 
     def __init__(self, *args, unknown: list[str], school: School, **kwargs):
         super().__init__(*args, **kwargs)
-        self.unknown = unknown
+        # Dozens of unknown names mean a wrong column, not a catalogue to map by hand.
+        self.unknown = unknown[:ERRORS_SHOWN]
         self.rotations = {str(r.pk): r for r in catalogue_of(school)}
         choices = [("", "Choose a rotation")] + [(pk, r.name) for pk, r in self.rotations.items()]
         for at, name in enumerate(unknown):

@@ -106,6 +106,13 @@ class Rotation(models.Model):
     def is_shared(self) -> bool:
         return self.school_id is None
 
+    @classmethod
+    def catalogue_of(cls, *schools: School) -> models.QuerySet:
+        """The catalogue of `schools`: the shared rows and their own."""
+        return cls.objects.filter(Q(school=None) | Q(school__in=schools)).order_by(
+            "position", "name"
+        )
+
 
 class CohortPhase(models.Model):
     """When a cohort is in one phase of the curriculum: "Class of 2028, core clerkships,

@@ -30,7 +30,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -53,6 +53,7 @@ HEADER = ["email", "rotation", "site", "start date", "end date"]
 # Four class years of a large school, a year of blocks each, with room to spare.
 MAX_ROWS = 20_000
 SITE_LENGTH = 120
+LINK_BATCH = 500
 
 # What scheduling systems call each column, after lower-casing and turning _ - . into spaces.
 COLUMN_NAMES = {
@@ -238,7 +239,7 @@ def rows_from_json(data: list[list]) -> list[PlacementRow]:
 
 def catalogue_of(school: School):
     """The school's rotation catalogue: the shared rows and its own."""
-    return Rotation.objects.filter(Q(school=None) | Q(school=school)).order_by("position", "name")
+    return Rotation.catalogue_of(school)
 
 
 def rotation_lookup(school: School) -> dict[str, Rotation]:
@@ -251,22 +252,12 @@ def rotation_lookup(school: School) -> dict[str, Rotation]:
 
 
 def known_students(school: School, emails: set[str]) -> set[str]:
-    """Of `emails`, those that are the school's: on its roster, or a verified student of it."""
-    listed = set(
+    """Of `emails`, those on the school's roster. Only the roster: accepting a student whom the
+    school's identity provider verified but the roster does not list would tell the
+    administrator, by the absence of an error, that this address uses Well-Rounded."""
+    return set(
         RosterEntry.objects.filter(school=school, email__in=emails).values_list("email", flat=True)
     )
-    verified = set(
-        EmailAddress.objects.annotate(lower_email=Lower("email"))
-        .filter(
-            primary=True,
-            verified=True,
-            lower_email__in=emails - listed,
-            user__enrollment__school=school,
-            user__enrollment__verified_at__isnull=False,
-        )
-        .values_list("lower_email", flat=True)
-    )
-    return listed | verified
 
 
 def check_rows(
@@ -481,20 +472,27 @@ def link_school_placements(changes: list[tuple[Enrollment, bool]]) -> None:
         .values_list("user_id", "lower_email")
     )
     # Blocks linked under an address that is no longer the student's primary one.
-    stale = school_blocks.filter(student_id__in=verified)
-    for user_id, email in emails.items():
-        stale = stale.exclude(student_id=user_id, email=email)
-    stale.update(**unlinked)
-    by_school: dict[int, dict[str, int]] = defaultdict(dict)
-    for user_id, email in emails.items():
-        by_school[verified[user_id]][email] = user_id
-    for school_id, students in by_school.items():
-        school_blocks.filter(school_id=school_id, email__in=students).update(
-            student_id=Case(
-                *(When(email=email, then=Value(uid)) for email, uid in students.items()),
-                output_field=IntegerField(),
-            )
+    stale = [
+        pk
+        for pk, student_id, email in school_blocks.filter(student_id__in=verified).values_list(
+            "pk", "student_id", "email"
         )
+        if emails.get(student_id) != email
+    ]
+    school_blocks.filter(pk__in=stale).update(**unlinked)
+    by_school: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for user_id, email in emails.items():
+        by_school[verified[user_id]].append((email, user_id))
+    for school_id, students in by_school.items():
+        # In slices: one CASE of a whole school's students would be a very long statement.
+        for at in range(0, len(students), LINK_BATCH):
+            batch = dict(students[at : at + LINK_BATCH])
+            school_blocks.filter(school_id=school_id, email__in=batch).update(
+                student_id=Case(
+                    *(When(email=email, then=Value(uid)) for email, uid in batch.items()),
+                    output_field=IntegerField(),
+                )
+            )
 
 
 def unlink_for_deletion(student) -> None:

@@ -236,3 +236,14 @@ def test_the_xlsx_export_holds_exactly_the_csv_rows(staff_client, busy_cohort):
     xlsx_rows = [[same(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     assert xlsx_rows == [[same(v) for v in row] for row in csv_rows]
     assert any("fewer than" in " ".join(map(str, row)) for row in xlsx_rows)
+
+
+def test_a_schools_own_rotations_appear_in_its_figures_only(school, cohort, other_school, staff):
+    from cohorts.selectors import rotation_table
+    from schools.placements import save_rotation
+
+    save_rotation(school=school, name="Acute care", phase="core", by=staff)
+    save_rotation(school=other_school, name="Hillcrest only", phase="core", by=staff)
+    labels = [group.label for group in rotation_table(cohort, measure_key="mood", weeks=8).groups]
+    assert "Acute care" in labels and "Surgery" in labels
+    assert "Hillcrest only" not in labels

@@ -407,3 +407,40 @@ def test_another_school_can_import_the_same_addresses_without_collision(admin):
         )
         imported(school, HEADER + "shared@x.example,Surgery,,2031-01-06,2031-02-28\n", admin)
     assert school_blocks().count() == 2
+
+
+def test_a_roster_import_that_verifies_a_whole_school_links_every_block(school, cohort, admin):
+    """One roster upload can verify well over a thousand students who joined with invite
+    codes; linking their blocks must not build a statement as long as the school."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+    from schools.models import Enrollment
+    from schools.roster import import_roster, parse_roster
+
+    n = 1100
+    emails = [f"s{i}@r.example" for i in range(n)]
+    users = User.objects.bulk_create(User(email=email) for email in emails)
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users
+    )
+    Enrollment.objects.bulk_create(
+        Enrollment(student=u, school=school, cohort=cohort) for u in users
+    )
+    Placement.objects.bulk_create(
+        Placement(
+            school=school,
+            source=PlacementSource.SCHOOL,
+            email=email,
+            rotation=Rotation.objects.get(slug="surgery"),
+            starts_on=date(2031, 1, 6),
+            ends_on=date(2031, 2, 28),
+        )
+        for email in emails
+    )
+    roster_file = io.BytesIO(("email,cohort\n" + "".join(f"{e},2028\n" for e in emails)).encode())
+    entries, errors = parse_roster(roster_file, school)
+    assert errors == []
+    import_roster(school, entries, replace=False, by=admin)
+    assert not school_blocks().filter(student__isnull=True).exists()
+    assert school_blocks().get(email="s7@r.example").student == users[7]
