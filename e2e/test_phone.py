@@ -10,6 +10,7 @@ from checkins.models import CheckIn
 from e2e.steps import sign_in
 from e2e.test_accessibility import STUDENT_PAGES
 from e2e.test_insights import thirty_days_of_checkins
+from planner.models import ProtectedBlock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -138,3 +139,27 @@ def test_a_quick_checkin_for_yesterday_from_the_tab_bar(phone, student):
     )
     page.get_by_role("link", name="Your check-ins by month").click()
     expect(page.get_by_role("table", name="mood by day")).to_be_visible()
+
+
+def test_planner_accepts_in_place_without_a_reload_or_a_jump(page, student):
+    from planner.tests.factories import next_monday, shift_week
+
+    monday = next_monday(student)
+    shift_week(student, monday)
+    page.set_viewport_size(PHONE)
+    sign_in(page, student)
+    page.goto(f"/planner/?week={monday.isoformat()}")
+    accept = page.get_by_role("button", name="Accept").nth(8)
+    accept.scroll_into_view_if_needed()
+    page.evaluate("window.marker = 'no reload'")
+    before = page.evaluate("window.scrollY")
+    assert before > 400
+
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        accept.click()
+    assert posted.value.request.headers.get("hx-request") == "true"
+    expect(page.get_by_role("status").filter(has_text="accepted.")).to_be_visible()
+
+    assert page.evaluate("window.marker") == "no reload"
+    assert abs(page.evaluate("window.scrollY") - before) < 50
+    assert ProtectedBlock.objects.filter(student=student, state="accepted").count() == 1

@@ -88,7 +88,9 @@ def generate_demo_schedules(demo: DemoSchool) -> None:
     ScheduleEvent.objects.bulk_create(events, batch_size=5000)
     if demo.students:
         first = get_user_model().objects.get(pk=demo.students[0].user_id)
-        services.accept_all(student=first, week_start=monday)
+        # The demo's week as it was planned, on its Monday morning.
+        planned_at = datetime.combine(monday, time(), tzinfo=zone)
+        services.accept_all(student=first, week_start=monday, now=planned_at)
 
 
 def _without_overlaps(planned):

@@ -58,13 +58,14 @@ def _overlaps(block: planning.Block, other: ProtectedBlock) -> bool:
 
 
 def _plan(
-    student, week_start: date
+    student, week_start: date, now: datetime | None = None
 ) -> tuple[planning.Plan, list[ScheduleEvent], ZoneInfo, dict[tuple, ProtectedBlock]]:
     """The week's proposal around commitments and the student's accepted blocks, with the
     answers it may show (by kind and proposed start).
 
     An unanswered proposal that overlaps an accepted block (one moved there, or one kept
-    from an earlier plan) is not offered: accepting it would double-book the time."""
+    from an earlier plan) is not offered: accepting it would double-book the time. Nor is one
+    that has already started: time that is past cannot be protected (issue #22)."""
     prefs = PlannerPrefs.objects.filter(student=student).first()
     zone = _zone(prefs, student)
     low = datetime.combine(week_start, time(), tzinfo=zone)
@@ -85,18 +86,20 @@ def _plan(
         )
     }
     accepted = [b for b in answers.values() if b.state == ProtectedBlock.State.ACCEPTED]
+    now = now or timezone.now()
     plan.blocks = [
         block
         for block in plan.blocks
         if (block.kind, block.start) in answers
-        or not any(_overlaps(block, other) for other in accepted)
+        or (block.start > now and not any(_overlaps(block, other) for other in accepted))
     ]
     return plan, events, zone, answers
 
 
-def week_plan(student, week_start: date) -> planning.Plan:
-    """The week's proposal (see _plan: it never offers time an accepted block holds)."""
-    return _plan(student, week_start)[0]
+def week_plan(student, week_start: date, now: datetime | None = None) -> planning.Plan:
+    """The week's proposal (see _plan: it never offers time an accepted block holds, nor
+    time before `now`)."""
+    return _plan(student, week_start, now)[0]
 
 
 @dataclass(frozen=True)

@@ -462,10 +462,11 @@ def decide_block(*, student, kind: str, proposed_start: datetime, accept: bool) 
 
 
 @transaction.atomic
-def accept_all(*, student, week_start: date) -> int:
-    """Accept every block of the week's proposal not yet answered. Returns how many."""
+def accept_all(*, student, week_start: date, now: datetime | None = None) -> int:
+    """Accept every block of the week's proposal not yet answered (none that has started
+    before `now`, the present by default). Returns how many."""
     enrollment = enrollment_for(student)
-    plan = selectors.week_plan(student, week_start)
+    plan = selectors.week_plan(student, week_start, now)
     answered = {
         (b.kind, b.proposed_start)
         for b in ProtectedBlock.objects.filter(

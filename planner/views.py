@@ -31,6 +31,10 @@ def _week_start(request) -> date:
         day = None
     if day is None or not selectors.plannable(day):
         day = timezone.localdate(timezone=services.zone_of(request.user))
+        if day.weekday() == 6:
+            # Sunday evening is when a week gets planned ("plan your week"): the week that
+            # is ending has nothing left to protect, so the planner opens on the next one.
+            day += timedelta(days=1)
     return week_of(day)
 
 
@@ -72,11 +76,42 @@ def block_decide(request):
             student=request.user, kind=kind, proposed_start=proposed_start, accept=accept
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        note = "Not saved: " + " ".join(error.messages)
+        if not _is_htmx(request):
+            messages.error(request, note)
     else:
         label = BLOCK_LABELS.get(kind, kind)
-        messages.success(request, f"{label}: {'accepted' if accept else 'rejected'}.")
+        note = f"{label}: {'accepted' if accept else 'rejected'}."
+        if not _is_htmx(request):
+            messages.success(request, note)
+    if _is_htmx(request):
+        return _block_in_place(request, week_start, kind, proposed_start, note)
     return redirect(_planner_url(week_start))
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _block_in_place(request, week_start: date, kind: str, proposed_start: datetime, note: str):
+    """The decided block as it now stands, for htmx to swap in where it was tapped."""
+    week = selectors.week_view(request.user, week_start)
+    block = next(
+        (
+            b
+            for day in week.days
+            for b in day.blocks
+            if b.kind == kind and b.proposed_start == proposed_start
+        ),
+        None,
+    )
+    if block is None:
+        # Gone from the proposal (the schedule changed): the page has to be reloaded.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = _planner_url(week_start)
+        return response
+    context = {"b": block, "week": week, "zone": services.zone_of(request.user), "note": note}
+    return render(request, "planner/_block.html", context)
 
 
 @require_POST
