@@ -39,15 +39,16 @@ def answer_key(cohort: Cohort, today: date, *parts) -> str:
 
 
 def stored_answer(
-    cohort: Cohort, parts: tuple, schema: type[BaseModel], build: Callable[[], dict]
+    cohort: Cohort, parts: tuple, schema: type[BaseModel], build: Callable[[date], dict]
 ) -> HttpResponse:
-    """The JSON answer stored under (cohort, parts, the school's date, K): built by `build`
-    and validated by `schema` the first time it is asked for, then read as stored."""
+    """The JSON answer stored under (cohort, parts, the school's date, K): built by
+    `build(today)` and validated by `schema` the first time it is asked for, then read as
+    stored. `today` is passed in so the answer is built for the very date of its key."""
     today = cohort.school.today()
     key = answer_key(cohort, today, *parts)
     body = StoredAnswer.objects.filter(key=key).values_list("body", flat=True).first()
     if body is None:
-        body = schema.model_validate(build()).model_dump_json()
+        body = schema.model_validate(build(today)).model_dump_json()
         # Two first readers at once build the same answer: the second insert is skipped.
         StoredAnswer.objects.bulk_create(
             [StoredAnswer(school=cohort.school, key=key, made_on=today, body=body)],

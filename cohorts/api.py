@@ -167,8 +167,8 @@ def cohort_trend(request, cohort_id: int, measure: str = "mood", weeks: Weeks = 
     cohort = _cohort(request, cohort_id)
     key = _measure(measure, CHARTED_MEASURES)
 
-    def build():
-        table = selectors.rotation_table(cohort, measure_key=key, weeks=weeks)
+    def build(today):
+        table = selectors.rotation_table(cohort, measure_key=key, weeks=weeks, today=today)
         return {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
 
     answer = stored_answer(cohort, ("trend", key, weeks), TableOut, build)
@@ -181,8 +181,8 @@ def cohort_bands(request, cohort_id: int, measure: str, weeks: Weeks = 8):
     cohort = _cohort(request, cohort_id)
     key = _measure(measure, [m for m in SCREENING_MEASURES if m.bands])
 
-    def build():
-        table = selectors.band_table(cohort, measure_key=key, weeks=weeks)
+    def build(today):
+        table = selectors.band_table(cohort, measure_key=key, weeks=weeks, today=today)
         return {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
 
     answer = stored_answer(cohort, ("bands", key, weeks), TableOut, build)
