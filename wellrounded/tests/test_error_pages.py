@@ -28,7 +28,7 @@ def test_the_404_page_has_the_help_link_a_way_home_and_the_navigation(client, re
     assert "We can't find that page" in html
     assert 'aria-label="Main"' in html
     if who:
-        assert f'href="{reverse("checkin")}"' in html  # the student's own navigation
+        assert f'href="{reverse("checkin_quick")}"' in html  # the student's own tab bar
 
 
 @pytest.mark.django_db
