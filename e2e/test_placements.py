@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import make_staff, make_student, with_totp
-from e2e.steps import sign_in
+from e2e.steps import open_menu, sign_in
 from e2e.test_accessibility import AXE, serious_violations
 from schools.models import Placement, PlacementSource, StaffRole
 
@@ -52,6 +52,7 @@ def test_an_administrator_fixes_a_bad_row_and_the_student_sees_their_rotation(
 ):
     today = timezone.localdate()
     sign_in(page, admin, with_totp(admin))
+    open_menu(page)
     page.get_by_role("link", name="Placements", exact=True).click()
     expect(page.get_by_role("heading", name="Rotation schedules of Riverside")).to_be_visible()
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from checkins.models import CheckIn
-from e2e.steps import sign_in
+from e2e.steps import open_menu, sign_in
 from habits.models import HabitLog
 from habits.services import enable_default_habit
 from reminders.models import ReminderPrefs
@@ -170,6 +170,7 @@ def test_a_checkin_queued_by_one_student_is_never_saved_into_anothers_account(
 
 def test_student_picks_a_reminder_time_on_the_phone(page, student):
     sign_in(page, student)
+    open_menu(page)
     page.get_by_role("link", name="Reminders").click()
     controlled_by_service_worker(page)
 

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import make_staff, with_totp
-from e2e.steps import sign_in
+from e2e.steps import open_menu, sign_in
 from e2e.test_accessibility import AXE, serious_violations
 from schools.models import Cohort, InviteCode, StaffInvitation, StaffRole
 
@@ -28,6 +28,7 @@ def test_an_administrator_adds_a_cohort_makes_its_invite_code_and_invites_a_coll
     page, school, admin, screenshot
 ):
     sign_in(page, admin, with_totp(admin))
+    open_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Administration").click()
     page.get_by_role("link", name="Cohorts and invite codes").click()
 

@@ -40,9 +40,9 @@ def upload(page, label: str, name: str, data: bytes) -> None:
 
 def test_a_school_brings_its_roster_schedule_and_sign_in_and_a_check_in_counts_by_rotation(
     page,
-    identity_provider,
+    identity_provider,  # noqa: F811 (the fixture imported above)
     cohort,
-    screenshot,  # noqa: F811
+    screenshot,
 ):
     admin = make_staff(cohort.school, "registrar@riverside.example", role=StaffRole.SCHOOL_ADMIN)
     today = timezone.localdate()

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from conftest import make_staff, with_totp
-from e2e.steps import sign_in
+from e2e.steps import open_menu, sign_in
 from e2e.test_accessibility import AXE, serious_violations
 from schools.models import Enrollment, RosterEntry, StaffRole, VerifiedBy
 from sso.models import IdentityProvider, Protocol
@@ -130,6 +130,7 @@ def test_a_student_on_the_roster_signs_in_with_the_schools_provider_and_counts(
     assert not enrollment.student.has_usable_password()
 
     # Signing out and in again: straight in, no second sign-up.
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("navigation").get_by_role("link", name="Sign in")).to_be_visible()
     sign_in_at_provider(page, "ana", signed_in_there=True)
@@ -153,6 +154,7 @@ def test_staff_signing_in_through_the_provider_need_a_second_factor_unless_trust
     IdentityProvider.objects.update(trust_idp_mfa=trusted)
 
     sign_in_at_provider(page, "teacher")  # an existing staff account, by its address
+    open_menu(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.goto("/help/manage/")
 
@@ -181,7 +183,9 @@ def test_the_administrator_sets_up_sign_in_and_its_pages_are_accessible(
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in(page, admin, with_totp(admin))
-    page.get_by_role("link", name="Sign-in", exact=True).click()
+    open_menu(page)
+    page.get_by_role("link", name="Administration", exact=True).click()
+    page.get_by_role("link", name="Single sign-on").click()
     expect(page.get_by_role("heading", name="Set up single sign-on")).to_be_visible()
 
     page.get_by_label("Name of your sign-in").fill("Riverside Login")
@@ -202,6 +206,7 @@ def test_the_administrator_sets_up_sign_in_and_its_pages_are_accessible(
     assert CLIENT_SECRET not in page.content()
     assert serious_violations(page) == []
 
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     page.goto("/accounts/login/")
     expect(page.get_by_role("link", name="Sign in with Riverside Login")).to_be_visible()
