@@ -184,7 +184,7 @@ def test_the_administrator_sets_up_sign_in_and_its_pages_are_accessible(
     page.set_default_timeout(10_000)
     sign_in(page, admin, with_totp(admin))
     open_menu(page)
-    page.get_by_role("link", name="Administration", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Administration").click()
     page.get_by_role("link", name="Single sign-on").click()
     expect(page.get_by_role("heading", name="Set up single sign-on")).to_be_visible()
 
