@@ -196,6 +196,10 @@ def comparison_words(entry: Measure, difference: Interval | None) -> str:
     )
 
 
+def weeks_text(count: int) -> str:
+    return f"{count} week" if count == 1 else f"{count} weeks"
+
+
 def participation_words(cells: Sequence[dict | None], *, k: int) -> Participation:
     """A term's participation from its published weekly cells: exact rates where shown,
     else their top- and bottom-codes; an average only from figures that were published."""
@@ -218,24 +222,26 @@ def participation_words(cells: Sequence[dict | None], *, k: int) -> Participatio
     if exact and not (above or below or hidden):
         parts.append(
             f"{statistics.fmean(exact):.0%} on average "
-            f"(weekly {min(exact):.0%}–{max(exact):.0%}, {len(exact)} weeks)"
+            f"(weekly {min(exact):.0%}–{max(exact):.0%}, {weeks_text(len(exact))})"
         )
     elif (exact or above) and not (below or hidden):
         # Each top-coded week is above its bound, so the average is above the average of the
         # exact rates and bounds: derived from published figures only.
         floor = math.floor(100 * statistics.fmean(exact + above))
-        parts.append(f"more than {floor}% on average over {len(exact) + len(above)} weeks")
+        parts.append(f"more than {floor}% on average over {weeks_text(len(exact) + len(above))}")
         if above:
             parts.append(f"{len(above)} of them top-coded (fewer than {k} did not check in)")
     else:
         if exact:
-            parts.append(f"{len(exact)} weeks shown exactly ({min(exact):.0%}–{max(exact):.0%})")
+            parts.append(
+                f"{weeks_text(len(exact))} shown exactly ({min(exact):.0%}–{max(exact):.0%})"
+            )
         if above:
-            parts.append(f"{len(above)} weeks more than {min(above):.0%}")
+            parts.append(f"{weeks_text(len(above))} more than {min(above):.0%}")
         if below:
-            parts.append(f"{below} weeks {bound_text((BELOW, k))} checked in")
+            parts.append(f"{weeks_text(below)}: {bound_text((BELOW, k))} checked in")
         if hidden:
-            parts.append(f"{hidden} weeks not available")
+            parts.append(f"{weeks_text(hidden)} not available")
     return Participation("; ".join(parts).capitalize() + ".", weeks)
 
 
@@ -328,13 +334,17 @@ def _standouts(entry, weekly: dict, this_weeks, labels: dict) -> list[Standout]:
         difference = paired_difference(pairs)
         if difference is None or not difference.excludes_zero:
             continue
-        direction = "higher" if difference.value > 0 else "lower"
+        higher = difference.value > 0
+        direction = "higher" if higher else "lower"
         spread = (difference.high - difference.low) / 2 or 1e-9
+        low, high = (
+            (difference.low, difference.high) if higher else (-difference.high, -difference.low)
+        )
         found.append(
             Standout(
                 f"{entry.label} on {label}: {direction} than the whole cohort by "
                 f"{number(abs(difference.value), entry)} (95% CI "
-                f"{number(difference.low, entry)} to {number(difference.high, entry)}), over "
+                f"{number(low, entry)} to {number(high, entry)}), over "
                 f"the {len(pairs)} weeks of this term with a published figure for both.",
                 abs(difference.value) / spread,
             )
