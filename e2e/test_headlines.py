@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from cohorts.tests.factories import add_all, checkin_observations, enroll, weeks_ago
 from conftest import make_cohort, with_totp
 from e2e.steps import sign_in
+from e2e.test_accessibility import axe_page, serious_violations  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,3 +65,15 @@ def test_the_dashboard_at_52_weeks_has_no_sideways_page_scroll_on_a_phone(
         ".slice(0, 8).map(e => e.tagName + '.' + e.className)"
     )
     screenshot("dashboard-52-weeks")
+
+
+def test_the_headlines_with_figures_have_no_serious_accessibility_violations(
+    axe_page,  # noqa: F811 (the fixture imported above)
+    staff,
+    cohort,
+):
+    demo_like([cohort], random.Random(13))
+    sign_in(axe_page, staff, with_totp(staff))
+    axe_page.goto("/")
+    expect(axe_page.get_by_text("Participation this term")).to_be_visible()
+    assert serious_violations(axe_page) == []
