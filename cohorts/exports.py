@@ -6,6 +6,7 @@ from schools.models import Cohort
 
 from . import selectors
 from .measures import CHARTED_MEASURES, PROPORTION, SCREENING_MEASURES
+from .presentation import bound_text
 from .suppression import Cell
 
 HEADER = (
@@ -16,7 +17,8 @@ HEADER = (
 
 def _line(table: str, cohort: Cohort, measure: str, week, group: str, cell, *, share: bool):
     if not isinstance(cell, Cell):
-        return (table, str(cohort), measure, week.isoformat(), group, "", "", "", "", cell.reason)
+        why = f"{cell.reason}; shown as {bound_text(cell.bound)}" if cell.bound else cell.reason
+        return (table, str(cohort), measure, week.isoformat(), group, "", "", "", "", why)
     estimate = cell.value
     digits = 4 if share else 3
     return (

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from .measures import COUNT, PROPORTION, Measure
-from .suppression import Cell, Hidden
+from .suppression import ABOVE, Cell, Hidden
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,7 @@ class Shown:
     n: str = ""
     reason: str = ""
     heat: str = ""
+    bound: str = ""  # a top- or bottom-code shown instead of a hidden figure
 
     def __str__(self) -> str:
         if not self.visible:
@@ -52,9 +53,17 @@ def shown(cell: Cell | Hidden, entry: Measure, *, share: bool | None = None) -> 
     )
 
 
+def bound_text(bound: tuple[str, int] | None) -> str:
+    """How a top- or bottom-code reads: "more than 84%", "fewer than 10 students"."""
+    if bound is None:
+        return ""
+    side, figure = bound
+    return f"more than {figure}%" if side == ABOVE else f"fewer than {figure} students"
+
+
 def participation_shown(cell: Cell | Hidden, *, enrolled: int) -> Shown:
     if isinstance(cell, Hidden):
-        return Shown(False, reason=cell.reason)
+        return Shown(False, reason=cell.reason, bound=bound_text(cell.bound))
     estimate = cell.value
     return Shown(
         True,

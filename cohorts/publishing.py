@@ -24,7 +24,7 @@ from .measures import CHARTED_MEASURES, CHECKIN_SOURCE, MEAN, PARTICIPATION, YES
 from .models import CellMember, PublishedTable, Release, RollupCell, Scope, StoredAnswer
 from .services import member_key, week_of
 from .statistics import Estimate, student_means_interval, wilson_interval
-from .suppression import Cell, Hidden, Row, suppress
+from .suppression import Cell, Hidden, Row, participation_bound, suppress
 
 COHORT_KEY = "cohort"
 UNPLACED_KEY = "unplaced"
@@ -81,7 +81,10 @@ def counted_enrollments(school: School):
 
 def cell_json(cell: Cell | Hidden) -> dict:
     if isinstance(cell, Hidden):
-        return {"why": cell.reason}
+        out = {"why": cell.reason}
+        if cell.bound is not None:
+            out["bound"] = list(cell.bound)
+        return out
     if cell.hidden:
         return {"why": cell.hidden}
     out = {"n": cell.n}
@@ -102,7 +105,8 @@ def cell_from_json(data: dict | None, *, k: int) -> Cell | Hidden:
     if data is None:
         return Hidden(f"fewer than {k} students")
     if "why" in data:
-        return Hidden(data["why"])
+        bound = data.get("bound")
+        return Hidden(data["why"], tuple(bound) if bound else None)
     value = Estimate(*data["est"]) if "est" in data else data.get("v")
     return Cell(n=data["n"], numerator=data.get("num"), complement=data.get("comp"), value=value)
 
@@ -247,6 +251,9 @@ def publish_week(school: School, week: date) -> Release | None:
             active = len(data.by_cell.get((cohort_id, Scope.COHORT, None, CHECKIN_SOURCE), {}))
             rate = participation_cell(active, enrolled[cohort_id])
             shown = suppress([Row((), rate)], k=k).rows[0].total
+            if isinstance(shown, Hidden):
+                bound = participation_bound(active=active, enrolled=enrolled[cohort_id], k=k)
+                shown = Hidden(shown.reason, bound)
             tables.append(
                 table(
                     cohort_id,

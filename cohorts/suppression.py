@@ -60,9 +60,35 @@ class Cell:
 
 @dataclass(frozen=True)
 class Hidden:
-    """A suppressed cell: only the reason, never a number."""
+    """A suppressed cell: only the reason, never a number.
+
+    `bound` is a top- or bottom-code decided when the cell was published (see
+    `participation_bound`): ("above", p) reads "more than p%", ("below", k) "fewer than k
+    students". It is derived from published counts and k only, never from the hidden one."""
 
     reason: str
+    bound: tuple[str, int] | None = None
+
+
+ABOVE, BELOW = "above", "below"
+
+
+def participation_bound(*, active: int, enrolled: int, k: int) -> tuple[str, int] | None:
+    """The top- or bottom-code of a participation rate hidden by the rule of k on each side.
+
+    What it may say is only which side failed, and a bound computed from the published
+    denominator (`enrolled`, frozen at publication) and k: "more than p%" with
+    p = floor(100 (enrolled - k) / enrolled) when fewer than k did not check in, or "fewer than
+    k students" when fewer than k did. Every count it is consistent with spans k values, so no
+    subtraction isolates a student. With fewer than 2k enrolled both sides could fail at once
+    and saying which would narrow it further: no bound then."""
+    if enrolled < 2 * k:
+        return None
+    if active < k:
+        return (BELOW, k)
+    if enrolled - active < k:
+        return (ABOVE, (100 * (enrolled - k)) // enrolled)
+    return None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from django.views import defaults
 from checkins import selectors as checkin_selectors
 from checkins.forms import QuickCheckInForm
 from cohorts.campaigns import open_campaigns_for
+from cohorts.headlines import MIN_WEEKS, TERM_WEEKS, cohort_headlines, context_figures
+from cohorts.signals import announce_read
 from schools.models import Cohort
 from schools.selectors import enrollment_of, placement_on, staff_memberships_of
 from support.crisis_lines import national_directory
@@ -29,7 +31,20 @@ def home(request):
             .select_related("school")
         )
         context = {"memberships": memberships, "cohorts": cohorts}
-        return render(request, "schools/staff_home.html", context)
+        # Headline figures are aggregates: like the dashboard, only with a second factor.
+        has_mfa = request.user.authenticator_set.filter(type="totp").exists()
+        context["has_mfa"] = has_mfa
+        if has_mfa:
+            context["headlines"] = cohort_headlines(list(cohorts))
+            context["context_figures"] = context_figures()
+            context["term_weeks"] = TERM_WEEKS
+            context["min_weeks"] = MIN_WEEKS
+        response = render(request, "schools/staff_home.html", context)
+        if has_mfa:
+            for school_id in sorted({m.school_id for m in memberships}):
+                announce_read(request, kind="staff_dashboard_viewed", school_id=school_id)
+        add_never_cache_headers(response)
+        return response
     enrollment = enrollment_of(request.user)
     if enrollment is None:
         return render(request, "schools/no_role.html")

@@ -146,4 +146,5 @@ def test_hidden_cells_carry_no_number(rows, k):
     for row in table.rows:
         for cell in (*row.cells, row.total):
             if isinstance(cell, Hidden):
-                assert set(vars(cell)) == {"reason"}
+                # A top- or bottom-code is attached only when participation is published.
+                assert set(vars(cell)) == {"reason", "bound"} and cell.bound is None
