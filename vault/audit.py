@@ -31,6 +31,7 @@ KINDS = {
     "report_resolved",
     "roster_imported",
     "roster_entry_removed",
+    "school_action_changed",
 }
 
 

@@ -12,6 +12,7 @@ from accounts.views import (
     revoke_api_token,
     who_sees_what,
 )
+from cohorts.action_views import you_said_we_did
 
 from .api import api
 from .views import home
@@ -37,6 +38,7 @@ urlpatterns = [
     path("help/circles/", include("circles.urls")),
     path("help/", include("support.urls")),
     path("privacy/", who_sees_what, name="who_sees_what"),
+    path("you-said-we-did/", you_said_we_did, name="you_said_we_did"),
     path("", include("checkins.urls")),
     path("habits/", include("habits.urls")),
     path("insights/", include("insights.urls")),

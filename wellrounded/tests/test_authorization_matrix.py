@@ -53,6 +53,7 @@ EXTENSIONS = [
     importlib.import_module(name)
     for name in (
         "circles.tests.matrix_circles",
+        "cohorts.tests.matrix_actions",
         "learn.tests.matrix",
         "planner.tests.matrix",
         "schools.tests.matrix",
