@@ -155,7 +155,11 @@ class FigureShown:
         )
 
 
-def _visible(table: PublishedTable, key: str) -> FigureShown | None:
+def _rotation_names() -> dict[str, str]:
+    return dict(Rotation.objects.values_list("slug", "name"))
+
+
+def _visible(table: PublishedTable, key: str, rotations: dict[str, str]) -> FigureShown | None:
     """The cell as a figure, if it is one a staff page shows; None for anything else."""
     if key not in table.cells or key == "enrolled":
         return None
@@ -168,7 +172,6 @@ def _visible(table: PublishedTable, key: str) -> FigureShown | None:
     cell = cell_from_json(table.cells[key], k=k_for_table(table))
     if not isinstance(cell, Cell) or not isinstance(cell.value, Estimate):
         return None
-    rotations = dict(Rotation.objects.values_list("slug", "name"))
     return FigureShown(
         f"{table.pk}:{key}",
         entry,
@@ -207,9 +210,10 @@ def attachable_figures(
         .order_by("-week", "cohort_id")
     )
     found = []
+    rotations = _rotation_names()
     for table in tables:
         for key in table.cells:
-            figure = _visible(table, key)
+            figure = _visible(table, key, rotations)
             if figure is not None:
                 found.append(figure)
     return found
@@ -218,8 +222,9 @@ def attachable_figures(
 def figures_of(action: SchoolAction) -> list[tuple[ActionFigure, FigureShown]]:
     """The attached figures, read from their published cells (still visible, by design)."""
     shown = []
+    rotations = _rotation_names()
     for figure in action.figures.select_related("table__cohort__school").order_by("pk"):
-        seen = _visible(figure.table, figure.cell)
+        seen = _visible(figure.table, figure.cell, rotations)
         if seen is not None:
             shown.append((figure, seen))
     return shown
@@ -343,7 +348,7 @@ def attach_figure(*, by, action: SchoolAction, ref: str) -> ActionFigure:
         )
         .first()
     )
-    if table is None or _visible(table, key) is None:
+    if table is None or _visible(table, key, _rotation_names()) is None:
         raise refused
     figure, _created = ActionFigure.objects.get_or_create(action=action, table=table, cell=key)
     announce_change(kind=CHANGED, actor_id=by.pk, school_id=action.school_id)
@@ -433,7 +438,7 @@ def action_report(
         [c.value for _w, c in after if c is not None],
         share=entry.kind == "proportion",
     )
-    rotations = dict(Rotation.objects.values_list("slug", "name"))
+    rotations = _rotation_names()
     return ActionReport(
         action, cohort, group, group_label(group, rotations), entry, weeks, before, after,
         comparison, k,
