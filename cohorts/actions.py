@@ -161,7 +161,7 @@ def _rotation_names() -> dict[str, str]:
 
 def _visible(table: PublishedTable, key: str, rotations: dict[str, str]) -> FigureShown | None:
     """The cell as a figure, if it is one a staff page shows; None for anything else."""
-    if key not in table.cells or key == "enrolled":
+    if key == "enrolled" or not isinstance(table.cells.get(key), dict):
         return None
     try:
         entry = measure(table.table)
