@@ -3,12 +3,14 @@ import random
 import pytest
 from playwright.sync_api import expect
 
+from cohorts import actions
 from cohorts.tests.factories import add_all, checkin_observations, enroll, weeks_ago
 from conftest import make_staff, make_student, with_totp
 from lib.dates import week_of
 from schools.models import StaffRole
 
 from .steps import sign_in
+from .test_accessibility import axe_page, serious_violations  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TITLE = "Protected half-day for clerkship students"
@@ -65,3 +67,24 @@ def test_an_action_is_recorded_marked_on_the_chart_reported_and_read_by_students
     value = chosen.rsplit(": ", 1)[1].split(" ")[0]
     expect(page.get_by_text(value, exact=True)).to_be_visible()
     screenshot("you-said-we-did")
+
+
+def test_action_pages_have_no_serious_accessibility_violations(axe_page, cohort, student):  # noqa: F811
+    lead = make_staff(cohort.school, "lead@riverside.example", role=StaffRole.WELLNESS_LEAD)
+    action = actions.record_action(
+        by=lead, school=cohort.school, title=TITLE, starts_on=cohort.school.today(),
+        cohorts=[cohort], description="Wednesday afternoons are free of clinical duties.",
+    )  # fmt: skip
+    actions.set_published(by=lead, action=action, published=True)
+    sign_in(axe_page, lead, with_totp(lead))
+    for path in (
+        "/school/actions/", "/school/actions/new/", f"/school/actions/{action.pk}/",
+        f"/school/actions/{action.pk}/edit/", f"/school/actions/{action.pk}/figures/",
+        f"/school/actions/{action.pk}/report/",
+    ):  # fmt: skip
+        axe_page.goto(path)
+        assert serious_violations(axe_page) == [], path
+    axe_page.context.clear_cookies()
+    sign_in(axe_page, student)
+    axe_page.goto("/you-said-we-did/")
+    assert serious_violations(axe_page) == []
