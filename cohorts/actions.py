@@ -89,11 +89,7 @@ def action_for_staff(user, action_id) -> SchoolAction | None:
 
 def actions_on_dashboard(cohort: Cohort) -> list[SchoolAction]:
     """Every action concerning the cohort, published to students or not (staff see both)."""
-    return list(
-        SchoolAction.objects.filter(cohorts=cohort)
-        .prefetch_related("rotations")
-        .order_by("starts_on", "pk")
-    )
+    return list(SchoolAction.objects.filter(cohorts=cohort).order_by("starts_on", "pk"))
 
 
 def published_actions_for(enrollment) -> list[SchoolAction]:
