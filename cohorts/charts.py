@@ -1,6 +1,10 @@
 """Server-rendered SVG geometry for the trend chart: no JavaScript, every point in a table too."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+
+from lib.dates import week_of
 
 from .measures import Measure
 from .selectors import GroupTable
@@ -19,6 +23,15 @@ class Point:
 
 
 @dataclass(frozen=True)
+class Marker:
+    """An action staff recorded, drawn as a labelled line in the week it started."""
+
+    x: float
+    number: int
+    label: str
+
+
+@dataclass(frozen=True)
 class TrendChart:
     width: int
     height: int
@@ -27,6 +40,7 @@ class TrendChart:
     y_ticks: tuple[tuple[float, str], ...]
     x_labels: tuple[tuple[float, str], ...]
     baseline: float
+    markers: tuple[Marker, ...] = ()
 
 
 def _scale(entry: Measure, value: float) -> float:
@@ -34,7 +48,10 @@ def _scale(entry: Measure, value: float) -> float:
     return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (value - entry.low) / span)
 
 
-def trend_chart(table: GroupTable, *, share: bool = False) -> TrendChart:
+def trend_chart(
+    table: GroupTable, *, share: bool = False, actions: Sequence[tuple[date, str]] = ()
+) -> TrendChart:
+    """The whole cohort's weekly figure; `actions` (start day, title) mark their week."""
     entry = table.measure
     rows = table.rows[:-1]  # the current week is never plotted
     step = (WIDTH - LEFT - RIGHT) / max(1, len(rows) - 1)
@@ -66,6 +83,16 @@ def trend_chart(table: GroupTable, *, share: bool = False) -> TrendChart:
         for i, row in enumerate(rows)
         if i % every == 0
     )
+    index = {row.week: i for i, row in enumerate(rows)}
+    markers = tuple(
+        Marker(
+            round(LEFT + index[week_of(day)] * step, 1),
+            number,
+            f"Action {number}, from {day:%-d %b %Y}: {title}",
+        )
+        for number, (day, title) in enumerate(actions, start=1)
+        if week_of(day) in index
+    )
     return TrendChart(
-        WIDTH, HEIGHT, tuple(points), tuple(segments), y_ticks, x_labels, HEIGHT - BOTTOM
+        WIDTH, HEIGHT, tuple(points), tuple(segments), y_ticks, x_labels, HEIGHT - BOTTOM, markers
     )

@@ -34,3 +34,42 @@ class CampaignForm(forms.Form):
         self.fields["instrument"].choices = [
             (i, instruments.get_instrument(i).name) for i in instruments.instrument_ids()
         ]
+
+
+class ActionForm(forms.Form):
+    """Types and menus only: every rule about an action lives in `actions.record_action`."""
+
+    title = forms.CharField(
+        max_length=120, help_text="What the school did, in a few words students will read."
+    )
+    starts_on = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}), help_text="When it started."
+    )
+    cohorts = forms.TypedMultipleChoiceField(
+        coerce=int, widget=forms.CheckboxSelectMultiple, label="Cohorts it concerns"
+    )
+    rotations = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Only students on these rotations (optional)",
+    )
+    description = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What changes for students, and why. Students read this once it is published.",
+    )
+
+    def __init__(self, *args, cohorts, rotations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohorts"].choices = [(c.pk, str(c)) for c in cohorts]
+        self.fields["rotations"].choices = [(r.pk, r.name) for r in rotations]
+
+
+class FigureForm(forms.Form):
+    figure = forms.ChoiceField(label="Published figure")
+
+    def __init__(self, *args, figures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["figure"].choices = [(f.ref, str(f)) for f in figures]

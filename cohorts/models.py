@@ -272,3 +272,56 @@ class StoredAnswer(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SchoolAction(models.Model):
+    """Something the school did for some of its students, from a date ("protected half-day
+    for clerkship students from 5 January"), recorded by staff so the dashboard can mark it
+    and a before/after report can compare the published weeks around it.
+
+    Students see it ("You said, we did") only once staff publish it, with the published
+    figures staff attached to say what prompted it (`ActionFigure`)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=1000, blank=True)
+    starts_on = models.DateField()
+    cohorts = models.ManyToManyField(Cohort, related_name="+")
+    # Empty: the whole of each cohort.
+    rotations = models.ManyToManyField(Rotation, blank=True, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["school", "starts_on"], name="action_by_school")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ActionFigure(models.Model):
+    """A published figure attached to an action: a reference to one visible cell of a
+    published week table, never a copy of a number. Releases never change, so the cell
+    always reads as it did when attached (`cohorts.actions.attach_figure` checks it is
+    visible)."""
+
+    action = models.ForeignKey(SchoolAction, on_delete=models.CASCADE, related_name="figures")
+    table = models.ForeignKey(PublishedTable, on_delete=models.CASCADE, related_name="+")
+    cell = models.CharField(max_length=80, help_text='"cohort" or a rotation\'s slug.')
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "table", "cell"], name="one_figure_per_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.cell}"

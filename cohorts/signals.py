@@ -13,3 +13,13 @@ aggregates_read = Signal()
 
 def announce_read(request, *, kind: str, school_id: int) -> None:
     aggregates_read.send(sender=None, kind=kind, actor_id=request.user.pk, school_id=school_id)
+
+
+# Sent with kind ("school_action_changed"), actor_id and school_id when staff record, edit,
+# publish or withdraw an action, or attach a figure to one: inside the change's transaction,
+# so the audit row is written with it or not at all.
+staff_changed = Signal()
+
+
+def announce_change(*, kind: str, actor_id: int, school_id: int) -> None:
+    staff_changed.send(sender=None, kind=kind, actor_id=actor_id, school_id=school_id)

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from openpyxl import Workbook
 
 from accounts.decorators import school_staff_required
+from lib.dates import week_of
 from schools.selectors import staff_memberships_of
 
-from . import campaigns, reports, selectors
+from . import actions, campaigns, reports, selectors
 from .charts import trend_chart
 from .exports import export_rows
 from .forms import CampaignForm
@@ -72,6 +73,11 @@ def dashboard(request):
     bands = selectors.band_table(cohort, measure_key=choice["screening"].key, weeks=weeks)
     participation = selectors.participation_table(cohort, weeks=weeks)
     share = entry.kind == PROPORTION
+    plotted = {row.week for row in table.rows[:-1]}
+    marked = [a for a in actions.actions_on_dashboard(cohort) if week_of(a.starts_on) in plotted]
+    by_week: dict = {}
+    for number, action in enumerate(marked, start=1):
+        by_week.setdefault(week_of(action.starts_on), []).append((number, action))
     context = {
         **choice,
         "k": table.k,
@@ -79,8 +85,9 @@ def dashboard(request):
         "screenings": BANDED,
         "week_choices": selectors.WEEK_CHOICES,
         "share": share,
-        "chart": trend_chart(table, share=share),
-        "trend": [(row, shown(row.total, entry)) for row in table.rows],
+        "chart": trend_chart(table, share=share, actions=[(a.starts_on, a.title) for a in marked]),
+        "trend": [(row, shown(row.total, entry), by_week.get(row.week, ())) for row in table.rows],
+        "marked": marked,
         "heat_weeks": [row.week for row in table.rows[:-1]],
         "heat": _heat_rows(table),
         "groups": table.groups,

@@ -48,6 +48,7 @@ KINDS = {
     "staff_joined",
     "staff_removed",
     "sso_settings_changed",
+    "school_action_changed",
 }
 
 

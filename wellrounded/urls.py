@@ -13,6 +13,7 @@ from accounts.views import (
     who_sees_what,
 )
 from schools.administration_views import accept_invitation
+from cohorts.action_views import you_said_we_did
 
 from . import pwa
 from .api import api
@@ -42,6 +43,7 @@ urlpatterns = [
     path("help/circles/", include("circles.urls")),
     path("help/", include("support.urls")),
     path("privacy/", who_sees_what, name="who_sees_what"),
+    path("you-said-we-did/", you_said_we_did, name="you_said_we_did"),
     path("", include("checkins.urls")),
     path("habits/", include("habits.urls")),
     path("insights/", include("insights.urls")),

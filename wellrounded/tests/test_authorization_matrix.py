@@ -60,6 +60,7 @@ EXTENSIONS = [
     importlib.import_module(name)
     for name in (
         "circles.tests.matrix_circles",
+        "cohorts.tests.matrix_actions",
         "learn.tests.matrix",
         "planner.tests.matrix",
         "reminders.tests.matrix",
