@@ -12,8 +12,8 @@ from accounts.views import (
     revoke_api_token,
     who_sees_what,
 )
-from schools.administration_views import accept_invitation
 from cohorts.action_views import you_said_we_did
+from schools.administration_views import accept_invitation
 
 from . import pwa
 from .api import api
