@@ -2,7 +2,8 @@
 
 Staff of the school read actions (list, page, before/after report); the matrix's staff member
 is an educator, who may not record, edit, publish or attach figures: those routes refuse every
-role but another school's dean on the "new" page (their own school's form). Students read the
+role but the school administrators (writers, each on their own school's "new" page, and on this
+school's actions only this school's) and another school's dean on the "new" page. Students read the
 published actions of their cohort. cohorts/tests/test_actions.py walks the write routes as a
 wellness lead.
 """
@@ -20,7 +21,10 @@ PAGES: dict[str, str] = {
     "school_action_figure_remove": "action_writer_object",
     "you_said_we_did": "student",
 }
-MAY_REACH = {"action_writer": {"other_staff"}, "action_writer_object": set()}
+MAY_REACH = {
+    "action_writer": {"other_staff", "school_admin", "other_school_admin"},
+    "action_writer_object": {"school_admin"},
+}
 
 
 def api_rule(path: str) -> str | None:
