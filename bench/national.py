@@ -62,7 +62,18 @@ stored tables, the audit INSERT) about 4 ms with their ORM compilation about 2 m
 pydantic validation and serialization plus JSON encoding about 3 ms, and rebuilding the 636
 cells from JSON about 1.5 ms.
 
-So the API reads a constant amount whatever the national size, but at p95 27-39 ms (103 ms
+With answers stored ready to send (cohorts/answers.py), quick run on the same day, a quieter
+machine (load average 2-3), --students 2000 --stages 100000,400000:
+
+    check-ins | API p50 / p95  | bare p50 / p95 | API/bare p50, p95 | first answer (builds)
+      112,000 | 22.1 / 32.0 ms | 1.63 / 4.11 ms | 13.6x, 7.8x       |  (52 cells shown)
+      406,000 | 13.9 / 22.7 ms | 1.60 / 3.05 ms |  8.7x, 7.4x       |  79 ms (212 cells shown)
+
+In-process (Django's test client, PostgreSQL, 200 requests): the stored trend answer p50
+14.6 ms, `/api/me` 12.6 ms, the trend without its audit row 12.4 ms. What is left is the
+request stack every authenticated API answer pays, not the figures.
+
+Before that, the API read a constant amount whatever the national size, but at p95 27-39 ms (103 ms
 under load) it is far from the p95 <= 5 ms target: a whole answer of 636 cells costs 18-21x
 a bare view. The default 100,000-student / 36M run was not run here.
 """
