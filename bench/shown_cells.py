@@ -40,6 +40,8 @@ def count(school: School) -> dict[str, Counter]:
                 tallies[kind]["cells"] += 1
                 if "why" not in cell:
                     tallies[kind]["figure"] += 1
+                    if "atl" in cell:  # shown rounded, "at least" a count (participation hidden)
+                        tallies[kind]["rounded"] += 1
                 elif cell.get("bound"):
                     tallies[kind]["bound"] += 1
     return tallies
@@ -56,7 +58,8 @@ def main() -> None:
         print(
             f"{school.name}, {name}: {tally['cells']} cells; show a figure before "
             f"{tally['figure']} ({before:.1%}), after top/bottom-coding "
-            f"{tally['figure'] + tally['bound']} ({after:.1%})"
+            f"{tally['figure'] + tally['bound']} ({after:.1%}); of the figures, "
+            f"{tally['rounded']} rounded with an 'at least' count"
         )
 
 

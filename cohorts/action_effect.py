@@ -36,8 +36,8 @@ def student_sd(estimate: Estimate, *, share: bool) -> float | None:
     """The spread of students' values behind one published weekly figure."""
     if share:
         return math.sqrt(max(0.0, estimate.value * (1 - estimate.value)))
-    if estimate.n < 2:
-        return None
+    if estimate.n is None or estimate.n < 2:
+        return None  # a rounded figure of unknown n (participation hidden): no spread
     return (estimate.high - estimate.low) / (2 * t_quantile(estimate.n - 1)) * math.sqrt(estimate.n)
 
 

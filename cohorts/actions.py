@@ -26,6 +26,7 @@ from schools.selectors import staff_memberships_of
 from .action_effect import PeriodComparison, compare_periods
 from .measures import CHARTED_MEASURES, COUNT, Measure, measure
 from .models import ActionFigure, Campaign, PublishedTable, Release, SchoolAction
+from .presentation import coarse_value, students
 from .publishing import COHORT_KEY, cell_from_json, k_for, publish_due
 from .selectors import complete_weeks
 from .signals import announce_change
@@ -126,12 +127,22 @@ class FigureShown:
 
     @property
     def value(self) -> str:
+        if self.estimate.step is not None:
+            return coarse_value(self.estimate, share=self.measure.kind == "proportion")
         if self.measure.kind == "proportion":
             return f"{self.estimate.value:.0%}"
         return f"{self.estimate.value:.2f}"
 
     @property
+    def students(self) -> str:
+        return students(self.estimate).removeprefix("n=")
+
+    @property
     def interval(self) -> str:
+        if self.estimate.step is not None and self.measure.kind == "proportion":
+            return "rounded"
+        if self.estimate.step is not None:
+            return f"{self.estimate.low:.1f}–{self.estimate.high:.1f}, rounded"
         if self.measure.kind == "proportion":
             return f"{self.estimate.low:.0%}–{self.estimate.high:.0%}"
         return f"{self.estimate.low:.2f}–{self.estimate.high:.2f}"
@@ -147,7 +158,7 @@ class FigureShown:
         return (
             f"{self.measure.label} ({self.scale}), {self.cohort} · {self.group}, week of "
             f"{self.week:%-d %b %Y}: {self.value} (95% CI {self.interval}; "
-            f"{self.estimate.n} students)"
+            f"{self.students})"
         )
 
 

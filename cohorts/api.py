@@ -56,6 +56,13 @@ class FigureOut(BaseModel):
     shown: bool
     reason: str | None = None
     students: int | None = None
+    # A week whose participation is hidden: no exact count, a value rounded to `rounded_to`.
+    students_at_least: int | None = None
+    rounded_to: float | None = None
+    # A hidden participation rate's top- or bottom-code: "above" p (more than p%) or
+    # "below" k (fewer than k students).
+    bound_side: str | None = None
+    bound_value: int | None = None
     value: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
@@ -99,12 +106,17 @@ def _cohort(request, cohort_id: int):
 
 def _figure(group: str, cell) -> dict:
     if not isinstance(cell, Cell):
-        return {"group": group, "shown": False, "reason": cell.reason}
+        out = {"group": group, "shown": False, "reason": cell.reason}
+        if cell.bound is not None:
+            out["bound_side"], out["bound_value"] = cell.bound
+        return out
     estimate = cell.value
     return {
         "group": group,
         "shown": True,
         "students": estimate.n,
+        "students_at_least": estimate.at_least,
+        "rounded_to": estimate.step,
         "value": round(estimate.value, 4),
         "ci_low": round(estimate.low, 4),
         "ci_high": round(estimate.high, 4),

@@ -21,6 +21,13 @@ def _line(table: str, cohort: Cohort, measure: str, week, group: str, cell, *, s
         return (table, str(cohort), measure, week.isoformat(), group, "", "", "", "", why)
     estimate = cell.value
     digits = 4 if share else 3
+    if estimate.n is None:  # a week whose participation is hidden: counts coarsened
+        digits = 1 if not share else 2
+        return (
+            table, str(cohort), measure, week.isoformat(), group, f">={estimate.at_least}",
+            round(estimate.value, digits), round(estimate.low, digits),
+            round(estimate.high, digits), "rounded so the number who checked in stays hidden",
+        )  # fmt: skip
     return (
         table, str(cohort), measure, week.isoformat(), group, estimate.n,
         round(estimate.value, digits), round(estimate.low, digits), round(estimate.high, digits),

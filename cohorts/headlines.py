@@ -272,6 +272,8 @@ def share_in_bands(cells: dict, reference: ReferenceFigure, entry: Measure) -> f
     band cells: the sum of those bands, or one minus the others, whichever was all shown."""
     inside = [cells.get(label) or {} for label in reference.bands]
     outside = [cells.get(label) or {} for label in entry.bands if label not in reference.bands]
+    if any("atl" in cell for cell in (*inside, *outside)):
+        return None  # a week of rounded shares (participation hidden): no exact share to set
     if all("est" in cell for cell in inside):
         return sum(cell["est"][0] for cell in inside)
     if all("est" in cell for cell in outside):
@@ -319,7 +321,7 @@ def _estimate(cells: dict | None, key: str = COHORT_KEY) -> tuple[float, int] | 
     if "est" not in cell:
         return None
     value, _low, _high, n = cell["est"]
-    return value, n
+    return value, n if n is not None else cell["atl"]
 
 
 def _standouts(entry, weekly: dict, this_weeks, labels: dict) -> list[Standout]:
@@ -355,6 +357,7 @@ def _standouts(entry, weekly: dict, this_weeks, labels: dict) -> list[Standout]:
         if "est" not in cell or len(others) < MIN_WEEKS:
             continue
         value, low, high, n = cell["est"]
+        behind = f"n={n}" if n is not None else f"at least {cell['atl']}"
         typical = statistics.fmean(others)
         if low <= typical <= high:
             continue
@@ -363,7 +366,7 @@ def _standouts(entry, weekly: dict, this_weeks, labels: dict) -> list[Standout]:
         found.append(
             Standout(
                 f"{entry.label} in the week of {week:%-d %b}: {number(value, entry)} (95% CI "
-                f"{number(low, entry)}–{number(high, entry)}, n={n} students), {direction} "
+                f"{number(low, entry)}–{number(high, entry)}, {behind} students), {direction} "
                 f"than the other weeks of this term ({number(typical, entry)} on average).",
                 abs(value - typical) / spread,
             )

@@ -37,6 +37,20 @@ def heat_class(entry: Measure, value: float) -> str:
     return f"heat-{min(5, 1 + int(position * 5))}"
 
 
+def students(estimate) -> str:
+    """How many students a figure is behind: exact, or "at least" in a week whose
+    participation is hidden (docs/privacy-model.md)."""
+    if estimate.n is None:
+        return f"at least {estimate.at_least} students"
+    return f"n={estimate.n} students"
+
+
+def coarse_value(estimate, *, share: bool) -> str:
+    if share:
+        return f"{estimate.low:.0%}–{estimate.high:.0%}"
+    return f"{estimate.value:.1f}"
+
+
 def shown(cell: Cell | Hidden, entry: Measure, *, share: bool | None = None) -> Shown:
     if isinstance(cell, Hidden):
         return Shown(False, reason=cell.reason)
@@ -44,12 +58,23 @@ def shown(cell: Cell | Hidden, entry: Measure, *, share: bool | None = None) -> 
     share = entry.kind == PROPORTION if share is None else share
     if entry.kind == COUNT:
         return Shown(True, value=f"{estimate.n}", n=f"{estimate.n} students")
+    heat = heat_class(entry, estimate.value) if not share or entry.kind == PROPORTION else ""
+    if estimate.step is not None:
+        interval = (
+            "rounded so the number who checked in stays hidden"
+            if share
+            else (f"95% CI {estimate.low:.1f}–{estimate.high:.1f}, rounded")
+        )
+        return Shown(
+            True, value=coarse_value(estimate, share=share), interval=interval,
+            n=students(estimate), heat=heat,
+        )  # fmt: skip
     return Shown(
         True,
         value=number(estimate.value, share=share),
         interval=f"95% CI {number(estimate.low, share=share)}–{number(estimate.high, share=share)}",
-        n=f"n={estimate.n} students",
-        heat=heat_class(entry, estimate.value) if not share or entry.kind == PROPORTION else "",
+        n=students(estimate),
+        heat=heat,
     )
 
 

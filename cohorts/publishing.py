@@ -107,8 +107,46 @@ def cell_from_json(data: dict | None, *, k: int) -> Cell | Hidden:
     if "why" in data:
         bound = data.get("bound")
         return Hidden(data["why"], tuple(bound) if bound else None)
+    if "atl" in data:  # a coarse cell: see `coarse_json`
+        value, low, high, _n = data["est"]
+        estimate = Estimate(value, low, high, None, at_least=data["atl"], step=data["step"])
+        return Cell(n=None, value=estimate)
     value = Estimate(*data["est"]) if "est" in data else data.get("v")
     return Cell(n=data["n"], numerator=data.get("num"), complement=data.get("comp"), value=value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts that would give away participation
+
+MEAN_STEP, SHARE_STEP = 0.1, 0.1
+
+
+def count_floor(*, enrolled: int, k: int) -> int:
+    """The most a cohort figure may say about its number of students when the week's
+    participation is hidden: "at least enrolled - k + 1" is consistent with k possible counts
+    (as the participation bound is), and never less than k, which any shown figure implies."""
+    return max(enrolled - k + 1, k)
+
+
+def coarse_json(cell: Cell | Hidden, *, at_least: int, share: bool) -> dict:
+    """A visible cell without any count that could be added up to the hidden number of
+    students who checked in: the count becomes "at least `at_least`", a mean is rounded to
+    0.1 and a share to its 10-point bin. Every count from `at_least` up to the enrolment (or
+    any count of k or more, for a rotation) then fits the shown value equally well: a
+    total of answers exists for any count of 10 or more students within 0.1 of a mean, and a
+    share of 1/n <= 0.1 lies in every 10-point bin."""
+    if isinstance(cell, Hidden) or cell.hidden:
+        return cell_json(cell)
+    estimate = cell.value
+    if share:
+        low = min(int(estimate.value / SHARE_STEP + 1e-9), int(1 / SHARE_STEP) - 1) * SHARE_STEP
+        low, high = round(low, 1), round(low + SHARE_STEP, 1)
+        est = [round((low + high) / 2, 2), low, high, None]
+        step = SHARE_STEP
+    else:
+        est = [*(round(v, 1) for v in (estimate.value, estimate.low, estimate.high)), None]
+        step = MEAN_STEP
+    return {"est": est, "atl": at_least, "step": step}
 
 
 def mean_cell(entry: Measure, presences: Sequence[list]) -> Cell:
@@ -188,8 +226,14 @@ class _WeekMembers:
         return [figures[entry.key] for figures in found.values() if entry.key in figures]
 
 
-def _week_row(entry: Measure, data: "_WeekMembers", cohort_id: int, rotations, k: int):
-    """One measure's published row for one cohort: its groups, then the cohort's total."""
+def _week_row(
+    entry: Measure, data: "_WeekMembers", cohort_id: int, rotations, k: int, floor: int | None
+):
+    """One measure's published row for one cohort: its groups, then the cohort's total.
+
+    `floor` is set when the week's participation is hidden: a row whose cohort count is at or
+    above it would tell how many checked in (every check-in carries mood), so its counts are
+    coarsened, in the cohort cell and in every group (the groups add up to the cohort)."""
     make = mean_cell if entry.kind == MEAN else (lambda _entry, found: share_cell(found))
     groups = [
         (slug, data.presences(cohort_id, Scope.ROTATION, pk, entry)) for pk, slug in rotations
@@ -197,9 +241,20 @@ def _week_row(entry: Measure, data: "_WeekMembers", cohort_id: int, rotations, k
     whole = data.presences(cohort_id, Scope.COHORT, None, entry)
     cells = tuple(make(entry, found) for _key, found in groups)
     row = suppress([Row(cells, make(entry, whole))], k=k).rows[0]
-    stored = {COHORT_KEY: cell_json(row.total)}
-    stored.update({key: cell_json(c) for (key, _f), c in zip(groups, row.cells, strict=True)})
-    return whole, row, stored
+    coarse = floor is not None and len(whole) >= floor
+    if coarse:
+        share = entry.kind != MEAN
+        stored = {COHORT_KEY: coarse_json(row.total, at_least=floor, share=share)}
+        stored.update(
+            {
+                key: coarse_json(c, at_least=k, share=share)
+                for (key, _f), c in zip(groups, row.cells, strict=True)
+            }
+        )
+    else:
+        stored = {COHORT_KEY: cell_json(row.total)}
+        stored.update({key: cell_json(c) for (key, _f), c in zip(groups, row.cells, strict=True)})
+    return whole, row, stored, coarse
 
 
 def publish_week(school: School, week: date) -> Release | None:
@@ -234,8 +289,16 @@ def publish_week(school: School, week: date) -> Release | None:
 
         tables: list[PublishedTable] = []
         for cohort_id in sorted(data.cohorts | set(enrolled)):
+            active = len(data.by_cell.get((cohort_id, Scope.COHORT, None, CHECKIN_SOURCE), {}))
+            rate = participation_cell(active, enrolled[cohort_id])
+            shown = suppress([Row((), rate)], k=k).rows[0].total
+            floor = None
+            if isinstance(shown, Hidden):
+                bound = participation_bound(active=active, enrolled=enrolled[cohort_id], k=k)
+                shown = Hidden(shown.reason, bound)
+                floor = count_floor(enrolled=enrolled[cohort_id], k=k)
             for entry in CHARTED_MEASURES:
-                whole, row, stored = _week_row(entry, data, cohort_id, rotations, k)
+                whole, row, stored, coarse = _week_row(entry, data, cohort_id, rotations, k, floor)
                 if not whole:
                     continue
                 tables.append(table(cohort_id, entry.key, stored))
@@ -243,17 +306,25 @@ def publish_week(school: School, week: date) -> Release | None:
                     found = whole
                     cells = suppress([Row(tuple(band_cells(entry, found)), row.total)], k=k)
                     band_row = cells.rows[0]
-                    stored = {COHORT_KEY: cell_json(band_row.total)}
-                    stored.update(
-                        {b: cell_json(c) for b, c in zip(entry.bands, band_row.cells, strict=True)}
-                    )
+                    if coarse:
+                        stored = {
+                            COHORT_KEY: coarse_json(band_row.total, at_least=floor, share=False)
+                        }
+                        stored.update(
+                            {
+                                b: coarse_json(c, at_least=k, share=True)
+                                for b, c in zip(entry.bands, band_row.cells, strict=True)
+                            }
+                        )
+                    else:
+                        stored = {COHORT_KEY: cell_json(band_row.total)}
+                        stored.update(
+                            {
+                                b: cell_json(c)
+                                for b, c in zip(entry.bands, band_row.cells, strict=True)
+                            }
+                        )
                     tables.append(table(cohort_id, f"bands:{entry.key}", stored))
-            active = len(data.by_cell.get((cohort_id, Scope.COHORT, None, CHECKIN_SOURCE), {}))
-            rate = participation_cell(active, enrolled[cohort_id])
-            shown = suppress([Row((), rate)], k=k).rows[0].total
-            if isinstance(shown, Hidden):
-                bound = participation_bound(active=active, enrolled=enrolled[cohort_id], k=k)
-                shown = Hidden(shown.reason, bound)
             tables.append(
                 table(
                     cohort_id,

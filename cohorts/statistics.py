@@ -22,7 +22,12 @@ class Estimate:
     value: float
     low: float
     high: float
-    n: int
+    n: int | None
+    # Set instead of `n` in a week when nearly every student checked in (docs/privacy-model.md,
+    # "Counts that would give away participation"): the figure is behind at least this many
+    # students, and its value was rounded to `step` (0.1 on a scale, 10-point bins of a share).
+    at_least: int | None = None
+    step: float | None = None
 
 
 def t_quantile(df: float, *, confidence: float = CONFIDENCE) -> float:

@@ -41,11 +41,12 @@ def lead_client(client, lead):
 @pytest.fixture
 def busy(cohort):
     """24 students checking in for four weeks: 12 on surgery, 10 on psychiatry and 2 with no
-    rotation on record (hidden, and psychiatry with them so they cannot be subtracted out)."""
+    rotation on record (hidden, and psychiatry with them so they cannot be subtracted out), and
+    10 enrolled who never check in (so participation is shown and counts stay exact)."""
     rng = random.Random(3)
     surgery = Rotation.objects.get(slug="surgery").pk
     psychiatry = Rotation.objects.get(slug="psychiatry").pk
-    for i, student in enumerate(enroll(cohort, 24)):
+    for i, student in enumerate(enroll(cohort, 34)[:24]):
         rotation = surgery if i < 12 else psychiatry if i < 22 else None
         for weeks in range(2, 6):
             add_all(checkin_observations(cohort, student, weeks_ago(cohort, weeks), rotation, rng))

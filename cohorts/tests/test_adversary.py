@@ -77,16 +77,26 @@ def test_no_student_value_can_be_recovered_from_anything_staff_can_reach(client,
     client.force_login(staff)
 
     shown: dict[tuple, int] = {}  # every visible group and the students it reports
+    # Visible groups of a week whose participation was hidden: no count, "at least" instead.
+    rounded: dict[tuple, int] = {}
     lines: list[tuple[tuple, list[tuple]]] = []  # (total, its parts) as the API lays them out
+    top_coded: list[tuple] = []  # (cohort, week, enrolled, truly active) with "more than p%"
 
     def collect(cohort, measure, week, total, parts, band=False):
         key = lambda g: (cohort.pk, measure, week, f"band:{g}" if band else g)  # noqa: E731
         whole = (cohort.pk, measure, week, "cohort")
+
+        def keep(where, figure):
+            if figure["students"] is None:
+                rounded[where] = figure["students_at_least"]
+            else:
+                shown[where] = figure["students"]
+
         if total["shown"]:
-            shown[whole] = total["students"]
+            keep(whole, total)
         for part in parts:
             if part["shown"]:
-                shown[key(part["group"])] = part["students"]
+                keep(key(part["group"]), part)
             else:
                 assert set(part) >= {"reason"} and part["value"] is None
         if total["shown"]:
@@ -102,10 +112,12 @@ def test_no_student_value_can_be_recovered_from_anything_staff_can_reach(client,
             collect(cohort, "screen:phq9", week["week"], week["total"], week["groups"], band=True)
         data = client.get(f"{API}/cohorts/{cohort.pk}/participation").json()
         for week in data["weeks"]:
+            active = len(members[(cohort.pk, "checkin", week["week"], "cohort")])
             if week["total"]["shown"]:
-                active = len(members[(cohort.pk, "checkin", week["week"], "cohort")])
                 assert week["total"]["students"] == active
                 assert active >= K and enrolled[cohort.pk] - active >= K
+            elif week["total"]["bound_side"] == "above":
+                top_coded.append((cohort.pk, week["week"], enrolled[cohort.pk], active))
 
         # The pages and the export show nothing the API did not.
         api_counts = {n for key, n in shown.items() if key[0] == cohort.pk}
@@ -118,7 +130,9 @@ def test_no_student_value_can_be_recovered_from_anything_staff_can_reach(client,
                 assert int(n) >= K
         export = client.get("/school/export.csv", {"cohort": cohort.pk}).content.decode()
         for row in csv.DictReader(io.StringIO(export)):
-            if row["students"]:
+            if row["students"].startswith(">="):
+                assert int(row["students"][2:]) >= K and row["value"]
+            elif row["students"]:
                 assert int(row["students"]) >= K
                 if row["table"] in ("trend", "rotation") and row["measure"] in MEASURES:
                     group = "cohort" if row["table"] == "trend" else row["group"]
@@ -127,13 +141,26 @@ def test_no_student_value_can_be_recovered_from_anything_staff_can_reach(client,
             else:
                 assert row["not_shown_because"] and not row["value"]
 
-    # 1. No visible group is smaller than K, and each reports its true size.
+    # 1. No visible group is smaller than K, and each reports its true size (or a true
+    # "at least").
     for key, students in shown.items():
         assert students == len(members[key]) >= K, key
+    for key, at_least in rounded.items():
+        assert len(members[key]) >= at_least >= K, key
+
+    # 4. Where participation was top-coded ("more than p%"), no count shown that week narrows
+    # how many checked in to fewer than K possibilities: every exact count of a cohort figure
+    # is a lower bound on it, and all of them leave K values open.
+    for cohort_id, week, enrolled_then, active in top_coded:
+        counts = [
+            n for (c, _m, w, g), n in shown.items() if (c, w, g) == (cohort_id, week, "cohort")
+        ]
+        lowest_possible = max([*counts, enrolled_then - K + 1])
+        assert enrolled_then - lowest_possible + 1 >= K, (cohort_id, week, counts, active)
 
     # 2. No two visible groups of one week and measure differ by exactly one student.
     by_week = defaultdict(list)
-    for key in shown:
+    for key in [*shown, *rounded]:
         by_week[key[:3]].append(members[key])
     for groups in by_week.values():
         for a in groups:
@@ -148,4 +175,6 @@ def test_no_student_value_can_be_recovered_from_anything_staff_can_reach(client,
         assert not remainder or len(remainder) >= K, whole
         assert len(members[whole] - visible) == 0 or len(members[whole] - visible) >= K
 
-    assert len(shown) > 20, "the world should show something, or this test proves nothing"
+    assert len(shown) + len(rounded) > 20, "the world should show something, or this proves nothing"
+    assert shown, "some week should show exact counts"
+    assert top_coded and rounded, "some week should be top-coded, or check 4 proves nothing"
