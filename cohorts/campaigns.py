@@ -21,8 +21,9 @@ import instruments
 from schools.models import Cohort, Enrollment, Placement, Rotation, School
 from schools.selectors import staff_memberships_of
 
-from .models import Campaign, CampaignResponse
+from .models import Campaign, CampaignResponse, CampaignTestSend
 from .services import member_key
+from .signals import announce_change
 
 MAX_WINDOW_DAYS = 90
 MAX_MESSAGE_CHARS = 1000
@@ -218,7 +219,9 @@ def screening_url(campaign: Campaign) -> str:
     return settings.SITE_URL + reverse("screening_take", args=[campaign.instrument])
 
 
-def _email(campaign: Campaign, kind: str, address: str) -> EmailMessage:
+def campaign_email(campaign: Campaign, kind: str, to: list[str]) -> EmailMessage:
+    """The invitation or reminder exactly as it is sent: the preview, the test to oneself and
+    the real send all build it here."""
     name = instruments.get_instrument(campaign.instrument).name
     closes = campaign.closes_on.strftime("%-d %B")
     if kind == INVITATION:
@@ -235,8 +238,43 @@ def _email(campaign: Campaign, kind: str, address: str) -> EmailMessage:
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
-        [address],
+        to,
     )
+
+
+PREVIEW_ADDRESS = "student@example.org"
+TEST_SENDS_PER_HOUR = 5
+TEST_SENT = "campaign_test_sent"
+
+
+def invitation_preview(campaign: Campaign) -> EmailMessage:
+    """The invitation a campaign sends, as one student gets it (the address is a stand-in)."""
+    return campaign_email(campaign, INVITATION, [PREVIEW_ADDRESS])
+
+
+def send_test_invitation(*, by, campaign: Campaign) -> None:
+    """Send the campaign's invitation to `by`'s own address, and nobody else's.
+
+    At most TEST_SENDS_PER_HOUR per campaign an hour, whoever sends them: a test button must
+    not become a way to mail-bomb a colleague's inbox or the mail server's reputation. The
+    audit event says who sent a test for which school, never the address or the text.
+    """
+    if campaign.school_id not in {m.school_id for m in staff_memberships_of(by)}:
+        raise ValidationError("You are not staff of this campaign's school.")
+    if campaign.is_closed(campaign.school.today()):
+        raise ValidationError("This campaign has closed: it sends no more invitations.")
+    with transaction.atomic():
+        # The lock makes "count, then add one" a single step for concurrent clicks.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        since = timezone.now() - timedelta(hours=1)
+        if campaign.test_sends.filter(sent_at__gt=since).count() >= TEST_SENDS_PER_HOUR:
+            raise ValidationError(
+                f"At most {TEST_SENDS_PER_HOUR} tests of a campaign an hour: try again later."
+            )
+        CampaignTestSend.objects.create(campaign=campaign)
+        announce_change(kind=TEST_SENT, actor_id=by.pk, school_id=campaign.school_id)
+        # Sent inside the transaction: if the mail server refuses, the attempt is not counted.
+        campaign_email(campaign, INVITATION, [by.email]).send()
 
 
 EMAIL_RETRY_DELAY = timedelta(minutes=15)
@@ -270,7 +308,7 @@ def send_campaign_emails(*, campaign_id: int, kind: str) -> int:
         )
         if member_key(student_id) not in answered
     ]
-    messages = [_email(campaign, kind, address) for address in addresses]
+    messages = [campaign_email(campaign, kind, [address]) for address in addresses]
     if messages:
         try:
             get_connection().send_messages(messages)

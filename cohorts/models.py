@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from schools.models import Cohort, Rotation, School
 
@@ -157,6 +158,21 @@ class Campaign(models.Model):
 
     def is_closed(self, day) -> bool:
         return day > self.closes_on
+
+
+class CampaignTestSend(models.Model):
+    """A staff member sent a campaign's invitation to their own address: kept to limit how
+    many an hour (`campaigns.TEST_SENDS_PER_HOUR`), without the address or who sent it (the
+    audit trail has who, without content)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="test_sends")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "sent_at"], name="campaign_test_send")]
+
+    def __str__(self) -> str:
+        return "campaign test send"
 
 
 class CampaignResponse(models.Model):

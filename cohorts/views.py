@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from accounts.decorators import school_staff_required
@@ -13,7 +14,7 @@ from schools.selectors import staff_memberships_of
 
 from . import actions, campaigns, reports, selectors
 from .charts import trend_chart
-from .exports import export_rows
+from .exports import campaign_rows, export_rows
 from .forms import CampaignForm
 from .measures import CHARTED_MEASURES, PROPORTION, SCREENING_MEASURES
 from .presentation import participation_shown, shown
@@ -190,8 +191,51 @@ def campaign_detail(request, campaign_id: int):
     if campaign is None:
         raise Http404("No such campaign in your school.")
     summary = reports.campaign_summary(campaign)
-    response = render(request, "cohorts/campaign_detail.html", {"s": summary, "campaign": campaign})
+    context = {"s": summary, "campaign": campaign, "per_hour": campaigns.TEST_SENDS_PER_HOUR}
+    if not summary.closed:
+        context["preview"] = campaigns.invitation_preview(campaign)
+    response = render(request, "cohorts/campaign_detail.html", context)
     announce_read(request, kind="staff_dashboard_viewed", school_id=campaign.school_id)
+    return response
+
+
+@require_POST
+@staff_required
+def campaign_test_send(request, campaign_id: int):
+    campaign = campaigns.campaign_for_staff(request.user, campaign_id)
+    if campaign is None:
+        raise Http404("No such campaign in your school.")
+    try:
+        campaigns.send_test_invitation(by=request.user, campaign=campaign)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except OSError:  # smtplib's errors are OSErrors: the server refused or was unreachable
+        messages.error(request, "The mail server did not accept the test: try again later.")
+    else:
+        messages.success(request, f"Test invitation sent to {request.user.email}.")
+    return redirect("cohort_campaign", campaign.pk)
+
+
+@staff_required
+def campaign_csv(request, campaign_id: int):
+    campaign = campaigns.campaign_for_staff(request.user, campaign_id)
+    if campaign is None:
+        raise Http404("No such campaign in your school.")
+    summary = reports.campaign_summary(campaign)
+    if summary.state != reports.PUBLISHED:
+        messages.info(
+            request,
+            f"Nothing to export yet: the results are published on "
+            f"{summary.publishes_on:%a %-d %b %Y}.",
+        )
+        return redirect("cohort_campaign", campaign.pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"campaign-{campaign.pk}-{campaign.instrument}-{campaign.closes_on}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    for line in campaign_rows(summary):
+        writer.writerow(line)
+    announce_read(request, kind="staff_export_downloaded", school_id=campaign.school_id)
     return response
 
 

@@ -49,6 +49,7 @@ KINDS = {
     "staff_removed",
     "sso_settings_changed",
     "school_action_changed",
+    "campaign_test_sent",
 }
 
 
