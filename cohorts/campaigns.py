@@ -6,6 +6,7 @@ reminder tasks are the only code here that looks students up, to address the ema
 they send never reaches a staff page.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,9 @@ from .signals import announce_change
 MAX_WINDOW_DAYS = 90
 MAX_MESSAGE_CHARS = 1000
 INVITATION, REMINDER = "invitation", "reminder"
+MAX_REMINDERS = 3
+# Reminders are sent only between these hours, school time: never at night.
+FIRST_HOUR, LAST_HOUR = time(8, 0), time(20, 0)
 
 
 def _start_of(day: date, school: School) -> datetime:
@@ -45,9 +49,13 @@ def create_campaign(
     closes_on: date,
     message: str,
     rotation: Rotation | None = None,
-    remind_days_before: int = 3,
+    reminders: Sequence[date | None] = (),
+    reminder_time: time = FIRST_HOUR,
 ) -> Campaign:
-    """Validate everything, store the campaign, and queue its invitation and reminder."""
+    """Validate everything, store the campaign, and queue its invitation and reminders.
+
+    `reminders` are the days staff chose (blanks ignored); an error about the n-th one is
+    reported under `reminder_<n>`, the form's field."""
     errors: dict[str, str] = {}
     if school.pk not in {m.school_id for m in staff_memberships_of(by)}:
         raise ValidationError({"cohort": "You are not staff of this school."})
@@ -69,8 +77,7 @@ def create_campaign(
         errors["message"] = "Write a short message for the students."
     elif len(message) > MAX_MESSAGE_CHARS:
         errors["message"] = f"Keep the message under {MAX_MESSAGE_CHARS} characters."
-    if not 0 <= remind_days_before <= MAX_WINDOW_DAYS:
-        errors["remind_days_before"] = "Choose between 0 (no reminder) and 90 days."
+    errors.update(_reminder_errors(reminders, reminder_time, opens_on, closes_on))
     if not errors and _overlapping(cohort, instrument, opens_on, closes_on).exists():
         # Two overlapping windows of one screening would differ by the few students who
         # answered on the days only one of them covers: a differencing attack on suppression.
@@ -87,11 +94,39 @@ def create_campaign(
         opens_on=opens_on,
         closes_on=closes_on,
         message=message,
-        remind_days_before=remind_days_before,
+        reminder_days=sorted({(day - opens_on).days for day in reminders if day}),
+        reminder_time=reminder_time,
         created_by=by,
     )
     transaction.on_commit(lambda: _queue_emails(campaign))
     return campaign
+
+
+def _reminder_errors(
+    reminders: Sequence[date | None], at: time, opens_on: date, closes_on: date
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    chosen = [(n, day) for n, day in enumerate(reminders, start=1) if day]
+    if len(chosen) > MAX_REMINDERS:
+        errors[f"reminder_{chosen[MAX_REMINDERS][0]}"] = (
+            f"At most {MAX_REMINDERS} reminders a campaign."
+        )
+    seen: set[date] = set()
+    for n, day in chosen:
+        if not opens_on < day <= closes_on:
+            errors[f"reminder_{n}"] = (
+                "Choose a day after the window opens (students get the invitation that day) "
+                "and no later than the day it closes."
+            )
+        elif day in seen:
+            errors[f"reminder_{n}"] = "This day is already chosen: pick another or leave blank."
+        seen.add(day)
+    if chosen and not FIRST_HOUR <= at <= LAST_HOUR:
+        errors["reminder_time"] = (
+            f"Reminders go out between {FIRST_HOUR:%H:%M} and {LAST_HOUR:%H:%M} school time, "
+            "never at night."
+        )
+    return errors
 
 
 def _overlapping(cohort: Cohort, instrument: str, opens_on: date, closes_on: date) -> QuerySet:
@@ -108,12 +143,23 @@ def _queue_emails(campaign: Campaign) -> None:
         None if campaign.opens_on <= today else _start_of(campaign.opens_on, campaign.school)
     )
     send_campaign_emails.using(run_after=invite_at).enqueue(campaign.pk, INVITATION)
-    if campaign.remind_days_before:
-        remind_on = campaign.closes_on - timedelta(days=campaign.remind_days_before)
-        if remind_on > campaign.opens_on:
-            send_campaign_emails.using(run_after=_start_of(remind_on, campaign.school)).enqueue(
-                campaign.pk, REMINDER
-            )
+    tz = ZoneInfo(campaign.school.timezone)
+    for day in campaign.reminder_dates:
+        remind_at = datetime.combine(day, campaign.reminder_time, tzinfo=tz)
+        send_campaign_emails.using(run_after=remind_at).enqueue(campaign.pk, REMINDER)
+
+
+def school_hours_allow(moment: datetime) -> bool:
+    """Whether a reminder may go out at `moment` (in the school's time zone)."""
+    return FIRST_HOUR <= moment.time() <= LAST_HOUR
+
+
+def next_school_hours(moment: datetime) -> datetime:
+    """The first moment from `moment` (school time) at which a reminder may go out."""
+    if school_hours_allow(moment):
+        return moment
+    day = moment.date() if moment.time() < FIRST_HOUR else moment.date() + timedelta(days=1)
+    return datetime.combine(day, FIRST_HOUR, tzinfo=moment.tzinfo)
 
 
 def invited_students(campaign: Campaign) -> QuerySet:
@@ -280,11 +326,17 @@ def send_test_invitation(*, by, campaign: Campaign) -> None:
 EMAIL_RETRY_DELAY = timedelta(minutes=15)
 
 
-def send_campaign_emails(*, campaign_id: int, kind: str) -> int:
-    """Email every invited student who has not answered yet, once per campaign and kind.
+def send_campaign_emails(*, campaign_id: int, kind: str, now: datetime | None = None) -> int:
+    """Email every invited student who has not answered yet: the invitation once, and each
+    reminder day once (reminders that fell due together go out as one email).
 
-    One message per student (no student sees another's address). Returns how many were sent.
+    A reminder that comes due outside school hours (a worker that was down, a retry) waits
+    for 08:00. One message per student (no student sees another's address). Returns how many
+    were sent.
     """
+    from .tasks import send_campaign_emails as task  # the task module imports this one
+
+    now = now or timezone.now()
     with transaction.atomic():
         campaign = (
             Campaign.objects.select_for_update()
@@ -294,12 +346,34 @@ def send_campaign_emails(*, campaign_id: int, kind: str) -> int:
         )
         if campaign is None:
             return 0  # deleted before its emails were due
-        sent_field = "invitations_sent_at" if kind == INVITATION else "reminders_sent_at"
-        today = campaign.school.today()
-        if getattr(campaign, sent_field) is not None or campaign.is_closed(today):
+        local = now.astimezone(ZoneInfo(campaign.school.timezone))
+        if campaign.is_closed(local.date()):
             return 0
-        setattr(campaign, sent_field, timezone.now())
-        campaign.save(update_fields=[sent_field])
+        if kind == INVITATION:
+            if campaign.invitations_sent_at is not None:
+                return 0
+            campaign.invitations_sent_at = now
+            campaign.save(update_fields=["invitations_sent_at"])
+            claimed: list[int] = []
+        else:
+            if not school_hours_allow(local):
+                task.using(run_after=next_school_hours(local)).enqueue(campaign.pk, kind)
+                return 0
+            claimed = [
+                offset
+                for offset, day in zip(
+                    sorted(campaign.reminder_days), campaign.reminder_dates, strict=True
+                )
+                if offset not in campaign.reminders_sent
+                and (
+                    day < local.date()
+                    or (day == local.date() and campaign.reminder_time <= local.time())
+                )
+            ]
+            if not claimed:
+                return 0
+            campaign.reminders_sent = sorted(campaign.reminders_sent + claimed)
+            campaign.save(update_fields=["reminders_sent"])
     answered = set(campaign.responses.values_list("member", flat=True))
     addresses = [
         email
@@ -315,13 +389,21 @@ def send_campaign_emails(*, campaign_id: int, kind: str) -> int:
         except Exception:
             # The claim above keeps two workers from sending twice; if the mail server
             # fails, give the claim back and try again later (at least once, never lost).
-            from .tasks import send_campaign_emails as task  # the task module imports this one
-
-            Campaign.objects.filter(pk=campaign.pk).update(**{sent_field: None})
+            _give_back(campaign.pk, kind, claimed)
             retry_at = timezone.now() + EMAIL_RETRY_DELAY
             task.using(run_after=retry_at).enqueue(campaign.pk, kind)
             raise
     return len(messages)
+
+
+def _give_back(campaign_id: int, kind: str, claimed: list[int]) -> None:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+        if kind == INVITATION:
+            campaign.invitations_sent_at = None
+        else:
+            campaign.reminders_sent = [o for o in campaign.reminders_sent if o not in claimed]
+        campaign.save(update_fields=["invitations_sent_at", "reminders_sent"])
 
 
 def staff_campaigns(user) -> QuerySet:

@@ -1,8 +1,10 @@
+from datetime import time
+
 from django import forms
 
 import instruments
 
-from .campaigns import MAX_MESSAGE_CHARS
+from .campaigns import FIRST_HOUR, LAST_HOUR, MAX_MESSAGE_CHARS
 
 
 class CampaignForm(forms.Form):
@@ -18,8 +20,27 @@ class CampaignForm(forms.Form):
     message = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_MESSAGE_CHARS
     )
-    remind_days_before = forms.IntegerField(
-        min_value=0, max_value=90, initial=3, label="Reminder, days before it closes (0: none)"
+    reminder_1 = forms.DateField(
+        required=False,
+        label="First reminder (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Up to three days of the window; only students who have not answered get it.",
+    )
+    reminder_2 = forms.DateField(
+        required=False,
+        label="Second reminder (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reminder_3 = forms.DateField(
+        required=False,
+        label="Third reminder (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reminder_time = forms.TimeField(
+        initial=time(9, 0),
+        label="Reminders at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=f"School time, between {FIRST_HOUR:%H:%M} and {LAST_HOUR:%H:%M}.",
     )
 
     def __init__(self, *args, cohorts, rotations, **kwargs):

@@ -8,6 +8,7 @@ holds a keyed hash of the student id, never a foreign key, and is never shown to
 """
 
 from collections.abc import Iterator
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -129,15 +130,17 @@ class Campaign(models.Model):
     opens_on = models.DateField()
     closes_on = models.DateField()
     message = models.TextField(max_length=1000)
-    remind_days_before = models.PositiveSmallIntegerField(
-        default=3, help_text="Days before the window closes to remind who has not answered."
-    )
+    # Reminders to who has not answered, as days after the window opens (so a recurrence
+    # copies them), each sent at `reminder_time`, school time: at most three, inside the
+    # window, between 08:00 and 20:00 (`campaigns.create_campaign` checks).
+    reminder_days = models.JSONField(default=list, blank=True)
+    reminder_time = models.TimeField(default=time(8, 0))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     invitations_sent_at = models.DateTimeField(null=True, blank=True)
-    reminders_sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.JSONField(default=list, blank=True)  # the reminder_days sent
 
     class Meta:
         ordering = ["-opens_on", "-pk"]
@@ -158,6 +161,10 @@ class Campaign(models.Model):
 
     def is_closed(self, day) -> bool:
         return day > self.closes_on
+
+    @property
+    def reminder_dates(self) -> list:
+        return [self.opens_on + timedelta(days=offset) for offset in sorted(self.reminder_days)]
 
 
 class CampaignTestSend(models.Model):

@@ -175,7 +175,8 @@ def campaign_new(request):
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 message=data["message"],
-                remind_days_before=data["remind_days_before"],
+                reminders=[data["reminder_1"], data["reminder_2"], data["reminder_3"]],
+                reminder_time=data["reminder_time"],
             )
         except ValidationError as error:
             form.add_error(None, error)
