@@ -14,15 +14,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 import instruments
-from schools.models import Cohort, Enrollment, Placement, Rotation, School
+from schools.models import (
+    Cohort,
+    Enrollment,
+    Placement,
+    PlacementSource,
+    RosterEntry,
+    Rotation,
+    School,
+)
 from schools.selectors import staff_memberships_of
 
-from .models import Campaign, CampaignResponse, CampaignTestSend
+from .models import Campaign, CampaignResponse, CampaignTestSend, Recurrence
 from .services import member_key
 from .signals import announce_change
 
@@ -56,9 +64,30 @@ def create_campaign(
 
     `reminders` are the days staff chose (blanks ignored); an error about the n-th one is
     reported under `reminder_<n>`, the form's field."""
-    errors: dict[str, str] = {}
     if school.pk not in {m.school_id for m in staff_memberships_of(by)}:
         raise ValidationError({"cohort": "You are not staff of this school."})
+    return _create(
+        school=school, cohort=cohort, instrument=instrument, opens_on=opens_on,
+        closes_on=closes_on, message=message, rotation=rotation, reminders=reminders,
+        reminder_time=reminder_time, created_by=by,
+    )  # fmt: skip
+
+
+def _create(
+    *,
+    school: School,
+    cohort: Cohort,
+    instrument: str,
+    opens_on: date,
+    closes_on: date,
+    message: str,
+    rotation: Rotation | None,
+    reminders: Sequence[date | None],
+    reminder_time: time,
+    created_by,
+    **recurrence,
+) -> Campaign:
+    errors: dict[str, str] = {}
     if rotation is not None and rotation.school_id not in (None, school.pk):
         errors["rotation"] = "Choose a rotation of this school's catalogue."
     if cohort.school_id != school.pk:
@@ -96,7 +125,8 @@ def create_campaign(
         message=message,
         reminder_days=sorted({(day - opens_on).days for day in reminders if day}),
         reminder_time=reminder_time,
-        created_by=by,
+        created_by=created_by,
+        **recurrence,
     )
     transaction.on_commit(lambda: _queue_emails(campaign))
     return campaign
@@ -160,6 +190,167 @@ def next_school_hours(moment: datetime) -> datetime:
         return moment
     day = moment.date() if moment.time() < FIRST_HOUR else moment.date() + timedelta(days=1)
     return datetime.combine(day, FIRST_HOUR, tzinfo=moment.tzinfo)
+
+
+# Recurrence
+
+RECURRENCE_CHANGED = "campaign_changed"
+MAX_EVERY_WEEKS = 52
+
+
+def window_days(campaign: Campaign) -> int:
+    return (campaign.closes_on - campaign.opens_on).days + 1
+
+
+@transaction.atomic
+def set_recurrence(*, by, campaign: Campaign, recurrence: str, every_weeks: int | None) -> Campaign:
+    """Make a campaign recur (every few weeks, or at each rotation block start), or stop it.
+
+    Stopping stops this occurrence and every later one already created (they stay, as single
+    campaigns). The next occurrence is created as soon as this one has opened: now, if it has.
+    """
+    if campaign.school_id not in {m.school_id for m in staff_memberships_of(by)}:
+        raise ValidationError({"recurrence": "You are not staff of this campaign's school."})
+    campaign = Campaign.objects.select_for_update().select_related("school").get(pk=campaign.pk)
+    if recurrence not in Recurrence.values:
+        raise ValidationError({"recurrence": "Choose one of the options on the list."})
+    if recurrence == Recurrence.NONE:
+        occurrence: Campaign | None = campaign
+        while occurrence is not None:
+            occurrence.recurrence, occurrence.every_weeks = Recurrence.NONE, None
+            occurrence.save(update_fields=["recurrence", "every_weeks"])
+            occurrence = Campaign.objects.filter(previous=occurrence).first()
+        announce_change(kind=RECURRENCE_CHANGED, actor_id=by.pk, school_id=campaign.school_id)
+        return campaign
+    errors: dict[str, str] = {}
+    after = Campaign.objects.filter(previous=campaign).first()
+    days = window_days(campaign)
+    if after is not None:
+        errors["recurrence"] = (
+            f"Its next occurrence already exists (opens {after.opens_on:%-d %b %Y}): "
+            "set the recurrence there."
+        )
+    elif days % 7:
+        # Whole weeks, as every period figures are published for (docs/privacy-model.md).
+        errors["recurrence"] = (
+            f"A recurring campaign's window must be whole weeks (7, 14, 21 … days); this one "
+            f"is {days} days. Create it again with a window of whole weeks."
+        )
+    if recurrence == Recurrence.WEEKS:
+        if every_weeks is None or not 1 <= every_weeks <= MAX_EVERY_WEEKS:
+            errors["every_weeks"] = f"Choose every 1 to {MAX_EVERY_WEEKS} weeks."
+        elif every_weeks * 7 < days:
+            errors["every_weeks"] = (
+                f"The next window would overlap this one: repeat every {-(-days // 7)} "
+                "weeks or more."
+            )
+    else:
+        every_weeks = None
+    if errors:
+        raise ValidationError(errors)
+    campaign.recurrence, campaign.every_weeks = recurrence, every_weeks
+    campaign.save(update_fields=["recurrence", "every_weeks"])
+    announce_change(kind=RECURRENCE_CHANGED, actor_id=by.pk, school_id=campaign.school_id)
+    if campaign.opens_on <= campaign.school.today():
+        try:
+            repeat(campaign)
+        except ValidationError as refused:
+            raise ValidationError(
+                {
+                    "recurrence": "Its next occurrence cannot be created: "
+                    + " ".join(refused.messages)
+                }
+            ) from None
+    else:
+        from .tasks import repeat_campaign  # the task module imports this one
+
+        opening = _start_of(campaign.opens_on, campaign.school)
+        transaction.on_commit(lambda: repeat_campaign.using(run_after=opening).enqueue(campaign.pk))
+    return campaign
+
+
+def next_block_start(campaign: Campaign, *, after: date) -> date | None:
+    """The first day after `after` on which a block of the school's rotation schedule starts
+    for the campaign's cohort (on its rotation, for a rotation campaign)."""
+    roster = RosterEntry.objects.filter(cohort_id=campaign.cohort_id).values("email")
+    enrolled = Enrollment.objects.filter(cohort_id=campaign.cohort_id).values("student_id")
+    blocks = Placement.objects.filter(
+        Q(email__in=roster) | Q(student_id__in=enrolled),
+        school_id=campaign.school_id,
+        source=PlacementSource.SCHOOL,
+        starts_on__gt=after,
+    )
+    if campaign.rotation_id is not None:
+        blocks = blocks.filter(rotation_id=campaign.rotation_id)
+    return blocks.order_by("starts_on").values_list("starts_on", flat=True).first()
+
+
+def next_window(campaign: Campaign, *, today: date) -> tuple[date, date] | None:
+    """The next occurrence's window (same length), never in the past; None while the school's
+    schedule has no later block start."""
+    length = timedelta(days=window_days(campaign) - 1)
+    if campaign.recurrence == Recurrence.WEEKS:
+        step = timedelta(weeks=campaign.every_weeks)
+        opens_on = campaign.opens_on + step
+        while opens_on < today:
+            opens_on += step
+    else:
+        opens_on = next_block_start(
+            campaign, after=max(campaign.closes_on, today - timedelta(days=1))
+        )
+        if opens_on is None:
+            return None
+    return opens_on, opens_on + length
+
+
+def repeat(campaign: Campaign) -> Campaign | None:
+    """Create the next occurrence of a recurring campaign that has opened, once.
+
+    None when there is nothing to do (not recurring, not open yet, already repeated, no later
+    rotation block on the schedule); a ValidationError when the next window is refused (it
+    would overlap another campaign of the screening)."""
+    with transaction.atomic():
+        campaign = (
+            Campaign.objects.select_for_update()
+            .select_related("school", "cohort", "rotation")
+            .filter(pk=campaign.pk)
+            .first()
+        )
+        if campaign is None or not campaign.recurrence:
+            return None
+        today = campaign.school.today()
+        if campaign.opens_on > today or Campaign.objects.filter(previous=campaign).exists():
+            return None
+        window = next_window(campaign, today=today)
+        if window is None:
+            return None
+        opens_on, closes_on = window
+        return _create(
+            school=campaign.school, cohort=campaign.cohort, instrument=campaign.instrument,
+            opens_on=opens_on, closes_on=closes_on, message=campaign.message,
+            rotation=campaign.rotation,
+            reminders=[opens_on + timedelta(days=offset) for offset in campaign.reminder_days],
+            reminder_time=campaign.reminder_time, created_by=campaign.created_by,
+            recurrence=campaign.recurrence, every_weeks=campaign.every_weeks, previous=campaign,
+        )  # fmt: skip
+
+
+def repeat_due() -> tuple[list[Campaign], list[tuple[Campaign, ValidationError]]]:
+    """Create every next occurrence that is due, in every school (the daily command): the
+    ones created, and the ones refused with why."""
+    created, refused = [], []
+    due = Campaign.objects.filter(recurrence__gt="", next_occurrence__isnull=True)
+    for campaign in due.select_related("school").order_by("pk"):
+        if campaign.opens_on > campaign.school.today():
+            continue
+        try:
+            occurrence = repeat(campaign)
+        except ValidationError as error:
+            refused.append((campaign, error))
+        else:
+            if occurrence is not None:
+                created.append(occurrence)
+    return created, refused
 
 
 def invited_students(campaign: Campaign) -> QuerySet:

@@ -4,7 +4,8 @@ from django import forms
 
 import instruments
 
-from .campaigns import FIRST_HOUR, LAST_HOUR, MAX_MESSAGE_CHARS
+from .campaigns import FIRST_HOUR, LAST_HOUR, MAX_EVERY_WEEKS, MAX_MESSAGE_CHARS
+from .models import Recurrence
 
 
 class CampaignForm(forms.Form):
@@ -55,6 +56,19 @@ class CampaignForm(forms.Form):
         self.fields["instrument"].choices = [
             (i, instruments.get_instrument(i).name) for i in instruments.instrument_ids()
         ]
+
+
+class RecurrenceForm(forms.Form):
+    """Types and menus only: every rule lives in `campaigns.set_recurrence`."""
+
+    recurrence = forms.ChoiceField(label="Repeat", choices=Recurrence.choices, required=False)
+    every_weeks = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_EVERY_WEEKS,
+        label="Every … weeks",
+        help_text="For “every few weeks”: a term of twelve weeks is every 12.",
+    )
 
 
 class ActionForm(forms.Form):

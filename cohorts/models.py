@@ -116,6 +116,12 @@ class CellMember(models.Model):
         return "cell member"
 
 
+class Recurrence(models.TextChoices):
+    NONE = "", "Once"
+    WEEKS = "weeks", "Every few weeks (each term)"
+    ROTATION_BLOCK = "rotation_block", "At each rotation block start"
+
+
 class Campaign(models.Model):
     """Staff invite a cohort (or the cohort's students on one rotation) to one screening
     within a date window. Students see it in their app and get an invitation and a reminder;
@@ -139,6 +145,13 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Recurrence: the next occurrence (same screening, cohort, rotation, message, window
+    # length and reminders) is created once this one has opened (`campaigns.repeat_due`).
+    recurrence = models.CharField(max_length=16, choices=Recurrence.choices, blank=True)
+    every_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_occurrence"
+    )
     invitations_sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.JSONField(default=list, blank=True)  # the reminder_days sent
 

@@ -15,6 +15,11 @@ urlpatterns = [
         name="cohort_campaign_test_send",
     ),
     path("campaigns/<int:campaign_id>/export.csv", views.campaign_csv, name="cohort_campaign_csv"),
+    path(
+        "campaigns/<int:campaign_id>/recurrence/",
+        views.campaign_recurrence,
+        name="cohort_campaign_recurrence",
+    ),
     path("reports/", views.report, name="cohort_report"),
     path("reports/export.csv", views.report_csv, name="cohort_report_csv"),
     path("actions/", action_views.action_list, name="school_actions"),

@@ -15,8 +15,9 @@ from schools.selectors import staff_memberships_of
 from . import actions, campaigns, reports, selectors
 from .charts import trend_chart
 from .exports import campaign_rows, export_rows
-from .forms import CampaignForm
+from .forms import CampaignForm, RecurrenceForm
 from .measures import CHARTED_MEASURES, PROPORTION, SCREENING_MEASURES
+from .models import Campaign
 from .presentation import participation_shown, shown
 from .signals import announce_read
 
@@ -186,13 +187,26 @@ def campaign_new(request):
     return render(request, "cohorts/campaign_new.html", {"form": form})
 
 
-@staff_required
-def campaign_detail(request, campaign_id: int):
+def _staff_campaign(request, campaign_id: int):
     campaign = campaigns.campaign_for_staff(request.user, campaign_id)
     if campaign is None:
         raise Http404("No such campaign in your school.")
+    return campaign
+
+
+def _campaign_page(request, campaign, recurrence_form=None):
     summary = reports.campaign_summary(campaign)
-    context = {"s": summary, "campaign": campaign, "per_hour": campaigns.TEST_SENDS_PER_HOUR}
+    context = {
+        "s": summary,
+        "campaign": campaign,
+        "per_hour": campaigns.TEST_SENDS_PER_HOUR,
+        "previous": campaign.previous,
+        "next": Campaign.objects.filter(previous=campaign).first(),
+        "recurrence_form": recurrence_form
+        or RecurrenceForm(
+            initial={"recurrence": campaign.recurrence, "every_weeks": campaign.every_weeks}
+        ),
+    }
     if not summary.closed:
         context["preview"] = campaigns.invitation_preview(campaign)
     response = render(request, "cohorts/campaign_detail.html", context)
@@ -200,12 +214,45 @@ def campaign_detail(request, campaign_id: int):
     return response
 
 
+@staff_required
+def campaign_detail(request, campaign_id: int):
+    return _campaign_page(request, _staff_campaign(request, campaign_id))
+
+
+@require_POST
+@staff_required
+def campaign_recurrence(request, campaign_id: int):
+    campaign = _staff_campaign(request, campaign_id)
+    form = RecurrenceForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaigns.set_recurrence(
+                by=request.user,
+                campaign=campaign,
+                recurrence=data["recurrence"],
+                every_weeks=data["every_weeks"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            stopped = not data["recurrence"]
+            messages.success(
+                request,
+                "This campaign no longer repeats."
+                if stopped
+                else "This campaign now repeats: each next occurrence is created once the "
+                "previous one has opened.",
+            )
+            return redirect("cohort_campaign", campaign.pk)
+    campaign.refresh_from_db()
+    return _campaign_page(request, campaign, recurrence_form=form)
+
+
 @require_POST
 @staff_required
 def campaign_test_send(request, campaign_id: int):
-    campaign = campaigns.campaign_for_staff(request.user, campaign_id)
-    if campaign is None:
-        raise Http404("No such campaign in your school.")
+    campaign = _staff_campaign(request, campaign_id)
     try:
         campaigns.send_test_invitation(by=request.user, campaign=campaign)
     except ValidationError as error:

@@ -50,6 +50,7 @@ KINDS = {
     "sso_settings_changed",
     "school_action_changed",
     "campaign_test_sent",
+    "campaign_changed",
 }
 
 

@@ -7,6 +7,7 @@ the matrix's own (`campaign_id`), open today."""
 PAGES: dict[str, str] = {
     "cohort_campaign_test_send": "staff_object",
     "cohort_campaign_csv": "staff_object",
+    "cohort_campaign_recurrence": "staff_object",
 }
 
 
