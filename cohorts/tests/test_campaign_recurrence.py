@@ -200,3 +200,32 @@ def test_staff_of_another_school_cannot_make_our_campaign_recur(client, other_st
         campaigns.set_recurrence(
             by=other_staff, campaign=campaign, recurrence="weeks", every_weeks=4
         )
+
+
+def test_a_rotation_campaign_repeats_at_the_next_block_of_its_own_rotation(staff, cohort):
+    surgery, medicine = (
+        Rotation.objects.get(slug=slug) for slug in ("surgery", "internal-medicine")
+    )
+    campaign = campaign_of(cohort, rotation=surgery)
+    today = cohort.school.today()
+    RosterEntry.objects.create(school=cohort.school, email="ana@example.org", cohort=cohort)
+    for rotation, starts_in in ((medicine, 15), (surgery, 29)):
+        Placement.objects.create(
+            school=cohort.school, rotation=rotation, email="ana@example.org",
+            source=PlacementSource.SCHOOL, starts_on=today + timedelta(days=starts_in),
+            ends_on=today + timedelta(days=starts_in + 13),
+        )  # fmt: skip
+
+    campaigns.set_recurrence(
+        by=staff, campaign=campaign, recurrence="rotation_block", every_weeks=None
+    )
+
+    following = Campaign.objects.get(previous=campaign)
+    assert (following.rotation, following.opens_on) == (surgery, today + timedelta(days=29))
+
+
+def test_the_campaign_list_marks_a_recurring_campaign(client, staff, cohort):
+    campaign_of(cohort, recurrence=Recurrence.WEEKS, every_weeks=12)
+    signed_in(client, staff)
+
+    assert "(repeats)" in client.get(reverse("cohort_campaigns")).content.decode()
