@@ -311,7 +311,7 @@ def repeat(campaign: Campaign) -> Campaign | None:
     would overlap another campaign of the screening)."""
     with transaction.atomic():
         campaign = (
-            Campaign.objects.select_for_update()
+            Campaign.objects.select_for_update(of=("self",))  # rotation: an outer join
             .select_related("school", "cohort", "rotation")
             .filter(pk=campaign.pk)
             .first()
