@@ -6,6 +6,7 @@ reminder tasks are the only code here that looks students up, to address the ema
 they send never reaches a staff page.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,20 +14,32 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 import instruments
-from schools.models import Cohort, Enrollment, Placement, Rotation, School
+from schools.models import (
+    Cohort,
+    Enrollment,
+    Placement,
+    PlacementSource,
+    RosterEntry,
+    Rotation,
+    School,
+)
 from schools.selectors import staff_memberships_of
 
-from .models import Campaign, CampaignResponse
+from .models import Campaign, CampaignResponse, CampaignTestSend, Recurrence
 from .services import member_key
+from .signals import announce_change
 
 MAX_WINDOW_DAYS = 90
 MAX_MESSAGE_CHARS = 1000
 INVITATION, REMINDER = "invitation", "reminder"
+MAX_REMINDERS = 3
+# Reminders are sent only between these hours, school time: never at night.
+FIRST_HOUR, LAST_HOUR = time(8, 0), time(20, 0)
 
 
 def _start_of(day: date, school: School) -> datetime:
@@ -44,12 +57,37 @@ def create_campaign(
     closes_on: date,
     message: str,
     rotation: Rotation | None = None,
-    remind_days_before: int = 3,
+    reminders: Sequence[date | None] = (),
+    reminder_time: time = FIRST_HOUR,
 ) -> Campaign:
-    """Validate everything, store the campaign, and queue its invitation and reminder."""
-    errors: dict[str, str] = {}
+    """Validate everything, store the campaign, and queue its invitation and reminders.
+
+    `reminders` are the days staff chose (blanks ignored); an error about the n-th one is
+    reported under `reminder_<n>`, the form's field."""
     if school.pk not in {m.school_id for m in staff_memberships_of(by)}:
         raise ValidationError({"cohort": "You are not staff of this school."})
+    return _create(
+        school=school, cohort=cohort, instrument=instrument, opens_on=opens_on,
+        closes_on=closes_on, message=message, rotation=rotation, reminders=reminders,
+        reminder_time=reminder_time, created_by=by,
+    )  # fmt: skip
+
+
+def _create(
+    *,
+    school: School,
+    cohort: Cohort,
+    instrument: str,
+    opens_on: date,
+    closes_on: date,
+    message: str,
+    rotation: Rotation | None,
+    reminders: Sequence[date | None],
+    reminder_time: time,
+    created_by,
+    **recurrence,
+) -> Campaign:
+    errors: dict[str, str] = {}
     if rotation is not None and rotation.school_id not in (None, school.pk):
         errors["rotation"] = "Choose a rotation of this school's catalogue."
     if cohort.school_id != school.pk:
@@ -68,8 +106,7 @@ def create_campaign(
         errors["message"] = "Write a short message for the students."
     elif len(message) > MAX_MESSAGE_CHARS:
         errors["message"] = f"Keep the message under {MAX_MESSAGE_CHARS} characters."
-    if not 0 <= remind_days_before <= MAX_WINDOW_DAYS:
-        errors["remind_days_before"] = "Choose between 0 (no reminder) and 90 days."
+    errors.update(_reminder_errors(reminders, reminder_time, opens_on, closes_on))
     if not errors and _overlapping(cohort, instrument, opens_on, closes_on).exists():
         # Two overlapping windows of one screening would differ by the few students who
         # answered on the days only one of them covers: a differencing attack on suppression.
@@ -86,11 +123,40 @@ def create_campaign(
         opens_on=opens_on,
         closes_on=closes_on,
         message=message,
-        remind_days_before=remind_days_before,
-        created_by=by,
+        reminder_days=sorted({(day - opens_on).days for day in reminders if day}),
+        reminder_time=reminder_time,
+        created_by=created_by,
+        **recurrence,
     )
     transaction.on_commit(lambda: _queue_emails(campaign))
     return campaign
+
+
+def _reminder_errors(
+    reminders: Sequence[date | None], at: time, opens_on: date, closes_on: date
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    chosen = [(n, day) for n, day in enumerate(reminders, start=1) if day]
+    if len(chosen) > MAX_REMINDERS:
+        errors[f"reminder_{chosen[MAX_REMINDERS][0]}"] = (
+            f"At most {MAX_REMINDERS} reminders a campaign."
+        )
+    seen: set[date] = set()
+    for n, day in chosen:
+        if not opens_on < day <= closes_on:
+            errors[f"reminder_{n}"] = (
+                "Choose a day after the window opens (students get the invitation that day) "
+                "and no later than the day it closes."
+            )
+        elif day in seen:
+            errors[f"reminder_{n}"] = "This day is already chosen: pick another or leave blank."
+        seen.add(day)
+    if chosen and not FIRST_HOUR <= at <= LAST_HOUR:
+        errors["reminder_time"] = (
+            f"Reminders go out between {FIRST_HOUR:%H:%M} and {LAST_HOUR:%H:%M} school time, "
+            "never at night."
+        )
+    return errors
 
 
 def _overlapping(cohort: Cohort, instrument: str, opens_on: date, closes_on: date) -> QuerySet:
@@ -107,12 +173,184 @@ def _queue_emails(campaign: Campaign) -> None:
         None if campaign.opens_on <= today else _start_of(campaign.opens_on, campaign.school)
     )
     send_campaign_emails.using(run_after=invite_at).enqueue(campaign.pk, INVITATION)
-    if campaign.remind_days_before:
-        remind_on = campaign.closes_on - timedelta(days=campaign.remind_days_before)
-        if remind_on > campaign.opens_on:
-            send_campaign_emails.using(run_after=_start_of(remind_on, campaign.school)).enqueue(
-                campaign.pk, REMINDER
+    tz = ZoneInfo(campaign.school.timezone)
+    for day in campaign.reminder_dates:
+        remind_at = datetime.combine(day, campaign.reminder_time, tzinfo=tz)
+        send_campaign_emails.using(run_after=remind_at).enqueue(campaign.pk, REMINDER)
+
+
+def school_hours_allow(moment: datetime) -> bool:
+    """Whether a reminder may go out at `moment` (in the school's time zone)."""
+    return FIRST_HOUR <= moment.time() <= LAST_HOUR
+
+
+def next_school_hours(moment: datetime) -> datetime:
+    """The first moment from `moment` (school time) at which a reminder may go out."""
+    if school_hours_allow(moment):
+        return moment
+    day = moment.date() if moment.time() < FIRST_HOUR else moment.date() + timedelta(days=1)
+    return datetime.combine(day, FIRST_HOUR, tzinfo=moment.tzinfo)
+
+
+# Recurrence
+
+RECURRENCE_CHANGED = "campaign_changed"
+MAX_EVERY_WEEKS = 52
+
+
+def window_days(campaign: Campaign) -> int:
+    return (campaign.closes_on - campaign.opens_on).days + 1
+
+
+@transaction.atomic
+def set_recurrence(*, by, campaign: Campaign, recurrence: str, every_weeks: int | None) -> Campaign:
+    """Make a campaign recur (every few weeks, or at each rotation block start), or stop it.
+
+    Stopping stops this occurrence and every later one already created (they stay, as single
+    campaigns). The next occurrence is created as soon as this one has opened: now, if it has.
+    """
+    if campaign.school_id not in {m.school_id for m in staff_memberships_of(by)}:
+        raise ValidationError({"recurrence": "You are not staff of this campaign's school."})
+    campaign = Campaign.objects.select_for_update().select_related("school").get(pk=campaign.pk)
+    if recurrence not in Recurrence.values:
+        raise ValidationError({"recurrence": "Choose one of the options on the list."})
+    if recurrence == Recurrence.NONE:
+        occurrence: Campaign | None = campaign
+        while occurrence is not None:
+            occurrence.recurrence, occurrence.every_weeks = Recurrence.NONE, None
+            occurrence.save(update_fields=["recurrence", "every_weeks"])
+            occurrence = Campaign.objects.filter(previous=occurrence).first()
+        announce_change(kind=RECURRENCE_CHANGED, actor_id=by.pk, school_id=campaign.school_id)
+        return campaign
+    errors: dict[str, str] = {}
+    after = Campaign.objects.filter(previous=campaign).first()
+    days = window_days(campaign)
+    if after is not None:
+        errors["recurrence"] = (
+            f"Its next occurrence already exists (opens {after.opens_on:%-d %b %Y}): "
+            "set the recurrence there."
+        )
+    elif days % 7:
+        # Whole weeks, as every period figures are published for (docs/privacy-model.md).
+        errors["recurrence"] = (
+            f"A recurring campaign's window must be whole weeks (7, 14, 21 … days); this one "
+            f"is {days} days. Create it again with a window of whole weeks."
+        )
+    if recurrence == Recurrence.WEEKS:
+        if every_weeks is None or not 1 <= every_weeks <= MAX_EVERY_WEEKS:
+            errors["every_weeks"] = f"Choose every 1 to {MAX_EVERY_WEEKS} weeks."
+        elif every_weeks * 7 < days:
+            errors["every_weeks"] = (
+                f"The next window would overlap this one: repeat every {-(-days // 7)} "
+                "weeks or more."
             )
+    else:
+        every_weeks = None
+    if errors:
+        raise ValidationError(errors)
+    campaign.recurrence, campaign.every_weeks = recurrence, every_weeks
+    campaign.save(update_fields=["recurrence", "every_weeks"])
+    announce_change(kind=RECURRENCE_CHANGED, actor_id=by.pk, school_id=campaign.school_id)
+    if campaign.opens_on <= campaign.school.today():
+        try:
+            repeat(campaign)
+        except ValidationError as refused:
+            raise ValidationError(
+                {
+                    "recurrence": "Its next occurrence cannot be created: "
+                    + " ".join(refused.messages)
+                }
+            ) from None
+    else:
+        from .tasks import repeat_campaign  # the task module imports this one
+
+        opening = _start_of(campaign.opens_on, campaign.school)
+        transaction.on_commit(lambda: repeat_campaign.using(run_after=opening).enqueue(campaign.pk))
+    return campaign
+
+
+def next_block_start(campaign: Campaign, *, after: date) -> date | None:
+    """The first day after `after` on which a block of the school's rotation schedule starts
+    for the campaign's cohort (on its rotation, for a rotation campaign)."""
+    roster = RosterEntry.objects.filter(cohort_id=campaign.cohort_id).values("email")
+    enrolled = Enrollment.objects.filter(cohort_id=campaign.cohort_id).values("student_id")
+    blocks = Placement.objects.filter(
+        Q(email__in=roster) | Q(student_id__in=enrolled),
+        school_id=campaign.school_id,
+        source=PlacementSource.SCHOOL,
+        starts_on__gt=after,
+    )
+    if campaign.rotation_id is not None:
+        blocks = blocks.filter(rotation_id=campaign.rotation_id)
+    return blocks.order_by("starts_on").values_list("starts_on", flat=True).first()
+
+
+def next_window(campaign: Campaign, *, today: date) -> tuple[date, date] | None:
+    """The next occurrence's window (same length), never in the past; None while the school's
+    schedule has no later block start."""
+    length = timedelta(days=window_days(campaign) - 1)
+    if campaign.recurrence == Recurrence.WEEKS:
+        step = timedelta(weeks=campaign.every_weeks)
+        opens_on = campaign.opens_on + step
+        while opens_on < today:
+            opens_on += step
+    else:
+        opens_on = next_block_start(
+            campaign, after=max(campaign.closes_on, today - timedelta(days=1))
+        )
+        if opens_on is None:
+            return None
+    return opens_on, opens_on + length
+
+
+def repeat(campaign: Campaign) -> Campaign | None:
+    """Create the next occurrence of a recurring campaign that has opened, once.
+
+    None when there is nothing to do (not recurring, not open yet, already repeated, no later
+    rotation block on the schedule); a ValidationError when the next window is refused (it
+    would overlap another campaign of the screening)."""
+    with transaction.atomic():
+        campaign = (
+            Campaign.objects.select_for_update(of=("self",))  # rotation: an outer join
+            .select_related("school", "cohort", "rotation")
+            .filter(pk=campaign.pk)
+            .first()
+        )
+        if campaign is None or not campaign.recurrence:
+            return None
+        today = campaign.school.today()
+        if campaign.opens_on > today or Campaign.objects.filter(previous=campaign).exists():
+            return None
+        window = next_window(campaign, today=today)
+        if window is None:
+            return None
+        opens_on, closes_on = window
+        return _create(
+            school=campaign.school, cohort=campaign.cohort, instrument=campaign.instrument,
+            opens_on=opens_on, closes_on=closes_on, message=campaign.message,
+            rotation=campaign.rotation,
+            reminders=[opens_on + timedelta(days=offset) for offset in campaign.reminder_days],
+            reminder_time=campaign.reminder_time, created_by=campaign.created_by,
+            recurrence=campaign.recurrence, every_weeks=campaign.every_weeks, previous=campaign,
+        )  # fmt: skip
+
+
+def repeat_due() -> tuple[list[Campaign], list[tuple[Campaign, ValidationError]]]:
+    """Create every next occurrence that is due, in every school (the daily command): the
+    ones created, and the ones refused with why."""
+    created, refused = [], []
+    due = Campaign.objects.filter(recurrence__gt="", next_occurrence__isnull=True)
+    for campaign in due.select_related("school").order_by("pk"):
+        if campaign.opens_on > campaign.school.today():
+            continue
+        try:
+            occurrence = repeat(campaign)
+        except ValidationError as error:
+            refused.append((campaign, error))
+        else:
+            if occurrence is not None:
+                created.append(occurrence)
+    return created, refused
 
 
 def invited_students(campaign: Campaign) -> QuerySet:
@@ -218,7 +456,9 @@ def screening_url(campaign: Campaign) -> str:
     return settings.SITE_URL + reverse("screening_take", args=[campaign.instrument])
 
 
-def _email(campaign: Campaign, kind: str, address: str) -> EmailMessage:
+def campaign_email(campaign: Campaign, kind: str, to: list[str]) -> EmailMessage:
+    """The invitation or reminder exactly as it is sent: the preview, the test to oneself and
+    the real send all build it here."""
     name = instruments.get_instrument(campaign.instrument).name
     closes = campaign.closes_on.strftime("%-d %B")
     if kind == INVITATION:
@@ -235,18 +475,59 @@ def _email(campaign: Campaign, kind: str, address: str) -> EmailMessage:
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
-        [address],
+        to,
     )
+
+
+PREVIEW_ADDRESS = "student@example.org"
+TEST_SENDS_PER_HOUR = 5
+TEST_SENT = "campaign_test_sent"
+
+
+def invitation_preview(campaign: Campaign) -> EmailMessage:
+    """The invitation a campaign sends, as one student gets it (the address is a stand-in)."""
+    return campaign_email(campaign, INVITATION, [PREVIEW_ADDRESS])
+
+
+def send_test_invitation(*, by, campaign: Campaign) -> None:
+    """Send the campaign's invitation to `by`'s own address, and nobody else's.
+
+    At most TEST_SENDS_PER_HOUR per campaign an hour, whoever sends them: a test button must
+    not become a way to mail-bomb a colleague's inbox or the mail server's reputation. The
+    audit event says who sent a test for which school, never the address or the text.
+    """
+    if campaign.school_id not in {m.school_id for m in staff_memberships_of(by)}:
+        raise ValidationError("You are not staff of this campaign's school.")
+    if campaign.is_closed(campaign.school.today()):
+        raise ValidationError("This campaign has closed: it sends no more invitations.")
+    with transaction.atomic():
+        # The lock makes "count, then add one" a single step for concurrent clicks.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        since = timezone.now() - timedelta(hours=1)
+        if campaign.test_sends.filter(sent_at__gt=since).count() >= TEST_SENDS_PER_HOUR:
+            raise ValidationError(
+                f"At most {TEST_SENDS_PER_HOUR} tests of a campaign an hour: try again later."
+            )
+        CampaignTestSend.objects.create(campaign=campaign)
+        announce_change(kind=TEST_SENT, actor_id=by.pk, school_id=campaign.school_id)
+        # Sent inside the transaction: if the mail server refuses, the attempt is not counted.
+        campaign_email(campaign, INVITATION, [by.email]).send()
 
 
 EMAIL_RETRY_DELAY = timedelta(minutes=15)
 
 
-def send_campaign_emails(*, campaign_id: int, kind: str) -> int:
-    """Email every invited student who has not answered yet, once per campaign and kind.
+def send_campaign_emails(*, campaign_id: int, kind: str, now: datetime | None = None) -> int:
+    """Email every invited student who has not answered yet: the invitation once, and each
+    reminder day once (reminders that fell due together go out as one email).
 
-    One message per student (no student sees another's address). Returns how many were sent.
+    A reminder that comes due outside school hours (a worker that was down, a retry) waits
+    for 08:00. One message per student (no student sees another's address). Returns how many
+    were sent.
     """
+    from .tasks import send_campaign_emails as task  # the task module imports this one
+
+    now = now or timezone.now()
     with transaction.atomic():
         campaign = (
             Campaign.objects.select_for_update()
@@ -256,12 +537,34 @@ def send_campaign_emails(*, campaign_id: int, kind: str) -> int:
         )
         if campaign is None:
             return 0  # deleted before its emails were due
-        sent_field = "invitations_sent_at" if kind == INVITATION else "reminders_sent_at"
-        today = campaign.school.today()
-        if getattr(campaign, sent_field) is not None or campaign.is_closed(today):
+        local = now.astimezone(ZoneInfo(campaign.school.timezone))
+        if campaign.is_closed(local.date()):
             return 0
-        setattr(campaign, sent_field, timezone.now())
-        campaign.save(update_fields=[sent_field])
+        if kind == INVITATION:
+            if campaign.invitations_sent_at is not None:
+                return 0
+            campaign.invitations_sent_at = now
+            campaign.save(update_fields=["invitations_sent_at"])
+            claimed: list[int] = []
+        else:
+            if not school_hours_allow(local):
+                task.using(run_after=next_school_hours(local)).enqueue(campaign.pk, kind)
+                return 0
+            claimed = [
+                offset
+                for offset, day in zip(
+                    sorted(campaign.reminder_days), campaign.reminder_dates, strict=True
+                )
+                if offset not in campaign.reminders_sent
+                and (
+                    day < local.date()
+                    or (day == local.date() and campaign.reminder_time <= local.time())
+                )
+            ]
+            if not claimed:
+                return 0
+            campaign.reminders_sent = sorted(campaign.reminders_sent + claimed)
+            campaign.save(update_fields=["reminders_sent"])
     answered = set(campaign.responses.values_list("member", flat=True))
     addresses = [
         email
@@ -270,20 +573,28 @@ def send_campaign_emails(*, campaign_id: int, kind: str) -> int:
         )
         if member_key(student_id) not in answered
     ]
-    messages = [_email(campaign, kind, address) for address in addresses]
+    messages = [campaign_email(campaign, kind, [address]) for address in addresses]
     if messages:
         try:
             get_connection().send_messages(messages)
         except Exception:
             # The claim above keeps two workers from sending twice; if the mail server
             # fails, give the claim back and try again later (at least once, never lost).
-            from .tasks import send_campaign_emails as task  # the task module imports this one
-
-            Campaign.objects.filter(pk=campaign.pk).update(**{sent_field: None})
+            _give_back(campaign.pk, kind, claimed)
             retry_at = timezone.now() + EMAIL_RETRY_DELAY
             task.using(run_after=retry_at).enqueue(campaign.pk, kind)
             raise
     return len(messages)
+
+
+def _give_back(campaign_id: int, kind: str, claimed: list[int]) -> None:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+        if kind == INVITATION:
+            campaign.invitations_sent_at = None
+        else:
+            campaign.reminders_sent = [o for o in campaign.reminders_sent if o not in claimed]
+        campaign.save(update_fields=["invitations_sent_at", "reminders_sent"])
 
 
 def staff_campaigns(user) -> QuerySet:

@@ -7,6 +7,7 @@ from schools.models import Cohort
 from . import selectors
 from .measures import CHARTED_MEASURES, PROPORTION, SCREENING_MEASURES
 from .presentation import bound_text
+from .reports import PUBLISHED, CampaignSummary
 from .suppression import Cell
 
 HEADER = (
@@ -55,3 +56,43 @@ def export_rows(cohort: Cohort, *, weeks: int) -> Iterator[tuple]:
     table = selectors.participation_table(cohort, weeks=weeks)
     for row in table.rows:
         yield _line("participation", cohort, "checkin", row.week, "cohort", row.total, share=True)
+
+
+CAMPAIGN_HEADER = (
+    "campaign", "screening", "cohort", "rotation", "opens_on", "closes_on", "figure", "band",
+    "students", "value", "ci_low", "ci_high", "not_shown_because",
+)  # fmt: skip
+
+
+def campaign_rows(summary: CampaignSummary) -> Iterator[tuple]:
+    """Exactly the figures a published campaign's page shows, one per line, hidden ones with
+    the reason the page gives. Nothing at all before publication: the caller must not ask."""
+    if summary.state != PUBLISHED:
+        raise ValueError("A campaign's results are exported only once published.")
+    campaign = summary.campaign
+    about = (
+        campaign.pk, campaign.instrument, str(campaign.cohort),
+        campaign.rotation.name if campaign.rotation else "", campaign.opens_on.isoformat(),
+        campaign.closes_on.isoformat(),
+    )  # fmt: skip
+
+    def line(figure: str, band: str, cell, *, digits: int, students: bool = True):
+        if not isinstance(cell, Cell):
+            return (*about, figure, band, "", "", "", "", cell.reason)
+        e = cell.value
+        n = e.n if students else ""
+        return (
+            *about, figure, band, n, round(e.value, digits), round(e.low, digits),
+            round(e.high, digits), "",
+        )  # fmt: skip
+
+    yield CAMPAIGN_HEADER
+    yield (*about, "invited", "", summary.invited, "", "", "", "", "")
+    if isinstance(summary.rate, Cell):
+        yield line("responded", "", summary.rate, digits=4)
+    else:
+        yield (*about, "responded", "", "", "", "", "", summary.response_text)
+    yield line("mean", "", summary.mean, digits=3)
+    for label, cell in summary.bands:
+        # The page shows a band's share and interval, not how many students are in it.
+        yield line("band", label, cell, digits=4, students=False)

@@ -1,8 +1,11 @@
+from datetime import time
+
 from django import forms
 
 import instruments
 
-from .campaigns import MAX_MESSAGE_CHARS
+from .campaigns import FIRST_HOUR, LAST_HOUR, MAX_EVERY_WEEKS, MAX_MESSAGE_CHARS
+from .models import Recurrence
 
 
 class CampaignForm(forms.Form):
@@ -18,8 +21,27 @@ class CampaignForm(forms.Form):
     message = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_MESSAGE_CHARS
     )
-    remind_days_before = forms.IntegerField(
-        min_value=0, max_value=90, initial=3, label="Reminder, days before it closes (0: none)"
+    reminder_1 = forms.DateField(
+        required=False,
+        label="First reminder (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Up to three days of the window; only students who have not answered get it.",
+    )
+    reminder_2 = forms.DateField(
+        required=False,
+        label="Second reminder (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reminder_3 = forms.DateField(
+        required=False,
+        label="Third reminder (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reminder_time = forms.TimeField(
+        initial=time(9, 0),
+        label="Reminders at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=f"School time, between {FIRST_HOUR:%H:%M} and {LAST_HOUR:%H:%M}.",
     )
 
     def __init__(self, *args, cohorts, rotations, **kwargs):
@@ -34,6 +56,19 @@ class CampaignForm(forms.Form):
         self.fields["instrument"].choices = [
             (i, instruments.get_instrument(i).name) for i in instruments.instrument_ids()
         ]
+
+
+class RecurrenceForm(forms.Form):
+    """Types and menus only: every rule lives in `campaigns.set_recurrence`."""
+
+    recurrence = forms.ChoiceField(label="Repeat", choices=Recurrence.choices, required=False)
+    every_weeks = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_EVERY_WEEKS,
+        label="Every … weeks",
+        help_text="For “every few weeks”: a term of twelve weeks is every 12.",
+    )
 
 
 class ActionForm(forms.Form):

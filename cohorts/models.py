@@ -8,10 +8,12 @@ holds a keyed hash of the student id, never a foreign key, and is never shown to
 """
 
 from collections.abc import Iterator
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from schools.models import Cohort, Rotation, School
 
@@ -114,6 +116,12 @@ class CellMember(models.Model):
         return "cell member"
 
 
+class Recurrence(models.TextChoices):
+    NONE = "", "Once"
+    WEEKS = "weeks", "Every few weeks (each term)"
+    ROTATION_BLOCK = "rotation_block", "At each rotation block start"
+
+
 class Campaign(models.Model):
     """Staff invite a cohort (or the cohort's students on one rotation) to one screening
     within a date window. Students see it in their app and get an invitation and a reminder;
@@ -128,15 +136,24 @@ class Campaign(models.Model):
     opens_on = models.DateField()
     closes_on = models.DateField()
     message = models.TextField(max_length=1000)
-    remind_days_before = models.PositiveSmallIntegerField(
-        default=3, help_text="Days before the window closes to remind who has not answered."
-    )
+    # Reminders to who has not answered, as days after the window opens (so a recurrence
+    # copies them), each sent at `reminder_time`, school time: at most three, inside the
+    # window, between 08:00 and 20:00 (`campaigns.create_campaign` checks).
+    reminder_days = models.JSONField(default=list, blank=True)
+    reminder_time = models.TimeField(default=time(8, 0))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Recurrence: the next occurrence (same screening, cohort, rotation, message, window
+    # length and reminders) is created once this one has opened (`campaigns.repeat_due`).
+    recurrence = models.CharField(max_length=16, choices=Recurrence.choices, blank=True)
+    every_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_occurrence"
+    )
     invitations_sent_at = models.DateTimeField(null=True, blank=True)
-    reminders_sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.JSONField(default=list, blank=True)  # the reminder_days sent
 
     class Meta:
         ordering = ["-opens_on", "-pk"]
@@ -157,6 +174,25 @@ class Campaign(models.Model):
 
     def is_closed(self, day) -> bool:
         return day > self.closes_on
+
+    @property
+    def reminder_dates(self) -> list:
+        return [self.opens_on + timedelta(days=offset) for offset in sorted(self.reminder_days)]
+
+
+class CampaignTestSend(models.Model):
+    """A staff member sent a campaign's invitation to their own address: kept to limit how
+    many an hour (`campaigns.TEST_SENDS_PER_HOUR`), without the address or who sent it (the
+    audit trail has who, without content)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="test_sends")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "sent_at"], name="campaign_test_send")]
+
+    def __str__(self) -> str:
+        return "campaign test send"
 
 
 class CampaignResponse(models.Model):

@@ -16,8 +16,10 @@ def announce_read(request, *, kind: str, school_id: int) -> None:
 
 
 # Sent with kind ("school_action_changed"), actor_id and school_id when staff record, edit,
-# publish or withdraw an action, or attach a figure to one: inside the change's transaction,
-# so the audit row is written with it or not at all.
+# publish or withdraw an action, or attach a figure to one; with "campaign_test_sent" when
+# staff send a campaign's invitation to themselves; and with "campaign_changed" when they
+# make a campaign recur or stop it. Inside the change's transaction, so the audit row is
+# written with it or not at all.
 staff_changed = Signal()
 
 

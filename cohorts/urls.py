@@ -9,6 +9,17 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="cohort_campaigns"),
     path("campaigns/new/", views.campaign_new, name="cohort_campaign_new"),
     path("campaigns/<int:campaign_id>/", views.campaign_detail, name="cohort_campaign"),
+    path(
+        "campaigns/<int:campaign_id>/test/",
+        views.campaign_test_send,
+        name="cohort_campaign_test_send",
+    ),
+    path("campaigns/<int:campaign_id>/export.csv", views.campaign_csv, name="cohort_campaign_csv"),
+    path(
+        "campaigns/<int:campaign_id>/recurrence/",
+        views.campaign_recurrence,
+        name="cohort_campaign_recurrence",
+    ),
     path("reports/", views.report, name="cohort_report"),
     path("reports/export.csv", views.report_csv, name="cohort_report_csv"),
     path("actions/", action_views.action_list, name="school_actions"),

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from accounts.decorators import school_staff_required
@@ -13,9 +14,10 @@ from schools.selectors import staff_memberships_of
 
 from . import actions, campaigns, reports, selectors
 from .charts import trend_chart
-from .exports import export_rows
-from .forms import CampaignForm
+from .exports import campaign_rows, export_rows
+from .forms import CampaignForm, RecurrenceForm
 from .measures import CHARTED_MEASURES, PROPORTION, SCREENING_MEASURES
+from .models import Campaign
 from .presentation import participation_shown, shown
 from .signals import announce_read
 
@@ -174,7 +176,8 @@ def campaign_new(request):
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 message=data["message"],
-                remind_days_before=data["remind_days_before"],
+                reminders=[data["reminder_1"], data["reminder_2"], data["reminder_3"]],
+                reminder_time=data["reminder_time"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -184,14 +187,103 @@ def campaign_new(request):
     return render(request, "cohorts/campaign_new.html", {"form": form})
 
 
+def _staff_campaign(request, campaign_id: int):
+    campaign = campaigns.campaign_for_staff(request.user, campaign_id)
+    if campaign is None:
+        raise Http404("No such campaign in your school.")
+    return campaign
+
+
+def _campaign_page(request, campaign, recurrence_form=None):
+    summary = reports.campaign_summary(campaign)
+    context = {
+        "s": summary,
+        "campaign": campaign,
+        "per_hour": campaigns.TEST_SENDS_PER_HOUR,
+        "previous": campaign.previous,
+        "next": Campaign.objects.filter(previous=campaign).first(),
+        "recurrence_form": recurrence_form
+        or RecurrenceForm(
+            initial={"recurrence": campaign.recurrence, "every_weeks": campaign.every_weeks}
+        ),
+    }
+    if not summary.closed:
+        context["preview"] = campaigns.invitation_preview(campaign)
+    response = render(request, "cohorts/campaign_detail.html", context)
+    announce_read(request, kind="staff_dashboard_viewed", school_id=campaign.school_id)
+    return response
+
+
 @staff_required
 def campaign_detail(request, campaign_id: int):
+    return _campaign_page(request, _staff_campaign(request, campaign_id))
+
+
+@require_POST
+@staff_required
+def campaign_recurrence(request, campaign_id: int):
+    campaign = _staff_campaign(request, campaign_id)
+    form = RecurrenceForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaigns.set_recurrence(
+                by=request.user,
+                campaign=campaign,
+                recurrence=data["recurrence"],
+                every_weeks=data["every_weeks"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            stopped = not data["recurrence"]
+            messages.success(
+                request,
+                "This campaign no longer repeats."
+                if stopped
+                else "This campaign now repeats: each next occurrence is created once the "
+                "previous one has opened.",
+            )
+            return redirect("cohort_campaign", campaign.pk)
+    campaign.refresh_from_db()
+    return _campaign_page(request, campaign, recurrence_form=form)
+
+
+@require_POST
+@staff_required
+def campaign_test_send(request, campaign_id: int):
+    campaign = _staff_campaign(request, campaign_id)
+    try:
+        campaigns.send_test_invitation(by=request.user, campaign=campaign)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except OSError:  # smtplib's errors are OSErrors: the server refused or was unreachable
+        messages.error(request, "The mail server did not accept the test: try again later.")
+    else:
+        messages.success(request, f"Test invitation sent to {request.user.email}.")
+    return redirect("cohort_campaign", campaign.pk)
+
+
+@staff_required
+def campaign_csv(request, campaign_id: int):
     campaign = campaigns.campaign_for_staff(request.user, campaign_id)
     if campaign is None:
         raise Http404("No such campaign in your school.")
     summary = reports.campaign_summary(campaign)
-    response = render(request, "cohorts/campaign_detail.html", {"s": summary, "campaign": campaign})
-    announce_read(request, kind="staff_dashboard_viewed", school_id=campaign.school_id)
+    if summary.state != reports.PUBLISHED:
+        messages.info(
+            request,
+            f"Nothing to export yet: the results are published on "
+            f"{summary.publishes_on:%a %-d %b %Y}.",
+        )
+        return redirect("cohort_campaign", campaign.pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"campaign-{campaign.pk}-{campaign.instrument}-{campaign.closes_on}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    for line in campaign_rows(summary):
+        writer.writerow(line)
+    announce_read(request, kind="staff_export_downloaded", school_id=campaign.school_id)
     return response
 
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from cohorts.models import Campaign, CampaignResponse
@@ -85,3 +86,43 @@ def test_staff_print_a_before_after_report_to_pdf_with_its_caveats(page, staff, 
     path = ARTIFACTS / "before-after-report.pdf"
     page.pdf(path=str(path), format="A4")
     assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_staff_preview_an_invitation_send_themselves_a_test_and_make_it_repeat(
+    page, staff, student, cohort, screenshot
+):
+    sign_in(page, staff, with_totp(staff))
+    opens_on = cohort.school.today() + timedelta(days=7)
+
+    page.goto("/school/campaigns/new/")
+    page.get_by_label("Screening").select_option(label="WHO-Five Well-Being Index")
+    page.get_by_label("Opens on").fill(opens_on.isoformat())
+    page.get_by_label("Closes on").fill((opens_on + timedelta(days=13)).isoformat())
+    page.get_by_label("Message").fill("Five questions about your last two weeks.")
+    page.get_by_label("First reminder (optional)").fill((opens_on + timedelta(days=9)).isoformat())
+    page.get_by_label("Reminders at").fill("17:30")
+    page.get_by_role("button", name="Create campaign").click()
+
+    # The invitation as students will get it, before the campaign opens.
+    expect(page.locator("#invitation-subject")).to_contain_text(
+        "invites you to a short survey: WHO-Five Well-Being Index"
+    )
+    expect(page.locator("#invitation-body")).to_contain_text(
+        "Five questions about your last two weeks."
+    )
+    expect(page.locator("#reminders")).to_contain_text("at 17:30 school time")
+
+    page.get_by_role("button", name=f"Send a test to {staff.email}").click()
+    expect(page.get_by_text(f"Test invitation sent to {staff.email}")).to_be_visible()
+    assert [email.to for email in mail.outbox] == [[staff.email]]  # never a student
+
+    page.get_by_label("Repeat").select_option(label="Every few weeks (each term)")
+    page.get_by_label("Every … weeks").fill("12")
+    page.get_by_role("button", name="Make it repeat").click()
+    expect(page.locator("#recurrence-status")).to_contain_text("Repeats every 12 weeks")
+    campaign = Campaign.objects.get()
+    assert (campaign.recurrence, campaign.every_weeks) == ("weeks", 12)
+    screenshot("campaign-preview-and-repeat")
+
+    page.get_by_role("button", name="Stop repeating").click()
+    expect(page.locator("#recurrence-status")).to_contain_text("Runs once")

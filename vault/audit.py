@@ -49,6 +49,8 @@ KINDS = {
     "staff_removed",
     "sso_settings_changed",
     "school_action_changed",
+    "campaign_test_sent",
+    "campaign_changed",
 }
 
 

@@ -83,3 +83,34 @@ def test_rollups_are_merged_per_source_and_split_back_without_losing_a_figure():
     finally:
         # Back to the latest state of every app, for whichever test runs next in this worker.
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_reminder_days_before_closing_becomes_a_chosen_day_and_back():
+    cohort = make_cohort(make_school())
+    target = [("cohorts", "0011_campaign_test_sends")]
+    old = migrate(target)
+    try:
+        Campaign = old.get_model("cohorts", "Campaign")
+        common = {"school_id": cohort.school_id, "cohort_id": cohort.pk, "message": "Hi"}
+        window = {"opens_on": date(2026, 3, 2), "closes_on": date(2026, 3, 15)}
+        sent = Campaign.objects.create(
+            instrument="who5", remind_days_before=3, reminders_sent_at="2026-03-12T13:00Z",
+            **window, **common,
+        )  # fmt: skip
+        none = Campaign.objects.create(instrument="pss10", remind_days_before=0, **window, **common)
+
+        new = migrate([("cohorts", "0012_campaign_reminder_schedule")])
+        Campaign = new.get_model("cohorts", "Campaign")
+        assert (
+            Campaign.objects.get(pk=sent.pk).reminder_days,
+            Campaign.objects.get(pk=sent.pk).reminders_sent,
+        ) == ([10], [10])
+        assert Campaign.objects.get(pk=none.pk).reminder_days == []
+
+        Campaign = migrate(target).get_model("cohorts", "Campaign")
+        back = Campaign.objects.get(pk=sent.pk)
+        assert back.remind_days_before == 3 and back.reminders_sent_at is not None
+        assert Campaign.objects.get(pk=none.pk).remind_days_before == 0
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -61,6 +61,7 @@ EXTENSIONS = [
     for name in (
         "circles.tests.matrix_circles",
         "cohorts.tests.matrix_actions",
+        "cohorts.tests.matrix_campaigns",
         "learn.tests.matrix",
         "planner.tests.matrix",
         "reminders.tests.matrix",
