@@ -7,6 +7,7 @@ move, and no two figures may isolate fewer than K students.
 import csv
 import io
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -204,8 +205,9 @@ def test_a_cell_where_everyone_answered_alike_is_withheld(staff_client, cohort):
 
 def test_every_share_counts_students_not_check_ins(staff_client, cohort):
     """25 students check in every day; 12 of them went to therapy on one day of the week. The
-    share is 12 students of 25, not 12 check-ins of 175."""
-    ids = enroll(cohort, 25)
+    share is 12 students of 25, not 12 check-ins of 175. (Ten more enrolled never check in,
+    so participation is shown and the counts stay exact.)"""
+    ids = enroll(cohort, 35)[:25]
     rng = random.Random(12)
     observations = []
     for n, student in enumerate(ids):
@@ -315,3 +317,85 @@ def test_the_privacy_page_and_the_delete_step_say_what_deletion_leaves_published
     assert "published once" in privacy and "stay as they were" in privacy
     assert "Totals already published stay as they were published" in delete
     assert "every anonymous total your school has not yet seen" in delete
+
+
+def numbers_on(client, url: str, start: str = "<main", **params) -> list[str]:
+    """Every number a page's main content (from `start`) shows, in order (the CSRF token
+    aside)."""
+    html = client.get(url, params).content.decode()
+    main = html[html.index(start) : html.index("</main>")]
+    main = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main)
+    return re.findall(r"\d+(?:[.,]\d+)*%?", main)
+
+
+def two_terms(cohort, rng: random.Random) -> list[int]:
+    """Weekly check-ins over this term and last (headlines need 4 published weeks a side):
+    14 of 26 enrolled students in odd weeks (participation shown), 20 in even weeks (fewer
+    than K did not check in: top-coded), so the test sees both kinds of weeks."""
+    ids = enroll(cohort, 26)
+    observations = []
+    for weeks in (*range(1, 7), *range(13, 19)):
+        for student in ids[: 14 if weeks % 2 else 20]:
+            day = weeks_ago(cohort, weeks, rng.randrange(7))
+            observations += checkin_observations(cohort, student, day, None, rng)
+    add_all(observations)
+    return ids
+
+
+def test_headlines_actions_and_participation_bounds_move_for_nobody(client, staff, cohort):
+    """The landing page's headlines, an action's figures and report, "You said, we did" and
+    the participation bounds are saved; then a student deletes their account, late answers
+    arrive and students join; every number on every page reads as before."""
+    from cohorts import actions
+    from conftest import make_staff, make_student
+    from lib.dates import week_of
+    from schools.models import StaffRole
+
+    rng = random.Random(21)
+    ids = two_terms(cohort, rng)
+    reader = make_student(cohort, "reader@riverside.example")
+    lead = make_staff(cohort.school, "lead@riverside.example", role=StaffRole.WELLNESS_LEAD)
+    action = actions.record_action(
+        by=lead, school=cohort.school, title="Protected half-day",
+        description="Wednesday afternoons free.", starts_on=week_of(weeks_ago(cohort, 3)),
+        cohorts=[cohort], rotations=[],
+    )  # fmt: skip
+    figures = actions.attachable_figures(action, measure_key="stress")
+    assert figures, "a visible published figure to attach"
+    actions.attach_figure(by=lead, action=action, ref=figures[0].ref)
+    actions.set_published(by=lead, action=action, published=True)
+
+    with_totp(staff)
+
+    def everything() -> dict:
+        client.force_login(staff)
+        saved = {
+            # The headlines (the cohort list above them counts accounts, not a release).
+            "landing": numbers_on(client, "/", start='class="card headlines"'),
+            "action": numbers_on(client, f"/school/actions/{action.pk}/"),
+            "report": numbers_on(
+                client, f"/school/actions/{action.pk}/report/", cohort=cohort.pk, measure="stress"
+            ),
+            "participation": client.get(
+                f"{API}/cohorts/{cohort.pk}/participation", {"weeks": 26}
+            ).json()["weeks"][:-1],
+        }
+        client.force_login(reader)
+        saved["you said"] = numbers_on(client, "/you-said-we-did/")
+        return saved
+
+    before = everything()
+    assert any(w["total"].get("bound_side") for w in before["participation"])
+    assert any(w["total"]["shown"] for w in before["participation"])
+    assert "%" in "".join(before["landing"])
+
+    delete_account(user=User.objects.get(pk=ids[0]))
+    late = enroll(cohort, 11, prefix="late")
+    add_all(
+        obs
+        for student in [*late, *ids[20:]]
+        for weeks in (1, 2, 14)
+        for obs in checkin_observations(cohort, student, weeks_ago(cohort, weeks), None, rng)
+    )
+
+    assert everything() == before
