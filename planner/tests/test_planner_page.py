@@ -24,7 +24,7 @@ def _first(student, monday, kind):
 def test_student_sees_the_week_day_by_day_with_warnings(client, student):
     monday = next_monday(student)
     shift_week(student, monday)
-    services.update_prefs(student=student, sleep_hours=12)  # more than fits between shifts
+    services.update_prefs(student=student, sleep_hours=11)  # more than fits between shifts
     client.force_login(student)
 
     response = client.get(reverse("planner"), {"week": monday.isoformat()})
@@ -33,7 +33,7 @@ def test_student_sees_the_week_day_by_day_with_warnings(client, student):
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert html.count('<section class="card" aria-labelledby="day-') == 7
     assert "Light, study-free evening" in html and "Call: 07:00" in html
-    assert "less than your 12 h target" in html
+    assert "less than your 11 h target" in html
     assert "style=" not in html.split("<main", 1)[1]
 
 
