@@ -462,15 +462,22 @@ def decide_block(*, student, kind: str, proposed_start: datetime, accept: bool) 
 
 
 @transaction.atomic
-def accept_all(*, student, week_start: date, now: datetime | None = None) -> int:
-    """Accept every block of the week's proposal not yet answered (none that has started
-    before `now`, the present by default). Returns how many."""
+def accept_all(*, student, first_day: date, now: datetime | None = None) -> int:
+    """Accept every block proposed for the seven days from `first_day` and not yet answered
+    (none that has started before `now`, the present by default). Returns how many."""
     enrollment = enrollment_for(student)
-    plan = selectors.week_plan(student, week_start, now)
+    zone = zone_of(student)
+    last_day = first_day + timedelta(days=6)
+    blocks = [
+        block
+        for week_start in sorted({week_of(first_day), week_of(last_day)})
+        for block in selectors.week_plan(student, week_start, now).blocks
+        if first_day <= block.start.astimezone(zone).date() <= last_day
+    ]
     answered = {
         (b.kind, b.proposed_start)
         for b in ProtectedBlock.objects.filter(
-            student=student, proposed_start__in=[b.start for b in plan.blocks]
+            student=student, proposed_start__in=[b.start for b in blocks]
         )
     }
     new = [
@@ -483,7 +490,7 @@ def accept_all(*, student, week_start: date, now: datetime | None = None) -> int
             ends_at=b.end,
             state=ProtectedBlock.State.ACCEPTED,
         )
-        for b in plan.blocks
+        for b in blocks
         if (b.kind, b.start) not in answered
     ]
     ProtectedBlock.objects.bulk_create(new, ignore_conflicts=True)

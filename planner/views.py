@@ -23,7 +23,9 @@ MAX_UPLOAD = ics.MAX_BYTES
 HORIZON = timedelta(days=ics.HORIZON_DAYS)
 
 
-def _week_start(request) -> date:
+def _first_day(request) -> date:
+    """The first of the seven days shown: `?week=` (any day) or, by default, today, so the
+    planner always opens on the next seven days and never on a week that is over."""
     raw = request.GET.get("week") or request.POST.get("week")
     try:
         day = date.fromisoformat(raw) if raw else None
@@ -31,11 +33,7 @@ def _week_start(request) -> date:
         day = None
     if day is None or not selectors.plannable(day):
         day = timezone.localdate(timezone=services.zone_of(request.user))
-        if day.weekday() == 6:
-            # Sunday evening is when a week gets planned ("plan your week"): the week that
-            # is ending has nothing left to protect, so the planner opens on the next one.
-            day += timedelta(days=1)
-    return week_of(day)
+    return day
 
 
 def _planner_url(week: date) -> str:
@@ -44,16 +42,16 @@ def _planner_url(week: date) -> str:
 
 @student_required
 def planner(request):
-    """The proposed week, day by day: accept, move or reject each block."""
-    week_start = _week_start(request)
+    """Seven days of proposals, day by day: accept, move or reject each block."""
+    first_day = _first_day(request)
     return render(
         request,
         "planner/planner.html",
         {
-            "week": selectors.week_view(request.user, week_start),
+            "week": selectors.week_view(request.user, first_day),
             "zone": services.zone_of(request.user),
-            "previous": week_start.fromordinal(week_start.toordinal() - 7),
-            "next": week_start.fromordinal(week_start.toordinal() + 7),
+            "previous": first_day.fromordinal(first_day.toordinal() - 7),
+            "next": first_day.fromordinal(first_day.toordinal() + 7),
         },
     )
 
@@ -61,14 +59,14 @@ def planner(request):
 @require_POST
 @student_required
 def block_decide(request):
-    week_start = _week_start(request)
+    first_day = _first_day(request)
     try:
         proposed_start = datetime.fromisoformat(request.POST.get("start", ""))
         if timezone.is_naive(proposed_start):
             raise ValueError("a block's start carries its offset")
     except ValueError:
         messages.error(request, "That block could not be found: reload the page.")
-        return redirect(_planner_url(week_start))
+        return redirect(_planner_url(first_day))
     accept = request.POST.get("action") != "reject"
     kind = request.POST.get("kind", "")
     try:
@@ -85,17 +83,17 @@ def block_decide(request):
         if not _is_htmx(request):
             messages.success(request, note)
     if _is_htmx(request):
-        return _block_in_place(request, week_start, kind, proposed_start, note)
-    return redirect(_planner_url(week_start))
+        return _block_in_place(request, first_day, kind, proposed_start, note)
+    return redirect(_planner_url(first_day))
 
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _block_in_place(request, week_start: date, kind: str, proposed_start: datetime, note: str):
+def _block_in_place(request, first_day: date, kind: str, proposed_start: datetime, note: str):
     """The decided block as it now stands, for htmx to swap in where it was tapped."""
-    week = selectors.week_view(request.user, week_start)
+    week = selectors.week_view(request.user, first_day)
     block = next(
         (
             b
@@ -108,7 +106,7 @@ def _block_in_place(request, week_start: date, kind: str, proposed_start: dateti
     if block is None:
         # Gone from the proposal (the schedule changed): the page has to be reloaded.
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = _planner_url(week_start)
+        response["HX-Redirect"] = _planner_url(first_day)
         return response
     context = {"b": block, "week": week, "zone": services.zone_of(request.user), "note": note}
     return render(request, "planner/_block.html", context)
@@ -117,10 +115,10 @@ def _block_in_place(request, week_start: date, kind: str, proposed_start: dateti
 @require_POST
 @student_required
 def accept_all(request):
-    week_start = _week_start(request)
-    count = services.accept_all(student=request.user, week_start=week_start)
+    first_day = _first_day(request)
+    count = services.accept_all(student=request.user, first_day=first_day)
     messages.success(request, f"Accepted {count} block(s). They are in your calendar feed.")
-    return redirect(_planner_url(week_start))
+    return redirect(_planner_url(first_day))
 
 
 @student_required

@@ -43,7 +43,7 @@ def objects(world: dict) -> dict:
         starts_at=datetime.combine(monday, time(7), tzinfo=zone),
         ends_at=datetime.combine(monday, time(17), tzinfo=zone),
     )
-    services.accept_all(student=student, week_start=monday)
+    services.accept_all(student=student, first_day=monday)
     block = student.planner_blocks.first()
     token = services.rotate_feed_token(student=student)
     return {

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lib.dates import week_of
 from planner import selectors, services
 from planner.models import ProtectedBlock
 
@@ -63,14 +62,14 @@ def test_nothing_in_the_past_is_proposed_or_accepted(student):
     wednesday_noon = datetime.combine(monday + timedelta(days=2), time(12), tzinfo=zone)
 
     plan = selectors.week_plan(student, monday, now=wednesday_noon)
-    count = services.accept_all(student=student, week_start=monday, now=wednesday_noon)
+    count = services.accept_all(student=student, first_day=monday, now=wednesday_noon)
 
     assert plan.blocks and all(block.start > wednesday_noon for block in plan.blocks)
     assert count == len(plan.blocks)
     assert not ProtectedBlock.objects.filter(starts_at__lte=wednesday_noon).exists()
 
 
-def test_on_a_sunday_the_planner_opens_on_the_week_ahead(client, student):
+def test_on_a_sunday_evening_the_planner_opens_on_the_seven_days_ahead(client, student):
     zone = services.zone_of(student)
     sunday = next_monday(student) - timedelta(days=1)
     evening = datetime.combine(sunday, time(19), tzinfo=zone)
@@ -79,4 +78,58 @@ def test_on_a_sunday_the_planner_opens_on_the_week_ahead(client, student):
     with mock.patch.object(timezone, "now", return_value=evening):
         response = client.get(reverse("planner"))
 
-    assert response.context["week"].start == week_of(sunday) + timedelta(days=7)
+    week = response.context["week"]
+    assert [d.day for d in week.days] == [sunday + timedelta(days=n) for n in range(7)]
+    assert response.context["next"] == sunday + timedelta(days=7)
+    assert response.context["previous"] == sunday - timedelta(days=7)
+    assert "Next 7 days" in response.content.decode()
+
+
+def test_a_new_account_on_a_wednesday_is_offered_only_what_is_still_ahead(client, student):
+    """Issue #22: a new account was offered "Accept all 30 proposed blocks", all past."""
+    zone = services.zone_of(student)
+    wednesday = next_monday(student) + timedelta(days=2)
+    noon = datetime.combine(wednesday, time(12), tzinfo=zone)
+    client.force_login(student)
+
+    with mock.patch.object(timezone, "now", return_value=noon):
+        response = client.get(reverse("planner"))
+        accept = client.post(reverse("planner_accept_all"), {"week": wednesday.isoformat()})
+
+    week = response.context["week"]
+    blocks = [b for day in week.days for b in day.blocks]
+    assert week.days[0].day == wednesday and week.days[-1].day == wednesday + timedelta(days=6)
+    assert blocks and all(b.start > noon for b in blocks)
+    # Seven days from a Wednesday read two calendar weeks: next Monday and Tuesday are there.
+    assert {b.start.date() for b in blocks} >= {wednesday + timedelta(days=n) for n in (5, 6)}
+    assert f"Accept all {week.open_count} proposed blocks" in response.content.decode()
+    assert accept.status_code == 302
+    accepted = ProtectedBlock.objects.filter(student=student)
+    assert accepted.count() == week.open_count
+    assert not accepted.filter(starts_at__lte=noon).exists()
+    assert not accepted.filter(starts_at__gte=noon + timedelta(days=7)).exists()
+
+
+def test_a_block_reads_the_same_whichever_day_the_seven_days_start(student):
+    monday = next_monday(student)
+    shift_week(student, monday)
+    thursday = monday + timedelta(days=3)
+
+    from_monday = selectors.week_view(student, monday)
+    from_thursday = selectors.week_view(student, thursday)
+
+    def blocks(view, first, last):
+        return [
+            (b.kind, b.proposed_start)
+            for d in view.days
+            if first <= d.day <= last
+            for b in d.blocks
+        ]
+
+    sunday = monday + timedelta(days=6)
+    assert blocks(from_monday, thursday, sunday) == blocks(from_thursday, thursday, sunday)
+    sleep = _first(student, thursday, "sleep")
+    services.decide_block(
+        student=student, kind="sleep", proposed_start=sleep.proposed_start, accept=True
+    )
+    assert _first(student, monday + timedelta(days=3), "sleep").state == "accepted"

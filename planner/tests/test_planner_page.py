@@ -165,7 +165,7 @@ def test_a_block_moved_onto_a_proposal_takes_it_out_and_it_cannot_be_accepted(cl
         services.decide_block(
             student=student, kind="meal", proposed_start=lunch.proposed_start, accept=True
         )
-    services.accept_all(student=student, week_start=monday)
+    services.accept_all(student=student, first_day=monday)
 
     accepted = sorted(
         ProtectedBlock.objects.filter(state="accepted").values_list("starts_at", "ends_at")
@@ -197,7 +197,7 @@ def test_a_rejected_proposal_under_a_moved_block_cannot_be_accepted_later(studen
 
 def test_a_new_commitment_removes_the_accepted_blocks_it_overlaps(client, student):
     monday = next_monday(student)
-    services.accept_all(student=student, week_start=monday)
+    services.accept_all(student=student, first_day=monday)
     lunch = ProtectedBlock.objects.filter(kind="meal").order_by("starts_at").first()
     client.force_login(student)
 
@@ -219,7 +219,7 @@ def test_a_new_commitment_removes_the_accepted_blocks_it_overlaps(client, studen
 def test_a_move_overlapping_quiet_hours_by_one_minute_is_refused(student):
     monday = next_monday(student)
     services.update_prefs(student=student, quiet_start=time(16, 2), quiet_end=time(16, 30))
-    services.accept_all(student=student, week_start=monday)
+    services.accept_all(student=student, first_day=monday)
     meal = ProtectedBlock.objects.filter(kind="meal").order_by("starts_at").first()
 
     with pytest.raises(ValidationError, match="quiet hours"):
