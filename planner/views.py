@@ -123,12 +123,19 @@ def accept_all(request):
 
 @student_required
 def block_move(request, block_id: int):
+    """Move an accepted block. With htmx the form opens in the block's place and the moved
+    block replaces it (no reload, no jump to the top); without, it is a page of its own."""
     block = selectors.block_of(request.user, block_id)
     if block is None:
         raise Http404("No such block.")
     zone = services.zone_of(request.user)
+    first_day = _first_day(request)
     local_start = block.starts_at.astimezone(zone).replace(tzinfo=None)
-    form = MoveForm(request.POST or None, initial={"starts_at": local_start})
+    form = MoveForm(
+        request.POST or None, initial={"starts_at": local_start}, auto_id=f"id_move{block.pk}_%s"
+    )
+    if _is_htmx(request) and request.GET.get("cancel"):
+        return _block_in_place(request, first_day, block.kind, block.proposed_start, "")
     if request.method == "POST" and form.is_valid():
         starts_at = form.cleaned_data["starts_at"].replace(tzinfo=zone)
         try:
@@ -136,13 +143,29 @@ def block_move(request, block_id: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Moved to {starts_at:%a %d %b %H:%M}.")
-            return redirect(_planner_url(week_of(starts_at.date())))
-    return render(
-        request,
-        "planner/block_move.html",
-        {"form": form, "block": block, "label": BLOCK_LABELS.get(block.kind, block.kind)},
-    )
+            note = f"Moved to {starts_at:%a %d %b %H:%M}."
+            if _is_htmx(request):
+                return _block_in_place(request, first_day, block.kind, block.proposed_start, note)
+            messages.success(request, note)
+            return redirect(_planner_url(_first_day_showing(request, starts_at.date())))
+    context = {
+        "form": form,
+        "block": block,
+        "label": BLOCK_LABELS.get(block.kind, block.kind),
+        "first_day": first_day,
+        "start": block.starts_at.astimezone(zone),
+        "end": block.ends_at.astimezone(zone),
+        "zone": zone,
+    }
+    if _is_htmx(request):
+        return render(request, "planner/_block_move.html", context)
+    return render(request, "planner/block_move.html", context)
+
+
+def _first_day_showing(request, day: date) -> date:
+    """The seven days the student came from if they show `day`, else those starting on it."""
+    first_day = _first_day(request)
+    return first_day if first_day <= day <= first_day + timedelta(days=6) else day
 
 
 @student_required

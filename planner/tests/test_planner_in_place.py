@@ -11,7 +11,7 @@ from django.utils import timezone
 from planner import selectors, services
 from planner.models import ProtectedBlock
 
-from .factories import next_monday, shift_week
+from .factories import at, next_monday, shift_week
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,74 @@ def test_a_block_reads_the_same_whichever_day_the_seven_days_start(student):
         student=student, kind="sleep", proposed_start=sleep.proposed_start, accept=True
     )
     assert _first(student, monday + timedelta(days=3), "sleep").state == "accepted"
+
+
+def _accepted_meal(client, student, monday):
+    shift_week(student, monday)
+    client.force_login(student)
+    client.post(reverse("planner_accept_all"), {"week": monday.isoformat()})
+    return ProtectedBlock.objects.filter(kind="meal").earliest("starts_at")
+
+
+def test_move_opens_in_the_blocks_place_and_answers_with_the_moved_block(client, student):
+    monday = next_monday(student)
+    meal = _accepted_meal(client, student, monday)
+    url = reverse("planner_block_move", args=[meal.pk]) + f"?week={monday.isoformat()}"
+    saturday = monday + timedelta(days=5)
+
+    page = client.get(reverse("planner"), {"week": monday.isoformat()}).content.decode()
+    opened = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    moved = client.post(url, {"starts_at": f"{saturday} 08:05"}, HTTP_HX_REQUEST="true")
+
+    assert f'hx-get="{url}"' in page.replace("&amp;", "&")
+    assert (
+        "<html" not in opened
+        and f'id="block-meal-{int(meal.proposed_start.timestamp())}"' in opened
+    )
+    assert 'name="starts_at"' in opened and 'hx-post="' in opened
+    html = moved.content.decode()
+    assert moved.status_code == 200 and "<html" not in html
+    assert 'class="block block-accepted"' in html and "Moved to Sat" in html
+    meal.refresh_from_db()
+    assert meal.starts_at == at(student, saturday, 0, time(8, 5))
+
+
+def test_a_refused_move_keeps_the_form_in_place_with_the_reason(client, student):
+    monday = next_monday(student)
+    meal = _accepted_meal(client, student, monday)
+    before = meal.starts_at
+    url = reverse("planner_block_move", args=[meal.pk]) + f"?week={monday.isoformat()}"
+
+    clash = client.post(url, {"starts_at": f"{monday} 09:00"}, HTTP_HX_REQUEST="true")
+    garbage = client.post(url, {"starts_at": "soon"}, HTTP_HX_REQUEST="true")
+
+    assert clash.status_code == 200 and "overlaps your shift" in clash.content.decode()
+    assert "<html" not in clash.content.decode()
+    assert 'class="errorlist"' in garbage.content.decode()
+    meal.refresh_from_db()
+    assert meal.starts_at == before
+
+
+def test_cancel_puts_the_block_back_as_it_was(client, student):
+    monday = next_monday(student)
+    meal = _accepted_meal(client, student, monday)
+    url = reverse("planner_block_move", args=[meal.pk])
+
+    response = client.get(url, {"week": monday.isoformat(), "cancel": "1"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<li class="block block-accepted"')
+    assert 'name="starts_at"' not in html and ">Move</a>" in html
+
+
+def test_without_javascript_a_move_goes_back_to_the_seven_days_it_came_from(client, student):
+    monday = next_monday(student)
+    meal = _accepted_meal(client, student, monday)
+    url = reverse("planner_block_move", args=[meal.pk]) + f"?week={monday.isoformat()}"
+
+    page = client.get(url)
+    moved = client.post(url, {"starts_at": f"{monday + timedelta(days=5)} 08:05"})
+
+    assert "<html" in page.content.decode() and "Move meal" in page.content.decode()
+    assert moved.status_code == 302
+    assert moved["Location"] == reverse("planner") + f"?week={monday.isoformat()}"
