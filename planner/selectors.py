@@ -14,7 +14,7 @@ from lib.tokens import token_digest
 from schools.models import Enrollment
 
 from . import planning
-from .models import BLOCK_KINDS, PlannerPrefs, ProtectedBlock, ScheduleEvent
+from .models import BLOCK_KINDS, PlannerPrefs, ProtectedBlock, ScheduleEvent, ShiftPattern
 
 BLOCK_LABELS = dict(BLOCK_KINDS)
 FEED_WEEKS = 6
@@ -199,6 +199,10 @@ def _item(kind, proposed_start, end, answer, zone) -> ProposedBlock:
         state=state,
         block_id=answer.pk if answer is not None else None,
     )
+
+
+def patterns_of(student) -> list[ShiftPattern]:
+    return list(ShiftPattern.objects.filter(student=student))
 
 
 def block_of(student, block_id: int) -> ProtectedBlock | None:

@@ -16,7 +16,7 @@ from lib.dates import week_of
 from lib.forms import add_service_errors
 
 from . import ics, imports, reminders, selectors, services
-from .forms import EventForm, ImportForm, MoveForm, PrefsForm, TemplateForm
+from .forms import EventForm, ImportForm, MoveForm, PatternForm, PrefsForm, TemplateForm
 from .selectors import BLOCK_LABELS
 
 MAX_UPLOAD = ics.MAX_BYTES
@@ -198,7 +198,10 @@ def _schedule_page(request, events, zone, **forms):
     context = {
         "events": [(e, e.starts_at.astimezone(zone), e.ends_at.astimezone(zone)) for e in events],
         "event_form": forms.get("event_form") or EventForm(prefix="event"),
-        "template_form": forms.get("template_form") or TemplateForm(prefix="pattern"),
+        "template_form": forms.get("template_form")
+        or TemplateForm(prefix="pattern", own=services.own_templates(request.user)),
+        "pattern_form": forms.get("pattern_form") or PatternForm(prefix="own"),
+        "patterns": selectors.patterns_of(request.user),
         "import_form": forms.get("import_form") or ImportForm(prefix="import"),
         "latest_import": imports.latest_import(request.user),
         "zone": zone,
@@ -209,7 +212,7 @@ def _schedule_page(request, events, zone, **forms):
 @require_POST
 @student_required
 def schedule_template(request):
-    form = TemplateForm(request.POST, prefix="pattern")
+    form = TemplateForm(request.POST, prefix="pattern", own=services.own_templates(request.user))
     if form.is_valid():
         try:
             result = services.add_template(
@@ -229,6 +232,33 @@ def schedule_template(request):
             return redirect("planner_schedule")
     zone = services.zone_of(request.user)
     return _schedule_page(request, _upcoming(request, zone), zone, template_form=form)
+
+
+@require_POST
+@student_required
+def pattern_add(request):
+    """Save a shift pattern of the student's own; it joins the list of patterns to apply."""
+    form = PatternForm(request.POST, prefix="own")
+    if form.is_valid():
+        try:
+            pattern = services.add_pattern(student=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Saved “{pattern.name}”: choose it under “Add a shift pattern”."
+            )
+            return redirect("planner_schedule")
+    zone = services.zone_of(request.user)
+    return _schedule_page(request, _upcoming(request, zone), zone, pattern_form=form)
+
+
+@require_POST
+@student_required
+def pattern_delete(request, pattern_id: int):
+    services.delete_pattern(student=request.user, pattern_id=pattern_id)
+    messages.success(request, "Pattern deleted; the shifts added from it stay in your schedule.")
+    return redirect("planner_schedule")
 
 
 @require_POST
