@@ -643,6 +643,16 @@ def move_block(*, student, block_id: int, starts_at: datetime) -> ProtectedBlock
 
 
 @transaction.atomic
+def move_proposal(
+    *, student, kind: str, proposed_start: datetime, starts_at: datetime
+) -> ProtectedBlock:
+    """Accept a proposed (or rejected) block at another start, in one step: a refused move
+    leaves it unanswered as it was."""
+    block = decide_block(student=student, kind=kind, proposed_start=proposed_start, accept=True)
+    return move_block(student=student, block_id=block.pk, starts_at=starts_at)
+
+
+@transaction.atomic
 def rotate_feed_token(*, student) -> str:
     """A new private feed token; the old feed URL stops working at once. Only its hash is
     stored, so the full URL can be shown only now."""

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.planner, name="planner"),
     path("blocks/decide/", views.block_decide, name="planner_block_decide"),
     path("blocks/accept-all/", views.accept_all, name="planner_accept_all"),
+    path("blocks/move/", views.proposal_move, name="planner_proposal_move"),
     path("blocks/<int:block_id>/move/", views.block_move, name="planner_block_move"),
     path("schedule/", views.schedule, name="planner_schedule"),
     path("schedule/pattern/", views.schedule_template, name="planner_schedule_template"),

@@ -1,4 +1,5 @@
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -148,18 +149,100 @@ def block_move(request, block_id: int):
                 return _block_in_place(request, first_day, block.kind, block.proposed_start, note)
             messages.success(request, note)
             return redirect(_planner_url(_first_day_showing(request, starts_at.date())))
+    move_url = reverse("planner_block_move", args=[block.pk]) + f"?week={first_day.isoformat()}"
+    return _move_form(
+        request, form, block.kind, block.proposed_start, block.starts_at, block.ends_at, move_url
+    )
+
+
+def _move_form(request, form, kind, proposed_start, start, end, move_url, state="accepted"):
+    """The move form: in the block's place for htmx, else on a page of its own."""
+    zone = services.zone_of(request.user)
     context = {
         "form": form,
-        "block": block,
-        "label": BLOCK_LABELS.get(block.kind, block.kind),
-        "first_day": first_day,
-        "start": block.starts_at.astimezone(zone),
-        "end": block.ends_at.astimezone(zone),
+        "label": BLOCK_LABELS.get(kind, kind),
+        "first_day": _first_day(request),
+        "start": start.astimezone(zone),
+        "end": end.astimezone(zone),
         "zone": zone,
+        "state": state,
+        "move_url": move_url,
+        "li_id": f"block-{kind}-{int(proposed_start.timestamp())}",
     }
     if _is_htmx(request):
         return render(request, "planner/_block_move.html", context)
     return render(request, "planner/block_move.html", context)
+
+
+@student_required
+def proposal_move(request):
+    """Move a block not accepted yet: it is accepted at the new start, in place like
+    block_move (a refused move keeps nothing)."""
+    first_day = _first_day(request)
+    kind = request.GET.get("kind", "")
+    try:
+        proposed_start = datetime.fromisoformat(request.GET.get("start", ""))
+        if timezone.is_naive(proposed_start):
+            raise ValueError("a block's start carries its offset")
+    except ValueError:
+        proposed_start = None
+    week = selectors.week_view(request.user, first_day)
+    item = next(
+        (
+            b
+            for day in week.days
+            for b in day.blocks
+            if b.kind == kind and b.proposed_start == proposed_start
+        ),
+        None,
+    )
+    if item is None or item.state == "accepted":
+        # Gone from the proposal (the schedule changed, or it was accepted meanwhile).
+        if _is_htmx(request):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = _planner_url(first_day)
+            return response
+        messages.error(request, "That block is no longer proposed: here is your plan as it is.")
+        return redirect(_planner_url(first_day))
+    zone = services.zone_of(request.user)
+    form = MoveForm(
+        request.POST or None,
+        initial={"starts_at": item.start.astimezone(zone).replace(tzinfo=None)},
+        auto_id=f"id_move_{kind}_{int(proposed_start.timestamp())}_%s",
+    )
+    if _is_htmx(request) and request.GET.get("cancel"):
+        return _block_in_place(request, first_day, kind, proposed_start, "")
+    if request.method == "POST" and form.is_valid():
+        starts_at = form.cleaned_data["starts_at"].replace(tzinfo=zone)
+        try:
+            services.move_proposal(
+                student=request.user, kind=kind, proposed_start=proposed_start, starts_at=starts_at
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            note = f"Accepted and moved to {starts_at:%a %d %b %H:%M}."
+            if _is_htmx(request):
+                return _block_in_place(request, first_day, kind, proposed_start, note)
+            messages.success(request, note)
+            return redirect(_planner_url(_first_day_showing(request, starts_at.date())))
+    return _move_form(
+        request,
+        form,
+        kind,
+        proposed_start,
+        item.start,
+        item.end,
+        _proposal_move_url(item, first_day),
+        item.state,
+    )
+
+
+def _proposal_move_url(item, first_day: date) -> str:
+    query = urlencode(
+        {"week": first_day.isoformat(), "kind": item.kind, "start": item.proposed_start.isoformat()}
+    )
+    return f"{reverse('planner_proposal_move')}?{query}"
 
 
 def _first_day_showing(request, day: date) -> date:

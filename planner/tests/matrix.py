@@ -7,6 +7,9 @@ PAGES: dict[str, str] = {
     "planner": "student",
     "planner_block_decide": "student",
     "planner_accept_all": "student",
+    # A proposal is named by its kind and start in the query: only the student's own plan is
+    # searched, so there is no object of someone else's to reach.
+    "planner_proposal_move": "student",
     "planner_schedule": "student",
     "planner_schedule_template": "student",
     "planner_pattern_add": "student",

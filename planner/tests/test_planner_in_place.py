@@ -3,11 +3,13 @@ Sunday the week ahead."""
 
 from datetime import datetime, time, timedelta
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from habits.models import Habit
 from planner import selectors, services
 from planner.models import ProtectedBlock
 
@@ -204,3 +206,81 @@ def test_without_javascript_a_move_goes_back_to_the_seven_days_it_came_from(clie
     assert "<html" in page.content.decode() and "Move meal" in page.content.decode()
     assert moved.status_code == 302
     assert moved["Location"] == reverse("planner") + f"?week={monday.isoformat()}"
+
+
+def _proposal_url(monday, block):
+    query = urlencode(
+        {"week": monday.isoformat(), "kind": block.kind, "start": block.proposed_start.isoformat()}
+    )
+    return f"{reverse('planner_proposal_move')}?{query}"
+
+
+def test_a_proposed_block_moves_in_place_and_is_accepted_there(client, student):
+    monday = next_monday(student)
+    shift_week(student, monday)
+    meal = _first(student, monday + timedelta(days=5), "meal")
+    url = _proposal_url(monday, meal)
+    saturday = monday + timedelta(days=5)
+    client.force_login(student)
+
+    page = client.get(reverse("planner"), {"week": monday.isoformat()}).content.decode()
+    opened = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    moved = client.post(url, {"starts_at": f"{saturday} 15:00"}, HTTP_HX_REQUEST="true")
+
+    assert f'hx-get="{url}"' in page.replace("&amp;", "&")
+    assert "<html" not in opened and "Moving it accepts it." in opened
+    html = moved.content.decode()
+    assert html.lstrip().startswith('<li class="block block-accepted"')
+    assert "Accepted and moved to Sat" in html and "15:00–15:30" in html
+    answer = ProtectedBlock.objects.get()
+    assert (answer.kind, answer.proposed_start, answer.state) == (
+        "meal",
+        meal.proposed_start,
+        "accepted",
+    )
+    assert answer.starts_at == at(student, saturday, 0, time(15))
+
+
+def test_a_refused_move_of_a_proposal_keeps_it_unanswered(client, student):
+    monday = next_monday(student)
+    shift_week(student, monday)
+    meal = _first(student, monday, "meal")
+    client.force_login(student)
+
+    response = client.post(
+        _proposal_url(monday, meal), {"starts_at": f"{monday} 09:00"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert "overlaps your shift" in response.content.decode()
+    assert not ProtectedBlock.objects.exists()
+    assert not Habit.objects.filter(student=student).exists()
+
+
+def test_a_proposal_that_is_gone_sends_the_page_back_to_the_plan(client, student):
+    monday = next_monday(student)
+    client.force_login(student)
+    url = reverse("planner_proposal_move")
+    query = {"week": monday.isoformat(), "kind": "meal", "start": "2020-01-01T03:07:00+00:00"}
+
+    plain = client.get(url, query)
+    htmx = client.get(url, query, HTTP_HX_REQUEST="true")
+    garbage = client.get(url, {"start": "yesterday"})
+
+    assert plain.status_code == 302 and plain["Location"].startswith(reverse("planner"))
+    assert htmx.status_code == 204 and htmx["HX-Redirect"].startswith(reverse("planner"))
+    assert garbage.status_code == 302
+
+
+def test_without_javascript_a_proposal_moves_on_a_page_of_its_own(client, student):
+    monday = next_monday(student)
+    shift_week(student, monday)
+    meal = _first(student, monday + timedelta(days=5), "meal")
+    url = _proposal_url(monday, meal)
+    client.force_login(student)
+
+    page = client.get(url).content.decode()
+    moved = client.post(url, {"starts_at": f"{monday + timedelta(days=5)} 15:00"})
+
+    assert "<html" in page and f'action="{url.replace("&", "&amp;")}"' in page
+    assert moved.status_code == 302
+    assert ProtectedBlock.objects.get().state == "accepted"
