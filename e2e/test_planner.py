@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.steps import sign_in
+from e2e.test_accessibility import axe_page, serious_violations  # noqa: F401 (a fixture)
 from lib.dates import week_of
 from planner.models import ProtectedBlock, ScheduleEvent
 from planner.selectors import zone_of
@@ -112,3 +113,26 @@ def test_on_a_phone_the_planner_opens_on_the_next_seven_days_and_moves_a_block_i
     assert abs(page.evaluate("window.scrollY") - before) < 50
     meal.refresh_from_db()
     assert meal.starts_at == target
+
+
+def test_the_move_form_in_place_and_own_patterns_have_no_serious_accessibility_violations(
+    axe_page,  # noqa: F811 (the fixture imported above)
+    student,
+):
+    from datetime import datetime
+
+    from planner import services
+
+    today = datetime.now(zone_of(student)).date()
+    services.accept_all(student=student, first_day=today)
+    sign_in(axe_page, student)
+
+    axe_page.goto("/planner/")
+    axe_page.get_by_role("link", name="Move").first.click()
+    expect(axe_page.get_by_role("button", name="Move here")).to_be_visible()
+    assert serious_violations(axe_page) == []
+
+    axe_page.goto("/planner/schedule/")
+    axe_page.get_by_role("button", name="Save pattern").click()
+    expect(axe_page.get_by_text("Give the pattern a name")).to_have_count(2)
+    assert serious_violations(axe_page) == []
