@@ -87,6 +87,13 @@ class Plan:
     week_start: date
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The local day each warning is about (None: the whole week), so a view of seven days
+    # that starts mid-week shows only its own.
+    warning_days: list[date | None] = field(default_factory=list)
+
+    def warn(self, message: str, day: date | None = None) -> None:
+        self.warnings.append(message)
+        self.warning_days.append(day)
 
 
 Interval = tuple[int, int]
@@ -217,9 +224,9 @@ def propose_week(
         if ours:
             placed.append((start, end, kind))
 
-    def warn(message: str, ours: bool) -> None:
+    def warn(message: str, ours: bool, minute: int) -> None:
         if ours:
-            plan.warnings.append(message)
+            plan.warn(message, week.moment(minute).date())
 
     # 1. Sleep after work: the last shift ending each local day, and every call / night float.
     # Work ending the day before the week is planned too (not proposed: that week owns it)
@@ -247,6 +254,7 @@ def propose_week(
                     f"After the commitment ending {when} the next free time starts only at "
                     f"{week.label(gap_start)}: no sleep could be planned after it.",
                     ours(end),
+                    end,
                 )
             continue
         latest_end = gap_end - GET_READY if gap_end < high else gap_end
@@ -269,12 +277,14 @@ def propose_week(
                     f"for sleep, less than your {_hours(target)} target: the longest possible "
                     "window is proposed. Consider asking to swap or rest before the next one.",
                     ours(start),
+                    end,
                 )
             else:
                 warn(
                     f"After the commitment ending {when} there is no room to sleep before the "
                     "next one.",
                     ours(end),
+                    end,
                 )
                 continue
         place(start, start + length, SLEEP, ours=ours(start))
@@ -308,6 +318,7 @@ def propose_week(
                     f"getting ready for {week.label(gap_end)}, less than your "
                     f"{_hours(target)} target.",
                     ours(start),
+                    bedtime,
                 )
 
     # 3. A lighter, study-free evening before each exam (a Monday exam: this Sunday).
@@ -320,9 +331,10 @@ def propose_week(
             continue
         slot = calendar.first_fit(week.at(eve, time(17, 30)), week.at(eve, time(22, 0)), 60, quiet)
         if slot is None:
-            plan.warnings.append(
+            plan.warn(
                 f"No free evening hour before the exam on {exam_day:%a %d %b}: try to keep "
-                "that evening light."
+                "that evening light.",
+                exam_day - timedelta(days=1),
             )
         else:
             place(slot, slot + 60, EXAM_EVE)
@@ -354,9 +366,9 @@ def propose_week(
                 place(slot, slot + minutes, kind)
                 break
         else:
-            plan.warnings.append(missing)
+            plan.warn(missing)
 
     plan.blocks = sorted(Block(week.moment(s), week.moment(e), kind) for s, e, kind in placed)
     if prefs.sleep_minutes > 12 * 60:
-        plan.warnings.append("A sleep target above 12 hours cannot be planned around shifts.")
+        plan.warn("A sleep target above 12 hours cannot be planned around shifts.")
     return plan

@@ -140,12 +140,18 @@ def week_view(student, first_day: date) -> Week:
     Proposals are made per calendar week, so a block is the same whichever day the view
     starts on (its answer finds it again); seven days from a Wednesday read two weeks."""
     last_day = first_day + timedelta(days=6)
+    # Warnings about a whole week ("no 2-hour stretch for rest") come from the week most of
+    # the seven days are in; the others from the days shown.
+    main_week = week_of(first_day + timedelta(days=3))
     items, warnings, events = [], [], {}
     zone = None
     for week_start in sorted({week_of(first_day), week_of(last_day)}):
-        week_items, week_warnings, week_events, zone = _week_items(student, week_start)
+        week_items, plan, week_events, zone = _week_items(student, week_start)
         items += week_items
-        warnings += [w for w in week_warnings if w not in warnings]
+        for message, day in zip(plan.warnings, plan.warning_days, strict=True):
+            shown = first_day <= day <= last_day if day else week_start == main_week
+            if shown and message not in warnings:
+                warnings.append(message)
         events.update((e.pk, e) for e in week_events)
     items = [i for i in items if first_day <= i.start.date() <= last_day]
     days = []
@@ -182,7 +188,7 @@ def _week_items(student, week_start: date):
             and low - timedelta(days=1) <= answer.proposed_start < high
         ):
             items.append(_item(answer.kind, answer.proposed_start, answer.ends_at, answer, zone))
-    return items, plan.warnings, events, zone
+    return items, plan, events, zone
 
 
 def _item(kind, proposed_start, end, answer, zone) -> ProposedBlock:

@@ -284,3 +284,16 @@ def test_without_javascript_a_proposal_moves_on_a_page_of_its_own(client, studen
     assert "<html" in page and f'action="{url.replace("&", "&amp;")}"' in page
     assert moved.status_code == 302
     assert ProtectedBlock.objects.get().state == "accepted"
+
+
+def test_seven_days_from_mid_week_warn_only_about_their_own_days(student):
+    monday = next_monday(student)
+    shift_week(student, monday)
+    services.update_prefs(student=student, sleep_hours=11)  # more than fits after Monday
+
+    from_monday = selectors.week_view(student, monday).warnings
+    from_wednesday = selectors.week_view(student, monday + timedelta(days=2)).warnings
+
+    about_monday = [w for w in from_monday if "ending Mon" in w]
+    assert about_monday and not any(w in from_wednesday for w in about_monday)
+    assert all(w in from_monday for w in from_wednesday if "Fri" in w or "Thu" in w)
