@@ -1,6 +1,6 @@
 """The week page: the proposal day by day; accept, reject, accept all, move."""
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -146,6 +146,8 @@ def test_the_week_page_reads_a_fixed_number_of_queries(
     client.force_login(student)
     with django_assert_max_num_queries(14):
         client.get(reverse("planner"), {"week": monday.isoformat()})
+    with django_assert_max_num_queries(14):  # seven days from a Wednesday read two weeks
+        client.get(reverse("planner"), {"week": (monday + timedelta(days=2)).isoformat()})
 
 
 def test_a_block_moved_onto_a_proposal_takes_it_out_and_it_cannot_be_accepted(client, student):
