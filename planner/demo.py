@@ -90,7 +90,7 @@ def generate_demo_schedules(demo: DemoSchool) -> None:
         first = get_user_model().objects.get(pk=demo.students[0].user_id)
         # The demo's week as it was planned, on its Monday morning.
         planned_at = datetime.combine(monday, time(), tzinfo=zone)
-        services.accept_all(student=first, week_start=monday, now=planned_at)
+        services.accept_all(student=first, first_day=monday, now=planned_at)
 
 
 def _without_overlaps(planned):

@@ -19,11 +19,51 @@ class EventForm(_Form):
 
 
 class TemplateForm(_Form):
-    template = forms.ChoiceField(
-        label="Shift pattern", choices=[(t.slug, t.label) for t in TEMPLATES]
-    )
+    template = forms.ChoiceField(label="Shift pattern")
     first_day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     last_day = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, own=(), **kwargs):
+        """`own`: the student's own patterns (services.own_templates), listed first."""
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(t.slug, t.label) for t in [*own, *TEMPLATES]]
+
+
+WEEKDAYS = [
+    (0, "Mon"),
+    (1, "Tue"),
+    (2, "Wed"),
+    (3, "Thu"),
+    (4, "Fri"),
+    (5, "Sat"),
+    (6, "Sun"),
+]
+
+
+class PatternForm(_Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=60,
+        error_messages={"required": "Give the pattern a name, e.g. Nights."},
+    )
+    starts = forms.TimeField(
+        label="Starts",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"required": "Give the time the shift starts, like 07:00."},
+    )
+    ends = forms.TimeField(
+        label="Ends",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"required": "Give the time the shift ends, like 19:30."},
+        help_text="Earlier than the start: it ends the next morning (e.g. 19:00 to 07:30).",
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Days it starts on",
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one day of the week the shift starts on."},
+    )
 
 
 class ImportForm(_Form):

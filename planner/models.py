@@ -71,6 +71,44 @@ class ScheduleEvent(models.Model):
         return f"{self.kind} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+class ShiftPattern(models.Model):
+    """A student's own repeating shift (e.g. "Nights" 19:00-07:30 Mon-Thu), applied to a
+    date range like the fixed patterns. An end at or before the start crosses midnight."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="planner_patterns"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=60)
+    starts = models.TimeField()
+    ends = models.TimeField()
+    # ISO weekday digits, Monday = 0: "01234" is Monday to Friday.
+    weekdays = models.CharField(max_length=7)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "name"], name="planner_one_pattern_per_name"
+            ),
+            models.CheckConstraint(
+                condition=~Q(starts=models.F("ends")), name="planner_pattern_has_length"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+    @property
+    def weekday_numbers(self) -> tuple[int, ...]:
+        return tuple(sorted({int(d) for d in self.weekdays}))
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.ends <= self.starts
+
+
 class PlannerPrefs(models.Model):
     """A student's planning preferences, reminder settings and (hashed) feed token."""
 

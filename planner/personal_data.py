@@ -1,6 +1,13 @@
 from accounts.personal_data import PersonalDataset, register
 
-from .models import CalendarImport, PlannerPrefs, ProtectedBlock, ReminderSent, ScheduleEvent
+from .models import (
+    CalendarImport,
+    PlannerPrefs,
+    ProtectedBlock,
+    ReminderSent,
+    ScheduleEvent,
+    ShiftPattern,
+)
 
 
 def export_events(user) -> list[dict]:
@@ -50,6 +57,19 @@ def export_blocks(user) -> list[dict]:
     ]
 
 
+def export_patterns(user) -> list[dict]:
+    return [
+        {
+            "name": p.name,
+            "starts": p.starts.isoformat(),
+            "ends": p.ends.isoformat(),
+            "weekdays": list(p.weekday_numbers),
+            "created_at": p.created_at,
+        }
+        for p in ShiftPattern.objects.filter(student=user)
+    ]
+
+
 def export_reminders(user) -> list[dict]:
     return [
         {"key": r.key, "local_day": r.local_day, "created_at": r.created_at}
@@ -76,6 +96,7 @@ def register_datasets() -> None:
     register(
         PersonalDataset("planner_blocks", "the protected-time blocks you answered", export_blocks)
     )
+    register(PersonalDataset("planner_patterns", "the shift patterns you saved", export_patterns))
     register(
         PersonalDataset("planner_reminders", "the planner emails sent to you", export_reminders)
     )

@@ -7,7 +7,10 @@ week, with intervals kept sorted and merged.
 The rules, in the order they claim time (earlier rules get the better slots):
 1. sleep after each day's last shift and after each call or night float: at least the target,
    or the longest possible with a warning saying why;
-2. a plain night's sleep on the nights no shift claimed (a warning when it is short);
+2. a plain night's sleep on the nights no shift claimed, waking GET_READY before the next
+   morning's commitment and lying down earlier (from EARLIEST_BEDTIME) to keep the target,
+   so an early shift never gets a 23:00 bedtime and then a warning about it (a warning only
+   when even that is short);
 3. a lighter, study-free evening block before each exam;
 4. a meal (30 min) at lunch and dinner time;
 5. movement (20 min, or 10 when the day is tight) on most days;
@@ -49,7 +52,8 @@ SLEEP, MOVEMENT, MEAL, REST, PEOPLE, EXAM_EVE = (
 BLOCK_KINDS = [SLEEP, MOVEMENT, MEAL, REST, PEOPLE, EXAM_EVE]
 STEP = 5  # minutes: every block starts on a 5-minute mark
 WIND_DOWN = 45  # minutes between leaving work and lying down
-GET_READY = 60  # minutes between waking and the next commitment
+GET_READY = 60  # minutes between waking and the next commitment (commute, shower, breakfast)
+EARLIEST_BEDTIME = time(20)  # a plain night may start this early to keep the target
 
 
 @dataclass(frozen=True, order=True)
@@ -83,6 +87,13 @@ class Plan:
     week_start: date
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The local day each warning is about (None: the whole week), so a view of seven days
+    # that starts mid-week shows only its own.
+    warning_days: list[date | None] = field(default_factory=list)
+
+    def warn(self, message: str, day: date | None = None) -> None:
+        self.warnings.append(message)
+        self.warning_days.append(day)
 
 
 Interval = tuple[int, int]
@@ -144,6 +155,12 @@ class _Calendar:
         following = self.occupied[index:] if index < len(self.occupied) else []
         end = next((s for s, _ in following if s >= start), week_end)
         return start, min(end, week_end)
+
+    def free_since(self, minute: int, floor: int) -> int:
+        """Where the free time around `minute` (itself free) begins, not before `floor`."""
+        index = bisect.bisect_right(self.occupied, (minute, 1 << 40))
+        ends = [end for _, end in self.occupied[:index] if end <= minute]
+        return max([floor, *ends[-1:]])
 
     def first_fit(
         self, low: int, high: int, minutes: int, extra: Sequence[Interval] = ()
@@ -207,9 +224,9 @@ def propose_week(
         if ours:
             placed.append((start, end, kind))
 
-    def warn(message: str, ours: bool) -> None:
+    def warn(message: str, ours: bool, minute: int) -> None:
         if ours:
-            plan.warnings.append(message)
+            plan.warn(message, week.moment(minute).date())
 
     # 1. Sleep after work: the last shift ending each local day, and every call / night float.
     # Work ending the day before the week is planned too (not proposed: that week owns it)
@@ -237,6 +254,7 @@ def propose_week(
                     f"After the commitment ending {when} the next free time starts only at "
                     f"{week.label(gap_start)}: no sleep could be planned after it.",
                     ours(end),
+                    end,
                 )
             continue
         latest_end = gap_end - GET_READY if gap_end < high else gap_end
@@ -259,12 +277,14 @@ def propose_week(
                     f"for sleep, less than your {_hours(target)} target: the longest possible "
                     "window is proposed. Consider asking to swap or rest before the next one.",
                     ours(start),
+                    end,
                 )
             else:
                 warn(
                     f"After the commitment ending {when} there is no room to sleep before the "
                     "next one.",
                     ours(end),
+                    end,
                 )
                 continue
         place(start, start + length, SLEEP, ours=ours(start))
@@ -282,15 +302,23 @@ def propose_week(
         start = _round_up(gap_start)
         if start - bedtime > 3 * 60:
             continue
-        length = min(target, gap_end - start)
+        wake = gap_end - GET_READY if gap_end < high else gap_end
+        if start + target > wake and gap_start == bedtime:
+            # An early start tomorrow: lie down earlier rather than cut the night short.
+            earliest = week.at(day, EARLIEST_BEDTIME)
+            free_from = calendar.free_since(bedtime, earliest - WIND_DOWN) + WIND_DOWN
+            start = _round_up(max(earliest, free_from, wake - target))
+        length = min(target, wake - start)
         length -= length % STEP
         if length >= 4 * 60:
             place(start, start + length, SLEEP, ours=ours(start))
             if length < target:
                 warn(
                     f"The night of {night:%a %d %b} has only {_hours(length)} for sleep before "
-                    f"{week.label(start + length)}, less than your {_hours(target)} target.",
+                    f"getting ready for {week.label(gap_end)}, less than your "
+                    f"{_hours(target)} target.",
                     ours(start),
+                    bedtime,
                 )
 
     # 3. A lighter, study-free evening before each exam (a Monday exam: this Sunday).
@@ -303,9 +331,10 @@ def propose_week(
             continue
         slot = calendar.first_fit(week.at(eve, time(17, 30)), week.at(eve, time(22, 0)), 60, quiet)
         if slot is None:
-            plan.warnings.append(
+            plan.warn(
                 f"No free evening hour before the exam on {exam_day:%a %d %b}: try to keep "
-                "that evening light."
+                "that evening light.",
+                exam_day - timedelta(days=1),
             )
         else:
             place(slot, slot + 60, EXAM_EVE)
@@ -337,9 +366,9 @@ def propose_week(
                 place(slot, slot + minutes, kind)
                 break
         else:
-            plan.warnings.append(missing)
+            plan.warn(missing)
 
     plan.blocks = sorted(Block(week.moment(s), week.moment(e), kind) for s, e, kind in placed)
     if prefs.sleep_minutes > 12 * 60:
-        plan.warnings.append("A sleep target above 12 hours cannot be planned around shifts.")
+        plan.warn("A sleep target above 12 hours cannot be planned around shifts.")
     return plan

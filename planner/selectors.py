@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils import timezone
 
+from lib.dates import week_of
 from lib.tokens import token_digest
 from schools.models import Enrollment
 
 from . import planning
-from .models import BLOCK_KINDS, PlannerPrefs, ProtectedBlock, ScheduleEvent
+from .models import BLOCK_KINDS, PlannerPrefs, ProtectedBlock, ScheduleEvent, ShiftPattern
 
 BLOCK_LABELS = dict(BLOCK_KINDS)
 FEED_WEEKS = 6
@@ -132,8 +133,45 @@ class Week:
     open_count: int
 
 
-def week_view(student, week_start: date) -> Week:
-    """The proposal for a week with the student's answers, day by day."""
+def week_view(student, first_day: date) -> Week:
+    """Seven days from `first_day` (any weekday: the planner opens on today) with the
+    student's answers, day by day.
+
+    Proposals are made per calendar week, so a block is the same whichever day the view
+    starts on (its answer finds it again); seven days from a Wednesday read two weeks."""
+    last_day = first_day + timedelta(days=6)
+    # Warnings about a whole week ("no 2-hour stretch for rest") come from the week most of
+    # the seven days are in; the others from the days shown.
+    main_week = week_of(first_day + timedelta(days=3))
+    items, warnings, events = [], [], {}
+    zone = None
+    for week_start in sorted({week_of(first_day), week_of(last_day)}):
+        week_items, plan, week_events, zone = _week_items(student, week_start)
+        items += week_items
+        for message, day in zip(plan.warnings, plan.warning_days, strict=True):
+            shown = first_day <= day <= last_day if day else week_start == main_week
+            if shown and message not in warnings:
+                warnings.append(message)
+        events.update((e.pk, e) for e in week_events)
+    items = [i for i in items if first_day <= i.start.date() <= last_day]
+    days = []
+    for offset in range(7):
+        day = first_day + timedelta(days=offset)
+        days.append(
+            Day(
+                day=day,
+                commitments=sorted(
+                    (e for e in events.values() if e.starts_at.astimezone(zone).date() == day),
+                    key=lambda e: e.starts_at,
+                ),
+                blocks=sorted((i for i in items if i.start.date() == day), key=lambda i: i.start),
+            )
+        )
+    open_count = sum(1 for i in items if i.state == "proposed")
+    return Week(first_day, days, warnings, open_count)
+
+
+def _week_items(student, week_start: date):
     plan, events, zone, answers = _plan(student, week_start)
     low = datetime.combine(week_start, time(), tzinfo=zone)
     high = datetime.combine(week_start + timedelta(days=7), time(), tzinfo=zone)
@@ -150,18 +188,7 @@ def week_view(student, week_start: date) -> Week:
             and low - timedelta(days=1) <= answer.proposed_start < high
         ):
             items.append(_item(answer.kind, answer.proposed_start, answer.ends_at, answer, zone))
-    days = []
-    for offset in range(7):
-        day = week_start + timedelta(days=offset)
-        days.append(
-            Day(
-                day=day,
-                commitments=[e for e in events if e.starts_at.astimezone(zone).date() == day],
-                blocks=sorted((i for i in items if i.start.date() == day), key=lambda i: i.start),
-            )
-        )
-    open_count = sum(1 for i in items if i.state == "proposed")
-    return Week(week_start, days, plan.warnings, open_count)
+    return items, plan, events, zone
 
 
 def _item(kind, proposed_start, end, answer, zone) -> ProposedBlock:
@@ -178,6 +205,10 @@ def _item(kind, proposed_start, end, answer, zone) -> ProposedBlock:
         state=state,
         block_id=answer.pk if answer is not None else None,
     )
+
+
+def patterns_of(student) -> list[ShiftPattern]:
+    return list(ShiftPattern.objects.filter(student=student))
 
 
 def block_of(student, block_id: int) -> ProtectedBlock | None:

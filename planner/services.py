@@ -22,7 +22,7 @@ from lib.tokens import token_digest
 from schools.selectors import enrollment_for
 
 from . import ics, planning, selectors
-from .models import PlannerPrefs, ProtectedBlock, ScheduleEvent
+from .models import PlannerPrefs, ProtectedBlock, ScheduleEvent, ShiftPattern
 
 MAX_RANGE_DAYS = 120
 MAX_EVENT_HOURS = 36
@@ -45,6 +45,15 @@ class ShiftTemplate:
     starts: time
     hours: float
     every_days: int = 1
+
+    ends: time | None = None  # a student's own pattern: the wall-clock end (next day if <=)
+
+    def span_on(self, day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        start = datetime.combine(day, self.starts, tzinfo=zone)
+        if self.ends is None:
+            return start, start + timedelta(hours=self.hours)
+        next_day = self.ends <= self.starts
+        return start, datetime.combine(day + timedelta(days=next_day), self.ends, tzinfo=zone)
 
 
 TEMPLATES = [
@@ -195,13 +204,96 @@ def add_event(
     return event
 
 
+MAX_PATTERNS = 20
+OWN_PREFIX = "own-"
+
+
+def own_templates(student) -> list[ShiftTemplate]:
+    """The student's own patterns, shaped like the fixed ones (slug "own-<id>")."""
+    return [_as_template(p) for p in ShiftPattern.objects.filter(student=student)]
+
+
+def _as_template(pattern: ShiftPattern) -> ShiftTemplate:
+    start = datetime.combine(date(2000, 1, 3), pattern.starts)
+    end = datetime.combine(date(2000, 1, 3 + pattern.crosses_midnight), pattern.ends)
+    days = " ".join(f"{date(2000, 1, 3 + d):%a}" for d in pattern.weekday_numbers)
+    return ShiftTemplate(
+        f"{OWN_PREFIX}{pattern.pk}",
+        f"{pattern.name}: {pattern.starts:%H:%M}–{pattern.ends:%H:%M} {days}",
+        planning.SHIFT,
+        pattern.weekday_numbers,
+        pattern.starts,
+        (end - start).total_seconds() / 3600,
+        ends=pattern.ends,
+    )
+
+
+def _own_template(student, slug: str) -> ShiftTemplate | None:
+    pk = slug.removeprefix(OWN_PREFIX)
+    if not slug.startswith(OWN_PREFIX) or not pk.isdigit():
+        return None
+    pattern = ShiftPattern.objects.filter(student=student, pk=int(pk)).first()
+    return _as_template(pattern) if pattern is not None else None
+
+
+@transaction.atomic
+def add_pattern(
+    *, student, name: str, starts: time, ends: time, weekdays: Sequence[int]
+) -> ShiftPattern:
+    """Save a shift pattern of the student's own. `ends` at or before `starts` means the
+    shift ends the next morning (19:00-07:30); `weekdays` are the days it starts on
+    (Monday = 0)."""
+    enrollment = enrollment_for(student)
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = "Give the pattern a name, e.g. Nights."
+    elif ShiftPattern.objects.filter(student=student, name__iexact=name).exists():
+        errors["name"] = "You already have a pattern with that name: choose another."
+    if starts is None:
+        errors["starts"] = "Give the time the shift starts, like 07:00."
+    if ends is None:
+        errors["ends"] = "Give the time the shift ends, like 19:30."
+    elif starts is not None and starts == ends:
+        errors["ends"] = "The shift must end at another time than it starts."
+    for field, value in (("starts", starts), ("ends", ends)):
+        if getattr(value, "tzinfo", None) is not None:
+            errors[field] = "Give a time of day without an offset, like 07:00."
+    days = sorted(set(weekdays or ()))
+    if not days or not all(isinstance(d, int) and 0 <= d <= 6 for d in days):
+        errors["weekdays"] = "Choose at least one day of the week the shift starts on."
+    if ShiftPattern.objects.filter(student=student).count() >= MAX_PATTERNS:
+        errors["name"] = f"You can keep at most {MAX_PATTERNS} patterns: delete one first."
+    if errors:
+        raise ValidationError(errors)
+    pattern = ShiftPattern(
+        student=student,
+        school=enrollment.school,
+        name=name,
+        starts=starts,
+        ends=ends,
+        weekdays="".join(str(d) for d in days),
+    )
+    pattern.full_clean(exclude=["student", "school"])
+    pattern.save()
+    return pattern
+
+
+@transaction.atomic
+def delete_pattern(*, student, pattern_id: int) -> None:
+    """Forget a pattern; the shifts already added from it stay in the schedule."""
+    deleted, _ = ShiftPattern.objects.filter(student=student, pk=pattern_id).delete()
+    if not deleted:
+        raise Http404("No such pattern.")
+
+
 @transaction.atomic
 def add_template(*, student, template: str, first_day: date, last_day: date) -> dict:
     """Generate a shift pattern over a date range. Returns {"added": n, "removed_blocks": n}
     (accepted blocks the new shifts overlap are removed)."""
     enrollment = enrollment_for(student)
     zone = zone_of(student)
-    pattern = TEMPLATES_BY_SLUG.get(template)
+    pattern = TEMPLATES_BY_SLUG.get(template) or _own_template(student, template)
     if pattern is None:
         raise ValidationError({"template": "Choose one of the shift patterns on the list."})
     if not selectors.plannable(first_day) or not selectors.plannable(last_day):
@@ -217,8 +309,7 @@ def add_template(*, student, template: str, first_day: date, last_day: date) -> 
         if (pattern.weekdays and day.weekday() in pattern.weekdays) or (
             not pattern.weekdays and offset % pattern.every_days == 0
         ):
-            start = datetime.combine(day, pattern.starts, tzinfo=zone)
-            new.append((pattern.kind, start, start + timedelta(hours=pattern.hours)))
+            new.append((pattern.kind, *pattern.span_on(day, zone)))
         day += timedelta(days=1)
     _check_no_overlapping_shifts(student, new, zone)
     ScheduleEvent.objects.bulk_create(
@@ -462,15 +553,22 @@ def decide_block(*, student, kind: str, proposed_start: datetime, accept: bool) 
 
 
 @transaction.atomic
-def accept_all(*, student, week_start: date, now: datetime | None = None) -> int:
-    """Accept every block of the week's proposal not yet answered (none that has started
-    before `now`, the present by default). Returns how many."""
+def accept_all(*, student, first_day: date, now: datetime | None = None) -> int:
+    """Accept every block proposed for the seven days from `first_day` and not yet answered
+    (none that has started before `now`, the present by default). Returns how many."""
     enrollment = enrollment_for(student)
-    plan = selectors.week_plan(student, week_start, now)
+    zone = zone_of(student)
+    last_day = first_day + timedelta(days=6)
+    blocks = [
+        block
+        for week_start in sorted({week_of(first_day), week_of(last_day)})
+        for block in selectors.week_plan(student, week_start, now).blocks
+        if first_day <= block.start.astimezone(zone).date() <= last_day
+    ]
     answered = {
         (b.kind, b.proposed_start)
         for b in ProtectedBlock.objects.filter(
-            student=student, proposed_start__in=[b.start for b in plan.blocks]
+            student=student, proposed_start__in=[b.start for b in blocks]
         )
     }
     new = [
@@ -483,7 +581,7 @@ def accept_all(*, student, week_start: date, now: datetime | None = None) -> int
             ends_at=b.end,
             state=ProtectedBlock.State.ACCEPTED,
         )
-        for b in plan.blocks
+        for b in blocks
         if (b.kind, b.start) not in answered
     ]
     ProtectedBlock.objects.bulk_create(new, ignore_conflicts=True)
@@ -542,6 +640,16 @@ def move_block(*, student, block_id: int, starts_at: datetime) -> ProtectedBlock
     block.starts_at, block.ends_at, block.state = starts_at, ends_at, ProtectedBlock.State.ACCEPTED
     block.save(update_fields=["starts_at", "ends_at", "state", "decided_at"])
     return block
+
+
+@transaction.atomic
+def move_proposal(
+    *, student, kind: str, proposed_start: datetime, starts_at: datetime
+) -> ProtectedBlock:
+    """Accept a proposed (or rejected) block at another start, in one step: a refused move
+    leaves it unanswered as it was."""
+    block = decide_block(student=student, kind=kind, proposed_start=proposed_start, accept=True)
+    return move_block(student=student, block_id=block.pk, starts_at=starts_at)
 
 
 @transaction.atomic

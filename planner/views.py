@@ -1,4 +1,5 @@
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,14 +17,16 @@ from lib.dates import week_of
 from lib.forms import add_service_errors
 
 from . import ics, imports, reminders, selectors, services
-from .forms import EventForm, ImportForm, MoveForm, PrefsForm, TemplateForm
+from .forms import EventForm, ImportForm, MoveForm, PatternForm, PrefsForm, TemplateForm
 from .selectors import BLOCK_LABELS
 
 MAX_UPLOAD = ics.MAX_BYTES
 HORIZON = timedelta(days=ics.HORIZON_DAYS)
 
 
-def _week_start(request) -> date:
+def _first_day(request) -> date:
+    """The first of the seven days shown: `?week=` (any day) or, by default, today, so the
+    planner always opens on the next seven days and never on a week that is over."""
     raw = request.GET.get("week") or request.POST.get("week")
     try:
         day = date.fromisoformat(raw) if raw else None
@@ -31,11 +34,7 @@ def _week_start(request) -> date:
         day = None
     if day is None or not selectors.plannable(day):
         day = timezone.localdate(timezone=services.zone_of(request.user))
-        if day.weekday() == 6:
-            # Sunday evening is when a week gets planned ("plan your week"): the week that
-            # is ending has nothing left to protect, so the planner opens on the next one.
-            day += timedelta(days=1)
-    return week_of(day)
+    return day
 
 
 def _planner_url(week: date) -> str:
@@ -44,16 +43,16 @@ def _planner_url(week: date) -> str:
 
 @student_required
 def planner(request):
-    """The proposed week, day by day: accept, move or reject each block."""
-    week_start = _week_start(request)
+    """Seven days of proposals, day by day: accept, move or reject each block."""
+    first_day = _first_day(request)
     return render(
         request,
         "planner/planner.html",
         {
-            "week": selectors.week_view(request.user, week_start),
+            "week": selectors.week_view(request.user, first_day),
             "zone": services.zone_of(request.user),
-            "previous": week_start.fromordinal(week_start.toordinal() - 7),
-            "next": week_start.fromordinal(week_start.toordinal() + 7),
+            "previous": first_day.fromordinal(first_day.toordinal() - 7),
+            "next": first_day.fromordinal(first_day.toordinal() + 7),
         },
     )
 
@@ -61,14 +60,14 @@ def planner(request):
 @require_POST
 @student_required
 def block_decide(request):
-    week_start = _week_start(request)
+    first_day = _first_day(request)
     try:
         proposed_start = datetime.fromisoformat(request.POST.get("start", ""))
         if timezone.is_naive(proposed_start):
             raise ValueError("a block's start carries its offset")
     except ValueError:
         messages.error(request, "That block could not be found: reload the page.")
-        return redirect(_planner_url(week_start))
+        return redirect(_planner_url(first_day))
     accept = request.POST.get("action") != "reject"
     kind = request.POST.get("kind", "")
     try:
@@ -85,17 +84,17 @@ def block_decide(request):
         if not _is_htmx(request):
             messages.success(request, note)
     if _is_htmx(request):
-        return _block_in_place(request, week_start, kind, proposed_start, note)
-    return redirect(_planner_url(week_start))
+        return _block_in_place(request, first_day, kind, proposed_start, note)
+    return redirect(_planner_url(first_day))
 
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _block_in_place(request, week_start: date, kind: str, proposed_start: datetime, note: str):
+def _block_in_place(request, first_day: date, kind: str, proposed_start: datetime, note: str):
     """The decided block as it now stands, for htmx to swap in where it was tapped."""
-    week = selectors.week_view(request.user, week_start)
+    week = selectors.week_view(request.user, first_day)
     block = next(
         (
             b
@@ -108,7 +107,7 @@ def _block_in_place(request, week_start: date, kind: str, proposed_start: dateti
     if block is None:
         # Gone from the proposal (the schedule changed): the page has to be reloaded.
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = _planner_url(week_start)
+        response["HX-Redirect"] = _planner_url(first_day)
         return response
     context = {"b": block, "week": week, "zone": services.zone_of(request.user), "note": note}
     return render(request, "planner/_block.html", context)
@@ -117,20 +116,27 @@ def _block_in_place(request, week_start: date, kind: str, proposed_start: dateti
 @require_POST
 @student_required
 def accept_all(request):
-    week_start = _week_start(request)
-    count = services.accept_all(student=request.user, week_start=week_start)
+    first_day = _first_day(request)
+    count = services.accept_all(student=request.user, first_day=first_day)
     messages.success(request, f"Accepted {count} block(s). They are in your calendar feed.")
-    return redirect(_planner_url(week_start))
+    return redirect(_planner_url(first_day))
 
 
 @student_required
 def block_move(request, block_id: int):
+    """Move an accepted block. With htmx the form opens in the block's place and the moved
+    block replaces it (no reload, no jump to the top); without, it is a page of its own."""
     block = selectors.block_of(request.user, block_id)
     if block is None:
         raise Http404("No such block.")
     zone = services.zone_of(request.user)
+    first_day = _first_day(request)
     local_start = block.starts_at.astimezone(zone).replace(tzinfo=None)
-    form = MoveForm(request.POST or None, initial={"starts_at": local_start})
+    form = MoveForm(
+        request.POST or None, initial={"starts_at": local_start}, auto_id=f"id_move{block.pk}_%s"
+    )
+    if _is_htmx(request) and request.GET.get("cancel"):
+        return _block_in_place(request, first_day, block.kind, block.proposed_start, "")
     if request.method == "POST" and form.is_valid():
         starts_at = form.cleaned_data["starts_at"].replace(tzinfo=zone)
         try:
@@ -138,13 +144,111 @@ def block_move(request, block_id: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Moved to {starts_at:%a %d %b %H:%M}.")
-            return redirect(_planner_url(week_of(starts_at.date())))
-    return render(
-        request,
-        "planner/block_move.html",
-        {"form": form, "block": block, "label": BLOCK_LABELS.get(block.kind, block.kind)},
+            note = f"Moved to {starts_at:%a %d %b %H:%M}."
+            if _is_htmx(request):
+                return _block_in_place(request, first_day, block.kind, block.proposed_start, note)
+            messages.success(request, note)
+            return redirect(_planner_url(_first_day_showing(request, starts_at.date())))
+    move_url = reverse("planner_block_move", args=[block.pk]) + f"?week={first_day.isoformat()}"
+    return _move_form(
+        request, form, block.kind, block.proposed_start, block.starts_at, block.ends_at, move_url
     )
+
+
+def _move_form(request, form, kind, proposed_start, start, end, move_url, state="accepted"):
+    """The move form: in the block's place for htmx, else on a page of its own."""
+    zone = services.zone_of(request.user)
+    context = {
+        "form": form,
+        "label": BLOCK_LABELS.get(kind, kind),
+        "first_day": _first_day(request),
+        "start": start.astimezone(zone),
+        "end": end.astimezone(zone),
+        "zone": zone,
+        "state": state,
+        "move_url": move_url,
+        "li_id": f"block-{kind}-{int(proposed_start.timestamp())}",
+    }
+    if _is_htmx(request):
+        return render(request, "planner/_block_move.html", context)
+    return render(request, "planner/block_move.html", context)
+
+
+@student_required
+def proposal_move(request):
+    """Move a block not accepted yet: it is accepted at the new start, in place like
+    block_move (a refused move keeps nothing)."""
+    first_day = _first_day(request)
+    kind = request.GET.get("kind", "")
+    try:
+        proposed_start = datetime.fromisoformat(request.GET.get("start", ""))
+        if timezone.is_naive(proposed_start):
+            raise ValueError("a block's start carries its offset")
+    except ValueError:
+        proposed_start = None
+    week = selectors.week_view(request.user, first_day)
+    item = next(
+        (
+            b
+            for day in week.days
+            for b in day.blocks
+            if b.kind == kind and b.proposed_start == proposed_start
+        ),
+        None,
+    )
+    if item is None or item.state == "accepted":
+        # Gone from the proposal (the schedule changed, or it was accepted meanwhile).
+        if _is_htmx(request):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = _planner_url(first_day)
+            return response
+        messages.error(request, "That block is no longer proposed: here is your plan as it is.")
+        return redirect(_planner_url(first_day))
+    zone = services.zone_of(request.user)
+    form = MoveForm(
+        request.POST or None,
+        initial={"starts_at": item.start.astimezone(zone).replace(tzinfo=None)},
+        auto_id=f"id_move_{kind}_{int(proposed_start.timestamp())}_%s",
+    )
+    if _is_htmx(request) and request.GET.get("cancel"):
+        return _block_in_place(request, first_day, kind, proposed_start, "")
+    if request.method == "POST" and form.is_valid():
+        starts_at = form.cleaned_data["starts_at"].replace(tzinfo=zone)
+        try:
+            services.move_proposal(
+                student=request.user, kind=kind, proposed_start=proposed_start, starts_at=starts_at
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            note = f"Accepted and moved to {starts_at:%a %d %b %H:%M}."
+            if _is_htmx(request):
+                return _block_in_place(request, first_day, kind, proposed_start, note)
+            messages.success(request, note)
+            return redirect(_planner_url(_first_day_showing(request, starts_at.date())))
+    return _move_form(
+        request,
+        form,
+        kind,
+        proposed_start,
+        item.start,
+        item.end,
+        _proposal_move_url(item, first_day),
+        item.state,
+    )
+
+
+def _proposal_move_url(item, first_day: date) -> str:
+    query = urlencode(
+        {"week": first_day.isoformat(), "kind": item.kind, "start": item.proposed_start.isoformat()}
+    )
+    return f"{reverse('planner_proposal_move')}?{query}"
+
+
+def _first_day_showing(request, day: date) -> date:
+    """The seven days the student came from if they show `day`, else those starting on it."""
+    first_day = _first_day(request)
+    return first_day if first_day <= day <= first_day + timedelta(days=6) else day
 
 
 @student_required
@@ -177,7 +281,10 @@ def _schedule_page(request, events, zone, **forms):
     context = {
         "events": [(e, e.starts_at.astimezone(zone), e.ends_at.astimezone(zone)) for e in events],
         "event_form": forms.get("event_form") or EventForm(prefix="event"),
-        "template_form": forms.get("template_form") or TemplateForm(prefix="pattern"),
+        "template_form": forms.get("template_form")
+        or TemplateForm(prefix="pattern", own=services.own_templates(request.user)),
+        "pattern_form": forms.get("pattern_form") or PatternForm(prefix="own"),
+        "patterns": selectors.patterns_of(request.user),
         "import_form": forms.get("import_form") or ImportForm(prefix="import"),
         "latest_import": imports.latest_import(request.user),
         "zone": zone,
@@ -188,7 +295,7 @@ def _schedule_page(request, events, zone, **forms):
 @require_POST
 @student_required
 def schedule_template(request):
-    form = TemplateForm(request.POST, prefix="pattern")
+    form = TemplateForm(request.POST, prefix="pattern", own=services.own_templates(request.user))
     if form.is_valid():
         try:
             result = services.add_template(
@@ -208,6 +315,33 @@ def schedule_template(request):
             return redirect("planner_schedule")
     zone = services.zone_of(request.user)
     return _schedule_page(request, _upcoming(request, zone), zone, template_form=form)
+
+
+@require_POST
+@student_required
+def pattern_add(request):
+    """Save a shift pattern of the student's own; it joins the list of patterns to apply."""
+    form = PatternForm(request.POST, prefix="own")
+    if form.is_valid():
+        try:
+            pattern = services.add_pattern(student=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Saved “{pattern.name}”: choose it under “Add a shift pattern”."
+            )
+            return redirect("planner_schedule")
+    zone = services.zone_of(request.user)
+    return _schedule_page(request, _upcoming(request, zone), zone, pattern_form=form)
+
+
+@require_POST
+@student_required
+def pattern_delete(request, pattern_id: int):
+    services.delete_pattern(student=request.user, pattern_id=pattern_id)
+    messages.success(request, "Pattern deleted; the shifts added from it stay in your schedule.")
+    return redirect("planner_schedule")
 
 
 @require_POST

@@ -33,7 +33,7 @@ def test_creating_the_feed_shows_the_url_once_and_stores_only_its_hash(client, s
 
 def test_the_feed_holds_accepted_blocks_and_nothing_personal(client, student):
     monday = next_monday(student)
-    services.accept_all(student=student, week_start=monday)
+    services.accept_all(student=student, first_day=monday)
     token = services.rotate_feed_token(student=student)
     client.logout()
 
@@ -53,7 +53,7 @@ def test_the_feed_holds_accepted_blocks_and_nothing_personal(client, student):
 
 
 def test_uids_are_stable_between_fetches(client, student):
-    services.accept_all(student=student, week_start=next_monday(student))
+    services.accept_all(student=student, first_day=next_monday(student))
     token = services.rotate_feed_token(student=student)
     uids = [
         sorted(

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_my_export_holds_my_schedule_prefs_and_blocks_and_nobody_elses(client, student, classmate):
     monday = next_monday(student)
     shift_week(student, monday)
-    services.accept_all(student=student, week_start=monday)
+    services.accept_all(student=student, first_day=monday)
     services.rotate_feed_token(student=student)
-    services.accept_all(student=classmate, week_start=monday)
+    services.accept_all(student=classmate, first_day=monday)
     client.force_login(student)
 
     archive = zipfile.ZipFile(io.BytesIO(client.post(reverse("export_my_data")).content))
@@ -49,7 +49,7 @@ def test_my_export_holds_the_reminders_sent_to_me(client, student, classmate):
 def test_deleting_a_student_deletes_their_planner(student):
     monday = next_monday(student)
     shift_week(student, monday)
-    services.accept_all(student=student, week_start=monday)
+    services.accept_all(student=student, first_day=monday)
 
     student.delete()
 

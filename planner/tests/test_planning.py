@@ -162,11 +162,51 @@ def test_a_long_sleep_target_is_not_cut_by_morning_movement():
 
 
 def test_a_short_plain_night_is_warned_about():
+    """A 04:00 class: up at 03:00, and even from 20:00 that is 7 h, not 8."""
     plan = propose_week(MONDAY, ZONE, [Busy(at(1, 4), at(1, 12), "class")], Prefs(8 * 60))
 
-    monday_night = next(b for b in plan.blocks if b.kind == SLEEP and b.start == at(0, 23))
-    assert monday_night.minutes == 5 * 60
+    monday_night = next(b for b in plan.blocks if b.kind == SLEEP and b.start == at(0, 20))
+    assert monday_night.minutes == 7 * 60 and monday_night.end == at(1, 3)
     assert any("night of Mon 23 Nov" in w and "less than your 8 h" in w for w in plan.warnings)
+
+
+def test_before_a_05_30_monday_shift_sleep_ends_an_hour_early_and_starts_earlier():
+    """Issue #22: it proposed 23:00 Sunday before a 05:30 Monday shift, then warned about it."""
+    busy = [Busy(at(7, 5, 30), at(7, 18), SHIFT)]
+
+    plan = propose_week(MONDAY, ZONE, busy, Prefs(450))
+
+    sunday_night = next(
+        b for b in plan.blocks if b.kind == SLEEP and b.start.date() == at(6, 0).date()
+    )
+    assert sunday_night.start == at(6, 21) and sunday_night.end == at(7, 4, 30)
+    assert sunday_night.minutes == 450
+    assert plan.warnings == []
+
+
+def test_the_next_week_plans_the_same_sunday_night_before_its_monday_shift():
+    busy = [Busy(at(7, 5, 30), at(7, 18), SHIFT)]
+
+    next_week = propose_week(MONDAY + timedelta(days=7), ZONE, busy, Prefs(450))
+
+    assert not any(b.start < at(7, 4, 30) for b in next_week.blocks)
+    assert next_week.warnings == []
+
+
+@pytest.mark.parametrize("clock", [time(5), time(5, 30), time(6), time(6, 45), time(7), time(8)])
+@pytest.mark.parametrize("hours", [6, 7, 7.5, 8])
+def test_the_planner_never_warns_about_its_own_night_before_an_early_start(clock, hours):
+    target = int(hours * 60)
+    shift = datetime.combine(MONDAY + timedelta(days=2), clock, tzinfo=ZONE)
+    busy = [Busy(shift, shift + timedelta(hours=10), SHIFT)]
+
+    plan = propose_week(MONDAY, ZONE, busy, Prefs(target))
+
+    night = next(b for b in plan.blocks if b.kind == SLEEP and b.start.date() == at(1, 0).date())
+    assert night.minutes == target
+    assert night.end <= shift - timedelta(minutes=60)
+    assert night.start >= at(1, 20)
+    assert plan.warnings == []
 
 
 def test_a_commitment_running_far_past_a_shift_is_warned_about_not_skipped():
