@@ -54,6 +54,7 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         CHECKIN = "checkin", "Daily check-in"
         SCREENING = "screening", "Screening due"
+        HABIT = "habit", "Habit"
 
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
