@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
-from pydantic import StrictInt
+from pydantic import StrictBool, StrictInt
 
 import instruments
 from accounts.decorators import require_student
@@ -46,12 +46,12 @@ class CheckInIn(Schema):
     sleep_quality: StrictInt | None = Optional
     loneliness: StrictInt | None = Optional
     purpose: StrictInt | None = Optional
-    ate_well: bool = False
-    moved: bool = False
-    rested: bool = False
-    connected: bool = False
-    meditated: bool = False
-    therapy: bool = False
+    ate_well: StrictBool = False
+    moved: StrictBool = False
+    rested: StrictBool = False
+    connected: StrictBool = False
+    meditated: StrictBool = False
+    therapy: StrictBool = False
     note: str = Field("", max_length=MAX_NOTE_CHARS)
 
 

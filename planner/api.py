@@ -57,10 +57,15 @@ class QueuedImportOut(Schema):
     finished_at: datetime | None = None
 
 
+LOCAL_TIME = r"^\d{2}:\d{2}:\d{2}$"
+
+
 class PrefsOut(Schema):
     sleep_hours: float
-    quiet_start: time | None
-    quiet_end: time | None
+    # Times of day in the student's zone, HH:MM:SS (JSON Schema's "time" format asks for an
+    # offset, which a local time of day has not); null when the student has no quiet hours.
+    quiet_start: str | None = Field(..., pattern=LOCAL_TIME)
+    quiet_end: str | None = Field(..., pattern=LOCAL_TIME)
     timezone: str
     email_reminders: bool
     reminders_per_day: int
@@ -213,7 +218,10 @@ def _import_job(job) -> dict:
 
 
 def _prefs(prefs) -> dict:
-    quiet_start, quiet_end = quiet_hours_of(prefs.student) or (None, None)
+    quiet = quiet_hours_of(prefs.student)
+    quiet_start, quiet_end = (
+        (t.isoformat(timespec="seconds") for t in quiet) if quiet else (None,) * 2
+    )
     return {
         "sleep_hours": float(prefs.sleep_hours),
         "quiet_start": quiet_start,
