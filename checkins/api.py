@@ -29,7 +29,7 @@ instruments_router = Router(tags=["instruments"])
 safety_router = Router(tags=["safety"])
 
 Scale = Field(..., ge=1, le=5)
-Optional = Field(
+LeftOut = Field(
     None, ge=1, le=5, description="Left out or null: a quick check-in (see the operation)."
 )
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -40,12 +40,12 @@ SELF_CARE = ("ate_well", "moved", "rested", "connected", "meditated", "therapy")
 
 class CheckInIn(Schema):
     mood: StrictInt = Scale
-    stress: StrictInt | None = Optional
-    energy: StrictInt | None = Optional
+    stress: StrictInt | None = LeftOut
+    energy: StrictInt | None = LeftOut
     sleep_hours: Decimal | None = Field(None, ge=0, le=16, max_digits=3, decimal_places=1)
-    sleep_quality: StrictInt | None = Optional
-    loneliness: StrictInt | None = Optional
-    purpose: StrictInt | None = Optional
+    sleep_quality: StrictInt | None = LeftOut
+    loneliness: StrictInt | None = LeftOut
+    purpose: StrictInt | None = LeftOut
     ate_well: StrictBool = False
     moved: StrictBool = False
     rested: StrictBool = False
