@@ -7,6 +7,10 @@ from django.urls import reverse
 from .identity import identity_of
 from .second_factor import has_second_factor
 
+STAFF_WITHOUT_MFA = (
+    "Staff accounts need two-factor authentication. Set up an authenticator app to continue."
+)
+
 
 class StaffMFARequiredMiddleware:
     """Send staff and operators without a second factor to set one up before anything else,
@@ -46,13 +50,20 @@ class StaffMFARequiredMiddleware:
                     {"detail": "Set up two-factor authentication in the app to use the API."},
                     status=403,
                 )
-            messages.info(
-                request,
-                "Staff accounts need two-factor authentication. Set up an authenticator app "
-                "to continue.",
-            )
+            self.tell_once(request)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+    @staticmethod
+    def tell_once(request) -> None:
+        """Queue the message unless it is already waiting: a sign-in passes through several
+        redirects (and the browser fetches the manifest and service worker meanwhile), each
+        stopped here, and the set-up page would otherwise say it three times."""
+        waiting = messages.get_messages(request)
+        already = any(message.message == STAFF_WITHOUT_MFA for message in waiting)
+        waiting.used = False  # only looked at: they are still to be shown
+        if not already:
+            messages.info(request, STAFF_WITHOUT_MFA)
 
 
 class SingleValuedAPIQueryMiddleware:

@@ -1,11 +1,13 @@
+import re
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
-from pydantic import StrictInt
+from pydantic import StrictBool, StrictInt
 
 import instruments
 from accounts.decorators import require_student
@@ -27,22 +29,29 @@ instruments_router = Router(tags=["instruments"])
 safety_router = Router(tags=["safety"])
 
 Scale = Field(..., ge=1, le=5)
+LeftOut = Field(
+    None, ge=1, le=5, description="Left out or null: a quick check-in (see the operation)."
+)
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+REPLAY_SECONDS = 7 * 24 * 3600
+QUICK_ANSWERS = ("stress", "energy", "sleep_hours", "sleep_quality", "loneliness", "purpose")
+SELF_CARE = ("ate_well", "moved", "rested", "connected", "meditated", "therapy")
 
 
 class CheckInIn(Schema):
     mood: StrictInt = Scale
-    stress: StrictInt = Scale
-    energy: StrictInt = Scale
-    sleep_hours: Decimal = Field(..., ge=0, le=16, max_digits=3, decimal_places=1)
-    sleep_quality: StrictInt = Scale
-    loneliness: StrictInt = Scale
-    purpose: StrictInt = Scale
-    ate_well: bool = False
-    moved: bool = False
-    rested: bool = False
-    connected: bool = False
-    meditated: bool = False
-    therapy: bool = False
+    stress: StrictInt | None = LeftOut
+    energy: StrictInt | None = LeftOut
+    sleep_hours: Decimal | None = Field(None, ge=0, le=16, max_digits=3, decimal_places=1)
+    sleep_quality: StrictInt | None = LeftOut
+    loneliness: StrictInt | None = LeftOut
+    purpose: StrictInt | None = LeftOut
+    ate_well: StrictBool = False
+    moved: StrictBool = False
+    rested: StrictBool = False
+    connected: StrictBool = False
+    meditated: StrictBool = False
+    therapy: StrictBool = False
     note: str = Field("", max_length=MAX_NOTE_CHARS)
 
 
@@ -123,6 +132,13 @@ class ScheduleOut(Schema):
     due: bool
 
 
+QUICK_DESCRIPTION = (
+    "Only `mood` is required. With every answer it is the full check-in; with some left out "
+    "(or null) it is the quick check-in of the web (mood and, say, sleep quality): the answers "
+    "sent are saved and the rest of the day's check-in stays as it was, or empty."
+)
+
+
 def student(request):
     return require_student(request, "Only students have check-ins and screenings.")
 
@@ -158,8 +174,15 @@ def get_today(request):
 
 @checkins_router.put(
     "/today",
-    response={200: CheckInSavedOut, 201: CheckInSavedOut, 422: RefusedWithCrisisOut},
+    response={
+        200: CheckInSavedOut,
+        201: CheckInSavedOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: RefusedWithCrisisOut,
+    },
     summary="Record or update today's check-in (idempotent)",
+    description=QUICK_DESCRIPTION,
 )
 def put_today(request, payload: CheckInIn):
     return _put_checkin(request, payload, day=None)
@@ -167,24 +190,76 @@ def put_today(request, payload: CheckInIn):
 
 @checkins_router.put(
     "/{day}",
-    response={200: CheckInSavedOut, 201: CheckInSavedOut, 422: RefusedWithCrisisOut},
+    response={
+        200: CheckInSavedOut,
+        201: CheckInSavedOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: RefusedWithCrisisOut,
+    },
     summary="Record or update the check-in of a day: today, or yesterday (idempotent)",
     description="Yesterday is open for a check-in after a night on call (up to 48 hours "
     "back), unless its week's anonymous figures are already published: then, and for any "
-    "earlier or future day, the answer is 422 with the reason under `day`.",
+    "earlier or future day, the answer is 422 with the reason under `day`. " + QUICK_DESCRIPTION,
 )
 def put_day(request, day: IsoDate, payload: CheckInIn):
     return _put_checkin(request, payload, day=day)
 
 
 def _put_checkin(request, payload: CheckInIn, *, day: date | None):
+    """With an Idempotency-Key (a phone's outbox sends one), a copy sent again after a lost
+    reply is answered with the day's check-in as it is now, and never overwrites an edit made
+    since. Keys are per student and kept a week in the shared cache."""
     user = student(request)
+    key = request.headers.get("Idempotency-Key", "")
+    if not key:
+        return _record(request, user, payload, day)
+    if not IDEMPOTENCY_KEY.match(key):
+        raise ValidationError({"Idempotency-Key": "Use 8-64 letters, digits, - or _."})
+    cache_key = f"api-checkin:{user.pk}:{key}"
+    if not cache.add(cache_key, "pending", REPLAY_SECONDS):
+        if cache.get(cache_key) != "done":
+            return Status(409, {"detail": "This check-in is being saved already."})
+        checkin = selectors.checkin_on(user, day or request.enrollment.school.today())
+        if checkin is None:
+            raise Http404  # deleted since
+        return Status(200, checkin_out(checkin) | {"crisis": None})
+    try:
+        response = _record(request, user, payload, day)
+    except BaseException:
+        cache.delete(cache_key)  # refused: it may be corrected and sent again with its key
+        raise
+    if response.status_code < 400:
+        cache.set(cache_key, "done", REPLAY_SECONDS)
+    else:
+        cache.delete(cache_key)
+    return response
+
+
+def _record(request, user, payload: CheckInIn, day: date | None):
     school = request.enrollment.school
     # Screened as written, before the note is encrypted (and whether or not it can be saved).
     crisis = services.screen_private_writing(student=user, text=payload.note)
+    quick = any(getattr(payload, name) is None for name in QUICK_ANSWERS)
+    if quick and (payload.note or any(getattr(payload, name) for name in SELF_CARE)):
+        # The quick check-in keeps the day's self-care and note as they were: taking them here
+        # and dropping them would lose what the student sent without a word.
+        error = ValidationError(
+            {
+                "note": "A quick check-in (some answers left out) takes no self-care or note: "
+                "send every answer to record them."
+            }  # fmt: skip
+        )
+        if not crisis:
+            raise error
+        return Status(422, refused_with_crisis(error, school))
     try:
         checkin, created = services.record_checkin(
-            student=user, values=payload.model_dump(), day=day, enrollment=request.enrollment
+            student=user,
+            values=payload.model_dump(),
+            day=day,
+            enrollment=request.enrollment,
+            quick=quick,
         )
     except ValidationError as error:
         if not crisis:

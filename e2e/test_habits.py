@@ -1,8 +1,11 @@
+from datetime import time
+
 import pytest
 from playwright.sync_api import expect
 
 from e2e.steps import sign_in
 from habits.models import Habit, HabitLog
+from habits.services import enable_default_habit
 from schools.selectors import enrollment_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,3 +44,20 @@ def test_student_enables_exercise_logs_today_and_back_fills_yesterday(page, stud
     screenshot("habits")
 
     assert set(HabitLog.objects.values_list("day", flat=True)) == {today, yesterday}
+
+
+def test_student_sets_a_reminder_time_on_a_habit(page, student):
+    habit = enable_default_habit(student=student, kind="exercise")
+    sign_in(page, student)
+    page.goto("/habits/")
+    page.get_by_role("link", name="Edit Exercise").click()
+
+    page.get_by_label("Remind me at (optional)").fill("18:30")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    habit.refresh_from_db()
+    assert habit.remind_at == time(18, 30)
+    page.goto(f"/habits/{habit.pk}/edit/")
+    page.get_by_role("link", name="Quiet hours, daily limit and notifications").click()
+    expect(page.get_by_role("heading", name="Reminders", exact=True)).to_be_visible()

@@ -2,6 +2,7 @@
 signal that is sent once the signal is back."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -93,7 +94,70 @@ def test_a_checkin_made_offline_is_sent_once_on_reconnect(page, student, screens
     page.goto("/checkin/")
     page.evaluate("WROutbox.flush()")
     assert CheckIn.objects.filter(student=student).count() == 1
-    assert CheckIn.objects.get(student=student).mood == 2
+    checkin = CheckIn.objects.get(student=student)
+    assert (checkin.mood, checkin.day) == (2, student.enrollment.school.today())
+
+
+def test_a_quick_checkin_queued_before_midnight_is_sent_for_the_day_it_was_made(
+    browser, live_server, student
+):
+    school = student.enrollment.school
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        timezone_id=school.timezone,  # the phone is where the school is
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, student)
+    page.goto("/checkin/quick/")
+    controlled_by_service_worker(page)
+    page.get_by_role("group", name="Your mood").get_by_role("radio", name="2", exact=True).check()
+
+    context.set_offline(True)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Waiting to be sent from this phone").first).to_be_visible()
+    # The service worker stamped it with today; make it one queued at 23:55 last night, so
+    # it is sent after midnight (the worker's clock cannot be set from a test).
+    yesterday = school.today() - timedelta(days=1)
+    page.evaluate(
+        """async (day) => {
+          const [item] = await WRQueue.all();
+          item.fields = item.fields.map(([name, value]) => [name, name === "day" ? day : value]);
+          item.queuedAt = new Date(day + "T23:55:00").toISOString();
+          await WRQueue.remove(item.key);
+          await new Promise((resolve, reject) => {
+            const open = indexedDB.open("wr-outbox", 1);
+            open.onsuccess = () => {
+              const transaction = open.result.transaction("items", "readwrite");
+              transaction.objectStore("items").put(item);
+              transaction.oncomplete = resolve;
+              transaction.onerror = reject;
+            };
+          });
+        }""",
+        yesterday.isoformat(),
+    )
+    sent = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append((request.method, request.url, request.headers))
+            if "/api/checkins/" in request.url
+            else None
+        ),
+    )
+
+    context.set_offline(False)
+
+    wait_for(lambda: CheckIn.objects.filter(student=student).exists())
+    expect(page.get_by_text("Sent what was waiting on this phone.")).to_be_visible()
+    checkin = CheckIn.objects.get(student=student)
+    assert (checkin.day, checkin.mood, checkin.stress) == (yesterday, 2, None)
+    [(method, url, headers)] = sent
+    assert method == "PUT" and url.endswith(f"/api/checkins/{yesterday.isoformat()}")
+    assert len(headers["idempotency-key"]) == 32
+    context.close()
 
 
 def test_a_habit_ticked_offline_is_logged_once_on_reconnect(browser, live_server, student):
@@ -129,7 +193,10 @@ def test_a_queued_checkin_the_server_refuses_is_reported_not_silently_dropped(pa
     controlled_by_service_worker(page)
     page.get_by_role("group", name="How is your mood today?").get_by_role(
         "radio", name="2", exact=True
-    ).check()  # and nothing else: the server will ask for the rest
+    ).check()
+    # And nothing else but a note: a mood alone would be a quick check-in, but a note is kept
+    # only with every answer, so the server will ask for the rest.
+    page.get_by_label("Anything on your mind?").fill("Long day.")
 
     page.context.set_offline(True)
     page.get_by_role("button", name="Save check-in").click()

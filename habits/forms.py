@@ -17,13 +17,22 @@ class HabitForm(forms.ModelForm):
 
     class Meta:
         model = Habit
-        fields = ["name", "target_per_week", "target_hours"]
-        labels = {"name": "Habit", "target_hours": "Hours to aim for (optional)"}
-        help_texts = {"name": "For example: “Call home”, “Cook dinner”, “Stretch”."}
+        fields = ["name", "target_per_week", "target_hours", "remind_at"]
+        labels = {
+            "name": "Habit",
+            "target_hours": "Hours to aim for (optional)",
+            "remind_at": "Remind me at (optional)",
+        }
+        help_texts = {
+            "name": "For example: “Call home”, “Cook dinner”, “Stretch”.",
+            "remind_at": "In your time zone, on the days it is not done yet. Quiet hours and "
+            "your daily limit in Reminders apply. The notification names the habit.",
+        }
         widgets = {
+            "remind_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "target_hours": forms.NumberInput(
                 attrs={"step": "0.5", "min": "3", "max": "12", "inputmode": "decimal"}
-            )
+            ),
         }
 
     def __init__(self, *args, **kwargs):

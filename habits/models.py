@@ -68,6 +68,9 @@ class Habit(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # A daily reminder for this habit, in the student's time zone; None: no reminder. Sent by
+    # the reminders app, under the same quiet hours and daily cap as every other reminder.
+    remind_at = models.TimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

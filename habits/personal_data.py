@@ -11,6 +11,7 @@ def export_habits(user) -> list[dict]:
             "name": h.name,
             "target_per_week": h.target_per_week,
             "target_hours": h.target_hours,
+            "remind_at": h.remind_at.isoformat() if h.remind_at else None,
             "state": h.state,
             "paused_at": h.paused_at,
             "archived_at": h.archived_at,

@@ -162,3 +162,22 @@ def checkin_habit_context(student) -> dict:
         ).values_list("habit_id", flat=True)
     )
     return {"checkin_habits": [(habit, habit.pk in logged) for habit in active]}
+
+
+def students_with_habit_reminders() -> set[int]:
+    """Ids of the students with at least one active habit that has a reminder time."""
+    reminded = Habit.objects.filter(state=Habit.State.ACTIVE, remind_at__isnull=False)
+    return set(reminded.values_list("student_id", flat=True))
+
+
+def habits_with_reminders(student) -> list[Habit]:
+    """The student's habits that have a reminder time, earliest first (paused ones too: the
+    reminder rules decide, reminders/rules.py)."""
+    habits = Habit.objects.filter(student=student, remind_at__isnull=False)
+    return list(habits.exclude(state=Habit.State.ARCHIVED).order_by("remind_at", "pk"))
+
+
+def habits_answered_on(student, day: date) -> set[int]:
+    """Ids of the student's habits with an answer on `day`: done, or "not today"."""
+    logs = HabitLog.objects.filter(habit__student=student, day=day)
+    return set(logs.values_list("habit_id", flat=True))

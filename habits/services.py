@@ -110,9 +110,16 @@ def create_habit(*, student, name: str, per_week: int, target_hours=None) -> Hab
 
 @transaction.atomic
 def update_habit(
-    *, student, habit_id: int, name=_UNSET, per_week=_UNSET, target_hours=_UNSET
+    *,
+    student,
+    habit_id: int,
+    name=_UNSET,
+    per_week=_UNSET,
+    target_hours=_UNSET,
+    remind_at=_UNSET,
 ) -> Habit:
-    """Change what is given and leave the rest; an archived habit is read-only."""
+    """Change what is given and leave the rest; an archived habit is read-only. `remind_at`
+    (a time of day, or None for none) is when the reminders app reminds of it."""
     habit = own_habit(student, habit_id)
     if habit.state == Habit.State.ARCHIVED:
         raise ValidationError("Restore this habit before changing it.")
@@ -122,9 +129,11 @@ def update_habit(
         habit.target_per_week = per_week
     if target_hours is not _UNSET:
         habit.target_hours = _decimal(target_hours, "target_hours")
+    if remind_at is not _UNSET:
+        habit.remind_at = remind_at
     habit.full_clean(validate_constraints=False)
     _check_name_is_free(student, habit.name, exclude=habit.pk)
-    habit.save(update_fields=["name", "target_per_week", "target_hours"])
+    habit.save(update_fields=["name", "target_per_week", "target_hours", "remind_at"])
     return habit
 
 

@@ -91,6 +91,7 @@ def habit_edit(request, habit_id: int):
                 name=form.cleaned_data["name"],
                 per_week=form.cleaned_data["target_per_week"],
                 target_hours=form.cleaned_data["target_hours"],
+                remind_at=form.cleaned_data["remind_at"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

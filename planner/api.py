@@ -11,6 +11,7 @@ from pydantic import StrictInt
 from accounts.decorators import require_student
 from lib.api_types import ErrorOut, IsoDate, LocalTime
 from lib.dates import week_of
+from reminders.selectors import quiet_hours_of
 
 from . import ics, imports, selectors, services
 
@@ -56,10 +57,15 @@ class QueuedImportOut(Schema):
     finished_at: datetime | None = None
 
 
+LOCAL_TIME = r"^\d{2}:\d{2}:\d{2}$"
+
+
 class PrefsOut(Schema):
     sleep_hours: float
-    quiet_start: time | None
-    quiet_end: time | None
+    # Times of day in the student's zone, HH:MM:SS (JSON Schema's "time" format asks for an
+    # offset, which a local time of day has not); null when the student has no quiet hours.
+    quiet_start: str | None = Field(..., pattern=LOCAL_TIME)
+    quiet_end: str | None = Field(..., pattern=LOCAL_TIME)
     timezone: str
     email_reminders: bool
     reminders_per_day: int
@@ -68,6 +74,9 @@ class PrefsOut(Schema):
 
 
 class PrefsIn(Schema):
+    """`quiet_start`/`quiet_end` are the student's one set of quiet hours, shared with every
+    reminder (the reminder settings): left out, they stay as they are; both null, none."""
+
     sleep_hours: Decimal = Field(..., ge=4, le=12, max_digits=3, decimal_places=1)
     quiet_start: LocalTime | None = None
     quiet_end: LocalTime | None = None
@@ -209,10 +218,14 @@ def _import_job(job) -> dict:
 
 
 def _prefs(prefs) -> dict:
+    quiet = quiet_hours_of(prefs.student)
+    quiet_start, quiet_end = (
+        (t.isoformat(timespec="seconds") for t in quiet) if quiet else (None,) * 2
+    )
     return {
         "sleep_hours": float(prefs.sleep_hours),
-        "quiet_start": prefs.quiet_start,
-        "quiet_end": prefs.quiet_end,
+        "quiet_start": quiet_start,
+        "quiet_end": quiet_end,
         "timezone": prefs.timezone,
         "email_reminders": prefs.email_reminders,
         "reminders_per_day": prefs.reminders_per_day,
@@ -229,7 +242,9 @@ def get_prefs(request):
 @router.put("/prefs", response={200: PrefsOut, 422: ErrorOut}, summary="Set my preferences")
 def put_prefs(request, payload: PrefsIn):
     user = student(request)
-    return _prefs(services.update_prefs(student=user, **payload.model_dump()))
+    # The quiet hours are every reminder's (the reminder settings'): left out, they stay.
+    changes = payload.model_dump(exclude={"quiet_start", "quiet_end"} - payload.model_fields_set)
+    return _prefs(services.update_prefs(student=user, **changes))
 
 
 @router.get(

@@ -82,8 +82,6 @@ class PrefsForm(forms.ModelForm):
         model = PlannerPrefs
         fields = [
             "sleep_hours",
-            "quiet_start",
-            "quiet_end",
             "timezone",
             "email_reminders",
             "reminders_per_day",
@@ -91,8 +89,6 @@ class PrefsForm(forms.ModelForm):
         ]
         labels = {
             "sleep_hours": "Sleep target (hours a night)",
-            "quiet_start": "Quiet hours from",
-            "quiet_end": "Quiet hours until",
             "timezone": "Time zone (blank: your school's)",
             "email_reminders": "Email me before a block I accepted",
             "reminders_per_day": "At most this many reminder emails a day",
@@ -100,8 +96,6 @@ class PrefsForm(forms.ModelForm):
         }
         widgets = {
             "sleep_hours": forms.NumberInput(attrs={"step": "0.5", "min": "4", "max": "12"}),
-            "quiet_start": forms.TimeInput(attrs={"type": "time"}),
-            "quiet_end": forms.TimeInput(attrs={"type": "time"}),
         }
 
     def __init__(self, *args, **kwargs):

@@ -119,8 +119,6 @@ class PlannerPrefs(models.Model):
     sleep_hours = models.DecimalField(
         max_digits=3, decimal_places=1, default=Decimal("7.5"), validators=SLEEP_HOURS
     )
-    quiet_start = models.TimeField(null=True, blank=True)
-    quiet_end = models.TimeField(null=True, blank=True)
     timezone = models.CharField(max_length=64, blank=True)
     email_reminders = models.BooleanField(default=False)
     reminders_per_day = models.PositiveSmallIntegerField(

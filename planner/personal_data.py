@@ -30,8 +30,6 @@ def export_prefs(user) -> list[dict]:
     return [
         {
             "sleep_hours": p.sleep_hours,
-            "quiet_start": p.quiet_start.isoformat() if p.quiet_start else None,
-            "quiet_end": p.quiet_end.isoformat() if p.quiet_end else None,
             "timezone": p.timezone,
             "email_reminders": p.email_reminders,
             "reminders_per_day": p.reminders_per_day,

@@ -1,7 +1,8 @@
 """Planner emails: a reminder before an accepted block (opt-in) and a weekly "plan your week"
-nudge, each at most once (a ReminderSent row), never in quiet hours, and at most the student's
-daily limit; every email carries a one-click unsubscribe link that needs no login. A student
-whose browser shows notifications (the reminders app) gets them as notifications instead."""
+nudge, each at most once (a ReminderSent row), never in the student's quiet hours (the one set
+in the reminder settings, reminders/selectors.py), and at most the student's daily limit;
+every email carries a one-click unsubscribe link that needs no login. A student whose browser
+shows notifications (the reminders app) gets them as notifications instead."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ def _queue_for(prefs_id: int, now: datetime, send_planner_email) -> int:
         if prefs is None or not (prefs.email_reminders or prefs.weekly_nudge):
             return 0
         zone = zone_of(prefs.student)
-        if in_quiet_hours(prefs, now, now + timedelta(minutes=1), zone):
+        if in_quiet_hours(prefs.student, now, now + timedelta(minutes=1), zone):
             return 0
         local_day = now.astimezone(zone).date()
         sent_today = ReminderSent.objects.filter(student=prefs.student, local_day=local_day)
@@ -127,7 +128,7 @@ def _still_wanted(reminder: ReminderSent, now: datetime) -> ProtectedBlock | boo
     if prefs is None:
         return False
     zone = zone_of(reminder.student)
-    if in_quiet_hours(prefs, now, now + timedelta(minutes=1), zone):
+    if in_quiet_hours(reminder.student, now, now + timedelta(minutes=1), zone):
         return False
     if reminder.key.startswith("week:"):
         return prefs.weekly_nudge

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from lib.dates import week_of
 from lib.tokens import token_digest
+from reminders.selectors import quiet_hours_of
 from schools.models import Enrollment
 
 from . import planning
@@ -33,14 +34,13 @@ def plannable(day: date) -> bool:
     return abs((day - timezone.now().date()).days) <= 366 * PLANNABLE_YEARS
 
 
-def prefs_for_planning(prefs: PlannerPrefs | None) -> planning.Prefs:
-    if prefs is None:
-        return planning.Prefs(sleep_minutes=450)
-    return planning.Prefs(
-        sleep_minutes=int(prefs.sleep_hours * 60),
-        quiet_start=prefs.quiet_start,
-        quiet_end=prefs.quiet_end,
-    )
+def prefs_for_planning(
+    prefs: PlannerPrefs | None, quiet: tuple[time, time] | None
+) -> planning.Prefs:
+    """The planning inputs: the sleep target, and the quiet hours of the reminder settings."""
+    quiet_start, quiet_end = quiet or (None, None)
+    sleep_minutes = 450 if prefs is None else int(prefs.sleep_hours * 60)
+    return planning.Prefs(sleep_minutes=sleep_minutes, quiet_start=quiet_start, quiet_end=quiet_end)
 
 
 def events_between(student, start: datetime, end: datetime) -> list[ScheduleEvent]:
@@ -73,7 +73,9 @@ def _plan(
     high = datetime.combine(week_start + timedelta(days=7), time(), tzinfo=zone)
     events = events_between(student, low - timedelta(days=1), low + timedelta(days=8))
     busy = [planning.Busy(e.starts_at, e.ends_at, e.kind) for e in events]
-    plan = planning.propose_week(week_start, zone, busy, prefs_for_planning(prefs))
+    plan = planning.propose_week(
+        week_start, zone, busy, prefs_for_planning(prefs, quiet_hours_of(student))
+    )
     answers = {
         (b.kind, b.proposed_start): b
         for b in ProtectedBlock.objects.filter(
@@ -215,18 +217,20 @@ def block_of(student, block_id: int) -> ProtectedBlock | None:
     return ProtectedBlock.objects.filter(student=student, pk=block_id).first()
 
 
-def in_quiet_hours(prefs: PlannerPrefs, start: datetime, end: datetime, zone: ZoneInfo) -> bool:
-    """Whether [start, end) overlaps the student's quiet hours on any local day (compared as
-    intervals: a 1-minute overlap counts)."""
-    if prefs.quiet_start is None or prefs.quiet_end is None or prefs.quiet_start == prefs.quiet_end:
+def in_quiet_hours(student, start: datetime, end: datetime, zone: ZoneInfo) -> bool:
+    """Whether [start, end) overlaps the student's quiet hours (the reminder settings') on any
+    local day (compared as intervals: a 1-minute overlap counts)."""
+    quiet = quiet_hours_of(student)
+    if quiet is None:
         return False
+    quiet_start, quiet_end = quiet
     first = start.astimezone(zone).date() - timedelta(days=1)
     last = end.astimezone(zone).date()
-    overnight = prefs.quiet_end <= prefs.quiet_start
+    overnight = quiet_end <= quiet_start
     day = first
     while day <= last:
-        quiet_from = datetime.combine(day, prefs.quiet_start, tzinfo=zone)
-        quiet_to = datetime.combine(day + timedelta(days=overnight), prefs.quiet_end, tzinfo=zone)
+        quiet_from = datetime.combine(day, quiet_start, tzinfo=zone)
+        quiet_to = datetime.combine(day + timedelta(days=overnight), quiet_end, tzinfo=zone)
         if quiet_from < end and start < quiet_to:
             return True
         day += timedelta(days=1)

@@ -19,6 +19,7 @@ from habits.models import Habit
 from habits.services import enable_default_habit
 from lib.dates import week_of
 from lib.tokens import token_digest
+from reminders.services import save_prefs as save_reminder_prefs
 from schools.selectors import enrollment_for
 
 from . import ics, planning, selectors
@@ -448,7 +449,10 @@ def _decimal(value) -> Decimal:
 @transaction.atomic
 def update_prefs(*, student, **changes) -> PlannerPrefs:
     """Change the given preferences: sleep_hours (4-12), quiet_start/quiet_end (both or
-    neither), timezone (an IANA name), email_reminders, reminders_per_day (1-5), weekly_nudge."""
+    neither), timezone (an IANA name), email_reminders, reminders_per_day (1-5), weekly_nudge.
+
+    Quiet hours are kept once, in the reminder settings (every reminder and the planner use
+    them): given here, they are saved there; both None means none."""
     prefs = prefs_of(student)
     allowed = {
         "sleep_hours",
@@ -478,12 +482,18 @@ def update_prefs(*, student, **changes) -> PlannerPrefs:
     for name in ("quiet_start", "quiet_end"):
         if getattr(changes.get(name), "tzinfo", None) is not None:
             raise ValidationError({name: "Give a time of day without an offset, like 22:00."})
+    quiet = {name: changes.pop(name) for name in ("quiet_start", "quiet_end") if name in changes}
+    if quiet:
+        if len(quiet) == 1 or (quiet["quiet_start"] is None) != (quiet["quiet_end"] is None):
+            raise ValidationError({"quiet_end": "Give both the start and the end of quiet hours."})
+        if quiet["quiet_start"] is None:
+            quiet = {"quiet_start": time(0), "quiet_end": time(0)}  # equal: none
     for name, value in changes.items():
         setattr(prefs, name, "" if value is None and name == "timezone" else value)
-    if (prefs.quiet_start is None) != (prefs.quiet_end is None):
-        raise ValidationError({"quiet_end": "Give both the start and the end of quiet hours."})
     prefs.full_clean(exclude=["student", "school"])
     prefs.save()
+    if quiet:
+        save_reminder_prefs(student=student, values=quiet)
     return prefs
 
 
@@ -633,9 +643,7 @@ def move_block(*, student, block_id: int, starts_at: datetime) -> ProtectedBlock
         raise ValidationError(
             {"starts_at": f"That time overlaps your {other.get_kind_display().lower()} block."}
         )
-    if block.kind != planning.SLEEP and selectors.in_quiet_hours(
-        prefs_of(student), starts_at, ends_at, zone
-    ):
+    if block.kind != planning.SLEEP and selectors.in_quiet_hours(student, starts_at, ends_at, zone):
         raise ValidationError({"starts_at": "That time is inside your quiet hours."})
     block.starts_at, block.ends_at, block.state = starts_at, ends_at, ProtectedBlock.State.ACCEPTED
     block.save(update_fields=["starts_at", "ends_at", "state", "decided_at"])

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import student_required
 from lib.dates import week_of
 from lib.forms import add_service_errors
+from reminders.selectors import quiet_hours_of
 
 from . import ics, imports, reminders, selectors, services
 from .forms import EventForm, ImportForm, MoveForm, PatternForm, PrefsForm, TemplateForm
@@ -423,7 +424,8 @@ def preferences(request):
         else:
             messages.success(request, "Preferences saved.")
             return redirect("planner")
-    return render(request, "planner/preferences.html", {"form": form})
+    context = {"form": form, "quiet": quiet_hours_of(request.user)}
+    return render(request, "planner/preferences.html", context)
 
 
 @student_required

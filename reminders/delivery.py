@@ -35,6 +35,10 @@ class Message:
     body: str
     url: str  # a path on this site, opened when the notification is tapped
     tag: str = "well-rounded"
+    # What an email says instead, when the notification's words (a habit's name) should stay
+    # on the student's own devices; empty: the same as the notification.
+    email_title: str = ""
+    email_body: str = ""
 
     def payload(self) -> str:
         return json.dumps(
@@ -102,9 +106,10 @@ def deliver(*, student, message: Message, allow_email: bool | None = None) -> st
     if not allow_email or not student.email:
         return ""
     link = settings.SITE_URL + message.url
+    body = message.email_body or message.body
     send_mail(
-        message.title,
-        f"{message.body}\n\n{link}\n\nChange or stop reminders: {settings.SITE_URL}/reminders/\n",
+        message.email_title or message.title,
+        f"{body}\n\n{link}\n\nChange or stop reminders: {settings.SITE_URL}/reminders/\n",
         None,
         [student.email],
     )

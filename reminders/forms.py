@@ -26,7 +26,9 @@ class PrefsForm(forms.ModelForm):
         }
         help_texts = {
             "checkin_at": "In your time zone. Nothing is sent once you have checked in that day.",
-            "quiet_start": "None in quiet hours: a reminder due then waits until they end.",
+            "quiet_start": "One set for every reminder (check-in, habits, screenings, planner): "
+            "none in quiet hours, a reminder due then waits until they end. The planner proposes "
+            "no block but sleep in them. The same start and end: no quiet hours.",
         }
         widgets = {"checkin_at": TIME, "quiet_start": TIME, "quiet_end": TIME}
 

@@ -6,6 +6,9 @@ from django.db import models
 
 from schools.models import School
 
+# Until the student chooses: a night's sleep free of every reminder (and of planned blocks).
+QUIET_START, QUIET_END = time(22), time(7)
+
 
 class ReminderPrefs(models.Model):
     """When a student wants to be reminded, and when never: their own choice, all off until
@@ -18,8 +21,11 @@ class ReminderPrefs(models.Model):
     # The daily check-in reminder, in the student's time zone; None: no daily reminder.
     checkin_at = models.TimeField(null=True, blank=True)
     screenings = models.BooleanField(default=False)
-    quiet_start = models.TimeField(default=time(22))
-    quiet_end = models.TimeField(default=time(7))
+    # The student's one set of quiet hours: no reminder of any kind (check-in, habits,
+    # screenings, planner) is sent in them, and the planner proposes no block but sleep there.
+    # Equal start and end: no quiet hours.
+    quiet_start = models.TimeField(default=QUIET_START)
+    quiet_end = models.TimeField(default=QUIET_END)
     per_day = models.PositiveSmallIntegerField(
         default=2, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -54,6 +60,7 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         CHECKIN = "checkin", "Daily check-in"
         SCREENING = "screening", "Screening due"
+        HABIT = "habit", "Habit"
 
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"

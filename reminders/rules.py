@@ -19,6 +19,14 @@ def checkin_reminder_due(*, local_now: datetime, at: time | None, checked_in: bo
     return at is not None and not checked_in and local_now.time() >= at
 
 
+def habit_reminder_due(*, local_now: datetime, at: time | None, active: bool,
+                       answered_today: bool) -> bool:  # fmt: skip
+    """A habit's reminder is due from its time until the end of the local day, while the habit
+    is active (not paused or archived) and the day has no answer for it yet: done, or marked
+    "not today" (an exam day is not nagged about)."""
+    return at is not None and active and not answered_today and local_now.time() >= at
+
+
 def may_send(*, local_now: datetime, quiet_start: time, quiet_end: time, sent_today: int,
              per_day: int) -> bool:  # fmt: skip
     """Never in quiet hours and never more than the student's daily cap."""

@@ -2,12 +2,15 @@
 
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from checkins import selectors as checkin_selectors
+from habits import selectors as habit_selectors
+from habits.models import Habit
 from planner.selectors import zone_of
 from schools.selectors import enrollment_for
 
@@ -97,12 +100,38 @@ def due_reminders(prefs: ReminderPrefs, now: datetime) -> list[tuple[str, str]]:
     checked_in = checkin_selectors.todays_checkin(prefs.student) is not None
     if rules.checkin_reminder_due(local_now=local, at=prefs.checkin_at, checked_in=checked_in):
         due.append((Reminder.Kind.CHECKIN, f"checkin:{local.date().isoformat()}"))
+    answered = habit_selectors.habits_answered_on(prefs.student, local.date())
+    for habit in habit_selectors.habits_with_reminders(prefs.student):
+        if rules.habit_reminder_due(
+            local_now=local,
+            at=habit.remind_at,
+            active=habit.state == Habit.State.ACTIVE,
+            answered_today=habit.pk in answered,
+        ):
+            due.append((Reminder.Kind.HABIT, f"habit:{habit.pk}:{local.date().isoformat()}"))
     if prefs.screenings and prefs.checkin_at is not None and local.time() >= prefs.checkin_at:
         for status in checkin_selectors.screening_statuses(prefs.student):
             if status.due:
                 since = status.last.pk if status.last else "first"
                 due.append((Reminder.Kind.SCREENING, f"screening:{status.instrument.id}:{since}"))
     return due
+
+
+def _keep_prefs_of(student_id: int) -> None:
+    """A student who set a habit's reminder time but never opened the reminder settings has
+    the default settings (quiet hours, daily cap) kept as a row, so there is one to lock."""
+    if ReminderPrefs.objects.filter(student_id=student_id).exists():
+        return
+    student = get_user_model().objects.filter(pk=student_id).first()
+    try:
+        prefs = prefs_of(student)
+    except ValidationError:
+        return  # no longer in a cohort: nothing to remind them of
+    try:
+        with transaction.atomic():
+            prefs.save()
+    except IntegrityError:
+        pass  # an overlapping run kept it first
 
 
 def queue_due_reminders(now: datetime | None = None) -> int:
@@ -112,14 +141,17 @@ def queue_due_reminders(now: datetime | None = None) -> int:
 
     now = now or timezone.now()
     queued = 0
-    wanting = ReminderPrefs.objects.filter(checkin_at__isnull=False).values_list("pk", flat=True)
-    for prefs_id in wanting:
+    daily = ReminderPrefs.objects.filter(checkin_at__isnull=False).values_list("student_id")
+    wanting = {student_id for (student_id,) in daily}
+    wanting |= habit_selectors.students_with_habit_reminders()
+    for student_id in sorted(wanting):
+        _keep_prefs_of(student_id)
         with transaction.atomic():
             # Locked while counting and claiming: two runs cannot both fit under the cap.
             prefs = (
                 ReminderPrefs.objects.select_for_update()
                 .select_related("student")
-                .filter(pk=prefs_id)
+                .filter(student_id=student_id)
                 .first()
             )
             if prefs is None:
@@ -159,6 +191,8 @@ def _message(reminder: Reminder) -> Message | None:
             url=reverse("checkin"),
             tag="checkin",
         )
+    if reminder.kind == Reminder.Kind.HABIT:
+        return _habit_message(reminder)
     instrument_id = reminder.key.split(":")[1]
     statuses = checkin_selectors.screening_statuses(reminder.student)
     status = next((s for s in statuses if s.instrument.id == instrument_id), None)
@@ -172,6 +206,24 @@ def _message(reminder: Reminder) -> Message | None:
     )
 
 
+def _habit_message(reminder: Reminder) -> Message | None:
+    """The habit's name and nothing else of the student's: shown only on their own devices.
+    An email (which passes through mail servers and shows on shared screens) names no habit."""
+    habit = habit_selectors.habit_of(reminder.student, int(reminder.key.split(":")[1]))
+    if habit is None or habit.remind_at is None or habit.state != Habit.State.ACTIVE:
+        return None
+    if habit.pk in habit_selectors.habits_answered_on(reminder.student, reminder.local_day):
+        return None
+    return Message(
+        title=habit.name,
+        body="The reminder you set for this habit. Done? Tap to mark it.",
+        url=reverse("habits"),
+        tag=f"habit-{habit.pk}",
+        email_title="A habit reminder",
+        email_body="The reminder you set for one of your habits.",
+    )
+
+
 def send_reminder(*, reminder_id: int, now: datetime | None = None) -> str:
     """Send one claimed reminder (the task queue calls this). A reminder no longer wanted
     (checked in meanwhile, reminders switched off, quiet hours begun) is dropped and frees its
@@ -182,7 +234,10 @@ def send_reminder(*, reminder_id: int, now: datetime | None = None) -> str:
     prefs = ReminderPrefs.objects.filter(student_id=reminder.student_id).first()
     local = (now or timezone.now()).astimezone(zone_of(reminder.student))
     try:
-        wanted = prefs is not None and prefs.checkin_at is not None
+        # A habit's reminder is wanted while the habit has its time (the message checks);
+        # the check-in's and screenings' while the daily reminder is on.
+        habit = reminder.kind == Reminder.Kind.HABIT
+        wanted = prefs is not None and (habit or prefs.checkin_at is not None)
         message = _message(reminder) if wanted else None
     except ValidationError:
         message = None  # no longer in a cohort

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import student_required
+from habits import selectors as habit_selectors
 from lib.forms import add_service_errors
 
 from . import services
@@ -32,6 +33,7 @@ def reminder_settings(request):
     context = {
         "form": form,
         "devices": PushSubscription.objects.filter(student=request.user).count(),
+        "habit_reminders": habit_selectors.habits_with_reminders(request.user),
         "application_server_key": application_server_key(),
     }
     return render(request, "reminders/settings.html", context)

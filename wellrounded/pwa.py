@@ -21,8 +21,9 @@ from support.selectors import crisis_resources_for
 
 THEME_COLOR = "#1f5f8b"
 BACKGROUND_COLOR = "#fbfaf7"
-# Posts that may wait on the device when there is no signal: a check-in and a habit's day.
-QUEUEABLE_PATHS = [r"^/checkin/$", r"^/habits/\d+/log/$"]
+# Posts that may wait on the device when there is no signal: a check-in (full or quick; sent
+# later to the API for its day, see static/pwa/app.js) and a habit's day.
+QUEUEABLE_PATHS = [r"^/checkin/$", r"^/checkin/quick/$", r"^/habits/\d+/log/$"]
 
 
 def shell_files() -> list[str]:

@@ -56,3 +56,15 @@ def test_staff_login_asks_for_the_code_then_shows_the_school(client, staff, stud
     assert page.status_code == 200
     assert b"Riverside Medical School" in page.content
     assert student.email.encode() not in page.content
+
+
+def test_the_second_factor_message_is_said_once_however_many_pages_redirected(client, staff):
+    # A sign-in redirects more than once, and a browser fetches more than the page (the web
+    # app manifest, the service worker): each request stopped used to add the message again.
+    client.force_login(staff)
+    for path in (reverse("home"), reverse("home"), "/insights/"):
+        assert client.get(path)["Location"] == reverse("mfa_activate_totp")
+
+    page = client.get(reverse("mfa_activate_totp"), follow=True)
+
+    assert page.content.decode().count("Staff accounts need two-factor authentication") == 1

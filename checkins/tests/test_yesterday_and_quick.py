@@ -257,3 +257,120 @@ def test_the_api_shows_a_quick_checkins_empty_answers_as_null(api, student):
     body = api.get("/api/checkins/today").json()
 
     assert body["mood"] == 2 and body["stress"] is None and body["sleep_hours"] is None
+
+
+# The quick check-in through the API
+
+
+def test_the_api_takes_a_quick_checkin_of_the_mood_alone(api, student):
+    response = put_day(api, today_of(student), {"mood": 2})
+
+    assert response.status_code == 201
+    assert response.json()["mood"] == 2 and response.json()["stress"] is None
+    checkin = CheckIn.objects.get(student=student)
+    assert (checkin.mood, checkin.sleep_quality, checkin.sleep_hours) == (2, None, None)
+
+
+def test_the_api_quick_checkin_takes_the_one_more_tap_and_nulls(api, student):
+    body = {"mood": 1, "sleep_quality": 2, "stress": None, "sleep_hours": None}
+
+    response = put_day(api, today_of(student) - timedelta(days=1), body)
+
+    assert response.status_code == 201
+    assert (response.json()["sleep_quality"], response.json()["energy"]) == (2, None)
+
+
+def test_the_api_quick_checkin_keeps_the_rest_of_the_days_full_checkin(api, student):
+    put_day(api, today_of(student), API_BODY)
+
+    response = put_day(api, today_of(student), {"mood": 1})
+
+    checkin = CheckIn.objects.get(student=student)
+    assert response.status_code == 200
+    assert (checkin.mood, checkin.stress, checkin.moved) == (1, 2, True)
+    assert checkin_note(checkin) == VALUES["note"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "mood"),
+        ({"mood": None}, "mood"),
+        ({"mood": 6}, "mood"),
+        ({"mood": "3"}, "mood"),
+        ({"mood": 3, "sleep_quality": 0}, "sleep_quality"),
+        ({"mood": 3, "moved": True}, "note"),
+        ({"mood": 3, "note": "kept only with every answer"}, "note"),
+    ],
+)
+def test_the_api_refuses_a_bad_quick_checkin_with_json_and_writes_nothing(
+    api, student, body, field
+):
+    response = put_day(api, today_of(student), body)
+
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
+    assert not CheckIn.objects.exists()
+
+
+def test_a_token_client_needs_no_csrf_token_for_a_quick_checkin(student):
+    from django.test import Client
+
+    _, secret = create_token(user=student, name="phone")
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    response = put_day(client, today_of(student), {"mood": 3})
+
+    assert response.status_code == 201
+    assert CheckIn.objects.get(student=student).mood == 3
+
+
+def test_the_session_needs_its_csrf_token_for_a_quick_checkin(student):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(student)
+    client.get(reverse("checkin_quick"))  # the page sets the CSRF cookie
+
+    refused = put_day(client, today_of(student), {"mood": 3})
+    token = client.cookies["csrftoken"].value
+    accepted = client.put(
+        f"/api/checkins/{today_of(student).isoformat()}",
+        {"mood": 3},
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 201
+
+
+def test_a_copy_sent_again_with_its_key_does_not_overwrite_a_later_edit(api, student):
+    today = today_of(student)
+    key = {"Idempotency-Key": "queued-on-the-ward-1"}
+    first = api.put(
+        f"/api/checkins/{today}", {"mood": 2}, content_type="application/json", headers=key
+    )
+    put_day(api, today, {"mood": 4})  # edited later, online
+
+    again = api.put(
+        f"/api/checkins/{today}", {"mood": 2}, content_type="application/json", headers=key
+    )
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["mood"] == 4 and CheckIn.objects.get(student=student).mood == 4
+
+
+def test_a_refused_copy_may_be_sent_again_with_its_key_and_a_bad_key_is_422(api, student):
+    today = today_of(student)
+    key = {"Idempotency-Key": "refused-once-0001"}
+    path = f"/api/checkins/{today}"
+
+    refused = api.put(path, {"mood": 9}, content_type="application/json", headers=key)
+    accepted = api.put(path, {"mood": 3}, content_type="application/json", headers=key)
+    bad = api.put(
+        path, {"mood": 3}, content_type="application/json", headers={"Idempotency-Key": "x"}
+    )
+
+    assert (refused.status_code, accepted.status_code) == (422, 201)
+    assert bad.status_code == 422 and "Idempotency-Key" in bad.json()["errors"]

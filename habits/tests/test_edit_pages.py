@@ -54,6 +54,38 @@ def test_editing_the_name_and_target(client, student):
     assert (habit.name, habit.target_per_week) == ("Run", 2)
 
 
+def test_a_reminder_time_is_set_and_taken_off_on_the_edit_page(client, student):
+    habit = enable_default_habit(student=student, kind="exercise")
+    client.force_login(student)
+    url = reverse("habit_edit", args=[habit.pk])
+
+    page = client.get(url).content.decode()
+    client.post(url, {"name": "Exercise", "target_per_week": "3", "remind_at": "18:30"})
+    habit.refresh_from_db()
+    set_at = habit.remind_at
+    again = client.get(url).content.decode()
+    client.post(url, {"name": "Exercise", "target_per_week": "3", "remind_at": ""})
+    habit.refresh_from_db()
+
+    assert "Remind me at (optional)" in page and reverse("reminder_settings") in page
+    assert set_at.isoformat() == "18:30:00" and 'value="18:30"' in again
+    assert habit.remind_at is None
+
+
+def test_a_bad_reminder_time_is_a_field_error_and_nothing_changes(client, student):
+    habit = enable_default_habit(student=student, kind="exercise")
+    client.force_login(student)
+
+    response = client.post(
+        reverse("habit_edit", args=[habit.pk]),
+        {"name": "Run", "target_per_week": "3", "remind_at": "25:99"},
+    )
+
+    assert response.status_code == 200 and "Enter a valid time." in response.content.decode()
+    habit.refresh_from_db()
+    assert (habit.name, habit.remind_at) == ("Exercise", None)
+
+
 def test_pausing_and_resuming_from_the_edit_page_keeps_the_history(client, student):
     habit = enable_default_habit(student=student, kind="exercise")
     log_habit(student=student, habit_id=habit.pk)

@@ -9,6 +9,7 @@ from accounts.tokens import create_token
 from conftest import with_totp
 from planner import imports
 from planner.models import CalendarImport, ProtectedBlock, ScheduleEvent
+from reminders.selectors import quiet_hours_of
 
 from .factories import next_monday
 
@@ -69,6 +70,26 @@ def test_prefs_get_and_put(api):
     response = api.put("/api/planner/prefs", body, content_type=JSON)
     assert response.status_code == 200 and response.json()["quiet_start"] == "22:00:00"
     assert api.put("/api/planner/prefs", {"sleep_hours": 20}, content_type=JSON).status_code == 422
+
+
+def test_the_prefs_quiet_hours_are_the_reminder_settings_and_stay_when_left_out(api, student):
+    body = {"sleep_hours": 8, "quiet_start": "23:00:00", "quiet_end": "06:30:00"}
+    api.put("/api/planner/prefs", body, content_type=JSON)
+
+    kept = api.put("/api/planner/prefs", {"sleep_hours": 7}, content_type=JSON)
+    none = api.put(
+        "/api/planner/prefs",
+        {"sleep_hours": 7, "quiet_start": None, "quiet_end": None},
+        content_type=JSON,
+    )
+    half = api.put(
+        "/api/planner/prefs", {"sleep_hours": 7, "quiet_start": "22:00:00"}, content_type=JSON
+    )
+
+    assert kept.json()["quiet_start"] == "23:00:00"
+    assert (none.json()["quiet_start"], none.json()["quiet_end"]) == (None, None)
+    assert quiet_hours_of(student) is None
+    assert half.status_code == 422 and "quiet_end" in half.json()["errors"]
 
 
 def test_proposal_accept_reject_move_and_feed(api, student, client):

@@ -229,7 +229,7 @@ def test_a_move_overlapping_quiet_hours_by_one_minute_is_refused(student):
             student=student, block_id=meal.pk, starts_at=at(student, monday, 1, time(15, 35))
         )
     assert selectors.in_quiet_hours(
-        services.prefs_of(student),
+        student,
         at(student, monday, 0, time(16, 1)),
         at(student, monday, 0, time(16, 3)),
         services.zone_of(student),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from planner import reminders, services
 from planner.models import PlannerPrefs, ProtectedBlock, ReminderSent
+from reminders.services import save_prefs as save_reminder_prefs
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,18 @@ def test_quiet_hours_hold_reminders(student):
     )
     assert reminders.queue_due_reminders(now) == 0
     assert not ReminderSent.objects.exists()
+
+
+def test_the_reminder_settings_quiet_hours_hold_planner_reminders_too(student):
+    now = _noon(student)
+    _blocks_soon(student, 1, now)
+    services.update_prefs(student=student, email_reminders=True)
+    save_reminder_prefs(student=student, values={"quiet_start": time(11), "quiet_end": time(13)})
+
+    assert reminders.queue_due_reminders(now) == 0
+
+    save_reminder_prefs(student=student, values={"quiet_start": time(22), "quiet_end": time(7)})
+    assert reminders.queue_due_reminders(now) == 1
 
 
 def test_the_weekly_nudge_is_opt_in(student):

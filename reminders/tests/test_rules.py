@@ -3,7 +3,7 @@ from datetime import datetime, time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminders.rules import checkin_reminder_due, in_quiet_hours, may_send
+from reminders.rules import checkin_reminder_due, habit_reminder_due, in_quiet_hours, may_send
 
 
 def test_quiet_hours_over_midnight():
@@ -39,3 +39,13 @@ def test_the_cap_and_quiet_hours_both_hold():
     assert not may_send(local_now=night, sent_today=0, per_day=2, **quiet)
     assert may_send(local_now=day, sent_today=1, per_day=2, **quiet)
     assert not may_send(local_now=day, sent_today=2, per_day=2, **quiet)
+
+
+def test_a_habits_reminder_is_due_from_its_time_while_active_and_unanswered():
+    evening = datetime(2026, 12, 7, 19, 0)
+    due = {"local_now": evening, "at": time(18, 30), "active": True, "answered_today": False}
+    assert habit_reminder_due(**due)
+    assert not habit_reminder_due(**{**due, "at": time(19, 30)})
+    assert not habit_reminder_due(**{**due, "at": None})
+    assert not habit_reminder_due(**{**due, "active": False})  # paused (or archived)
+    assert not habit_reminder_due(**{**due, "answered_today": True})  # done, or "not today"

@@ -127,3 +127,19 @@ def test_a_student_keeps_at_most_ten_devices_the_newest(student):
 
     endpoints = set(PushSubscription.objects.values_list("endpoint", flat=True))
     assert endpoints == {f"{FCM}{number}" for number in range(2, 12)}
+
+
+def test_the_page_lists_the_habit_reminders_and_where_to_change_them(client, student):
+    from habits.services import enable_default_habit, update_habit
+
+    habit = enable_default_habit(student=student, kind="exercise")
+    update_habit(student=student, habit_id=habit.pk, remind_at=time(18, 30))
+    enable_default_habit(student=student, kind="rest")  # no reminder: not listed
+    client.force_login(student)
+
+    page = client.get(reverse("reminder_settings")).content.decode()
+
+    assert "Exercise</a> at 18:30" in page
+    assert reverse("habit_edit", args=[habit.pk]) in page
+    assert "Rest or a hobby" not in page
+    assert "every reminder (check-in, habits, screenings and" in page

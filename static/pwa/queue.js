@@ -49,5 +49,6 @@
     remove(key) {
       return run("readwrite", (store) => store.delete(key));
     },
+    localDay: localDay,
   };
 })(self);

@@ -5,7 +5,7 @@ from reminders.services import queue_due_reminders
 
 class Command(BaseCommand):
     help = (
-        "Queue the check-in and screening reminders due now (run from cron every 5 minutes; "
+        "Queue the check-in, habit and screening reminders due now (run from cron every 5 minutes; "
         "a reminder is claimed once, so reruns are harmless). `manage.py run_worker` sends them."
     )
 
