@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planner', '0003_calendar_import'),
+        ('planner', '0004_quiet_hours_in_reminders'),
         ('schools', '0005_cohort_archive_and_staff_invitations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
