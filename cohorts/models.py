@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+import instruments
 from schools.models import Cohort, Rotation, School
 
 from .figures import Figures
@@ -174,6 +175,14 @@ class Campaign(models.Model):
 
     def is_closed(self, day) -> bool:
         return day > self.closes_on
+
+    @property
+    def instrument_name(self) -> str:
+        """The screening's short name as people read it ("MLQ presence", not its id)."""
+        try:
+            return instruments.get_instrument(self.instrument).short_name
+        except KeyError:
+            return self.instrument
 
     @property
     def reminder_dates(self) -> list:

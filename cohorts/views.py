@@ -305,6 +305,8 @@ def _report_choice(request):
 def report(request):
     before, after = _report_choice(request)
     closed = reports.closed_campaigns(campaigns.staff_campaigns(request.user))
+    # Newest first: by default "after" is the newest survey and "before" the one before it.
+    closed.sort(key=lambda c: (c.opens_on, c.pk), reverse=True)
     context = {"closed": closed, "before": before, "after": after, "report": None}
     if before is not None:
         try:

@@ -285,3 +285,18 @@ def test_every_role_on_the_report_routes(
     assert client.get(url, query).status_code == 404
     staff_client(client, staff)
     assert client.get(url, query).status_code == 200
+
+
+def test_the_picker_names_screenings_and_offers_two_different_surveys(client, staff, cohort):
+    """The walkthrough found the raw id (`phq9`) in the picker and the same survey chosen on
+    both sides, so the first Compare answered "Choose two different campaigns"."""
+    import re
+
+    before, after, _students = study(cohort)
+    staff_client(client, staff)
+
+    html = client.get(REPORT).content.decode()
+
+    chosen = re.findall(r'<option value="(\d+)" selected>([^<]*)</option>', html)
+    assert [int(pk) for pk, _text in chosen] == [before.pk, after.pk]
+    assert all(text.startswith("PSS-10 ·") for _pk, text in chosen), chosen
