@@ -29,7 +29,7 @@ class Identity:
     enrollment_id: int | None = None
     school_id: int | None = None
     cohort_id: int | None = None
-    timezone: str | None = None
+    timezone: str | None = None  # the school's (a student's, else a staff member's)
     staff_school_id: int | None = None
     staff_role: str | None = None
 
@@ -68,7 +68,7 @@ def identity_in_database(user_id: int) -> Identity:
     staff = (
         StaffMembership.objects.filter(user_id=user_id)
         .order_by("pk")
-        .values("school_id", "role")
+        .values("school_id", "role", "school__timezone")
         .first()
     )
     fields = {}
@@ -81,6 +81,7 @@ def identity_in_database(user_id: int) -> Identity:
         )
     if staff:
         fields.update(staff_school_id=staff["school_id"], staff_role=staff["role"])
+        fields.setdefault("timezone", staff["school__timezone"])
     return Identity(**fields)
 
 

@@ -1,8 +1,11 @@
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from .identity import identity_of
 from .second_factor import has_second_factor
@@ -80,3 +83,23 @@ class SingleValuedAPIQueryMiddleware:
                 errors = {key: ["Give this parameter once."] for key in repeated}
                 return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=422)
         return self.get_response(request)
+
+
+class SchoolTimeMiddleware:
+    """Times on pages read in the school's time zone, as check-ins and the planner already
+    count days: a Sunday 21:50 reflection in Chicago is Sunday's, not "Monday 7 December"
+    (Django's documented way: activate the zone for the request). The zone comes from the
+    session's identity, so it costs no query; signed out, pages stay in TIME_ZONE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        zone = identity_of(request).timezone if user is not None and user.is_authenticated else None
+        if zone:
+            timezone.activate(ZoneInfo(zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

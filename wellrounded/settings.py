@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    "accounts.middleware.SchoolTimeMiddleware",
     "sso.middleware.IdentityProviderFormActionMiddleware",
     "accounts.middleware.SingleValuedAPIQueryMiddleware",
     "wellrounded.middleware.MethodNotAllowedPageMiddleware",
