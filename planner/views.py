@@ -310,10 +310,13 @@ def schedule_template(request):
         else:
             messages.success(
                 request,
-                f"Added {result['added']} entries from the pattern."
-                + _removed_note(result["removed_blocks"]),
+                f"Added {result['added']} entries from the pattern: here is your time off "
+                "planned around them." + _removed_note(result["removed_blocks"]),
             )
-            return redirect("planner_schedule")
+            # On to the days the shifts begin (or today), where the new blocks are: what the
+            # student came to see, not the form again (walkthrough, "planner").
+            today = timezone.now().astimezone(services.zone_of(request.user)).date()
+            return redirect(_planner_url(max(form.cleaned_data["first_day"], today)))
     zone = services.zone_of(request.user)
     return _schedule_page(request, _upcoming(request, zone), zone, template_form=form)
 

@@ -90,6 +90,7 @@ def test_a_shift_pattern_fills_a_date_range(client, student):
     )
 
     assert response.status_code == 302
+    assert response["Location"] == f"{reverse('planner')}?week={monday.isoformat()}"
     events = list(ScheduleEvent.objects.all())
     assert len(events) == 10 and {e.kind for e in events} == {"night_float"}
 
