@@ -71,3 +71,14 @@ def test_pages_name_an_icon_that_exists(client):
     icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', html)
     assert icon, "no icon link"
     assert finders.find(icon.group(1)), icon.group(1)
+
+
+def test_a_new_student_is_never_told_they_asked_for_screening_reminders(client, student):
+    """The walkthrough: a new account's home said "Screenings you asked to be reminded about"
+    for the default schedule nobody chose. It says they are due and how to change it."""
+    client.force_login(student)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "you asked" not in html
+    assert "Short screenings due:" in html and "You choose how often, or never" in html
