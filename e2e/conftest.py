@@ -12,6 +12,7 @@ from playwright.sync_api import sync_playwright
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+SCHOOL_ZONE = "America/New_York"  # School.timezone's default: the test schools' zone
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -38,8 +39,14 @@ def browser():
             pytest.fail(message)
         pytest.skip(message)
     with sync_playwright() as playwright:
+        # The phone is where its school is (the test schools' default zone): otherwise, from
+        # midnight UTC until the school's midnight, the phone's "today" is the school's
+        # tomorrow and a check-in it sends for today is refused as a future day.
         browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, "TZ": SCHOOL_ZONE},
         )
         yield browser
         browser.close()
