@@ -51,6 +51,18 @@ class CohortOut(Schema):
 # The tables below are built as plain dicts, hundreds of figures per answer: plain pydantic
 # models validate them several times faster than ninja's Schema, which wraps every nested
 # object to read ORM attributes (half of a 52-week answer's time went there).
+class CoarseOut(BaseModel):
+    """A coarser figure published in a hidden cell's place: the rotation's declared group that
+    week ("group"), or the rotation over its 4-week block ("block"), named in `label`."""
+
+    granularity: Literal["group", "block"]
+    label: str
+    students: int
+    value: float
+    ci_low: float
+    ci_high: float
+
+
 class FigureOut(BaseModel):
     group: str
     shown: bool
@@ -59,6 +71,7 @@ class FigureOut(BaseModel):
     value: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
+    coarse: CoarseOut | None = None
 
 
 class WeekOut(BaseModel):
@@ -111,12 +124,31 @@ def _figure(group: str, cell) -> dict:
     }
 
 
+def _group_figure(table, week, group: str, cell) -> dict:
+    figure = _figure(group, cell)
+    coarse = getattr(table, "coarse", {}).get((week, group))
+    if coarse is not None:
+        estimate = coarse.cell.value
+        figure["coarse"] = {
+            "granularity": coarse.granularity,
+            "label": coarse.label,
+            "students": estimate.n,
+            "value": round(estimate.value, 4),
+            "ci_low": round(estimate.low, 4),
+            "ci_high": round(estimate.high, 4),
+        }
+    return figure
+
+
 def _weeks(table) -> list[dict]:
     return [
         {
             "week": row.week,
             "total": _figure("cohort", row.total),
-            "groups": [_figure(g.key, c) for g, c in zip(table.groups, row.cells, strict=True)],
+            "groups": [
+                _group_figure(table, row.week, g.key, c)
+                for g, c in zip(table.groups, row.cells, strict=True)
+            ],
         }
         for row in table.rows
     ]
