@@ -57,6 +57,8 @@ class CoarseOut(BaseModel):
 
     granularity: Literal["group", "block"]
     label: str
+    starts_on: date  # the period the figure covers: the week, or the 4-week block
+    ends_on: date
     students: int
     value: float
     ci_low: float
@@ -71,6 +73,11 @@ class FigureOut(BaseModel):
     value: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
+
+
+class RotationFigureOut(FigureOut):
+    """A rotation's (or "unplaced") cell; where hidden, the coarser figure shown instead."""
+
     coarse: CoarseOut | None = None
 
 
@@ -78,6 +85,19 @@ class WeekOut(BaseModel):
     week: date
     total: FigureOut
     groups: list[FigureOut]
+
+
+class RotationWeekOut(BaseModel):
+    week: date
+    total: FigureOut
+    groups: list[RotationFigureOut]
+
+
+class RotationTableOut(BaseModel):
+    cohort: int
+    measure: str
+    k: int
+    weeks: list[RotationWeekOut]
 
 
 class TableOut(BaseModel):
@@ -132,6 +152,8 @@ def _group_figure(table, week, group: str, cell) -> dict:
         figure["coarse"] = {
             "granularity": coarse.granularity,
             "label": coarse.label,
+            "starts_on": coarse.starts_on,
+            "ends_on": coarse.ends_on,
             "students": estimate.n,
             "value": round(estimate.value, 4),
             "ci_low": round(estimate.low, 4),
@@ -193,7 +215,7 @@ def list_cohorts(request):
     ]
 
 
-@router.get("/cohorts/{cohort_id}/trend", response={200: TableOut, **ERRORS})
+@router.get("/cohorts/{cohort_id}/trend", response={200: RotationTableOut, **ERRORS})
 def cohort_trend(request, cohort_id: int, measure: str = "mood", weeks: Weeks = 8):
     """A measure for the whole cohort (`total`) and each rotation (`groups`), week by week."""
     cohort = _cohort(request, cohort_id)
@@ -203,7 +225,7 @@ def cohort_trend(request, cohort_id: int, measure: str = "mood", weeks: Weeks = 
         table = selectors.rotation_table(cohort, measure_key=key, weeks=weeks, today=today)
         return {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
 
-    answer = stored_answer(cohort, ("trend", key, weeks), TableOut, build)
+    answer = stored_answer(cohort, ("trend", key, weeks), RotationTableOut, build)
     return _answered(request, [cohort.school_id], answer)
 
 

@@ -168,14 +168,16 @@ class _Recorded:
             source__startswith="week:",
             starts_on__gte=starts_on,
             ends_on__lte=ends_on,
-        ).values_list("label", "tags")
-        self.by_label = {label: set(tags.split(",")) if tags else set() for label, tags in rows}
+        ).values_list("source", "label", "tags")
+        self.by_label = {
+            (source, label): set(tags.split(",")) if tags else set() for source, label, tags in rows
+        }
 
     def add(self, candidate: Candidate) -> None:
-        self.by_label[candidate.label] = set(candidate.tags)
+        self.by_label[(candidate.source, candidate.label)] = set(candidate.tags)
 
-    def get(self, label: str) -> set[str] | None:
-        return self.by_label.get(label)
+    def get(self, entry: Measure, label: str) -> set[str] | None:
+        return self.by_label.get((source_of(entry), label))
 
 
 def _catalogue(school: School) -> list[tuple[int, str, str]]:
@@ -266,7 +268,8 @@ def _group_tables(school, week, release, data, catalogue, tables, guard, recorde
             tags = students.tags()
             candidate = _candidate(entry, cohort_id, GROUP, group, week, end, tags)
             covered = [
-                recorded.get(_label(cohort_id, "week", slug, week)) for _pk, slug in rotations
+                recorded.get(entry, _label(cohort_id, "week", slug, week))
+                for _pk, slug in rotations
             ]
             covered = [c for c in covered if c]
             cell = _admit(
@@ -275,11 +278,11 @@ def _group_tables(school, week, release, data, catalogue, tables, guard, recorde
             decided[group] = (cell, candidate, tags)
         # Complementary suppression in the week's line: the cohort minus every shown cell of
         # the week, finer and coarse, must leave nobody or at least k.
-        whole = recorded.get(_label(cohort_id, "week", COHORT_KEY, week))
+        whole = recorded.get(entry, _label(cohort_id, "week", COHORT_KEY, week))
         if whole is not None:
             whole_tags = Group(members_of(data, cohort_id, Scope.COHORT, None, entry)).tags()
             finer = [
-                recorded.get(_label(cohort_id, "week", key, week))
+                recorded.get(entry, _label(cohort_id, "week", key, week))
                 for key in [UNPLACED_KEY, *(slug for _pk, slug, _g in catalogue)]
             ]
             finer = [f for f in finer if f]
@@ -350,7 +353,7 @@ def _block_tables(school, week, release, catalogue, tables, guard, recorded, k, 
         for key, students in [*parts, (COHORT_KEY, whole)]:
             tags = students.tags()
             candidate = _candidate(entry, cohort_id, BLOCK, key, first, end, tags)
-            covered = [recorded.get(_label(cohort_id, "week", key, m)) for m in mondays]
+            covered = [recorded.get(entry, _label(cohort_id, "week", key, m)) for m in mondays]
             covered = [c for c in covered if c]
             admitted.append(
                 _admit(students.cell(entry), candidate, guard, covered, share=share, k=k, tags=tags)
@@ -418,6 +421,8 @@ class Coarse:
     label: str  # "surgical rotations", "4 weeks from 5 Jan"
     cell: Cell
     why: str  # the hidden cell's own reason
+    starts_on: date  # the period the figure covers
+    ends_on: date
 
 
 def coarse_figures(cohort, measure_key: str, rows) -> dict[tuple[date, str], Coarse]:
@@ -445,12 +450,16 @@ def coarse_figures(cohort, measure_key: str, rows) -> dict[tuple[date, str], Coa
         found = by.get((GROUP, week), {}).get(group) if group else None
         if found and "why" not in found:
             out[(week, key)] = Coarse(
-                GROUP, f"{group} rotations", cell_from_json(found, k=k), cell.reason
-            )
+                GROUP, f"{group} rotations", cell_from_json(found, k=k), cell.reason,
+                week, week + timedelta(days=6),
+            )  # fmt: skip
             continue
         first, last = block_of(week)
         found = by.get((BLOCK, last), {}).get(key)
         if found and "why" not in found:
             label = f"4 weeks from {first:%-d %b}"
-            out[(week, key)] = Coarse(BLOCK, label, cell_from_json(found, k=k), cell.reason)
+            out[(week, key)] = Coarse(
+                BLOCK, label, cell_from_json(found, k=k), cell.reason,
+                first, last + timedelta(days=6),
+            )  # fmt: skip
     return out
