@@ -78,7 +78,7 @@ def block_of(week: date) -> tuple[date, date]:
 
 
 def enabled() -> bool:
-    return getattr(settings, "COARSENING", True)
+    return settings.COARSENING
 
 
 # ---------------------------------------------------------------------------------------------
