@@ -111,6 +111,9 @@ class Group:
         """Tag -> whether the student said yes (for shares' K on each side)."""
         return {student_tag(m, f): f[3].get(YES, 0) > 0 for m, f in sorted(self.members.items())}
 
+    def by_tag(self) -> dict[str, list]:
+        return {student_tag(m, f): f for m, f in self.members.items()}
+
     def cell(self, entry: Measure) -> Cell:
         found = list(self.members.values())
         return mean_cell(entry, found) if entry.kind == MEAN else share_cell(found)
@@ -129,18 +132,33 @@ def union(groups: Iterable[dict]) -> Group:
     return Group(combined)
 
 
-def remainder_safe(whole: dict[str, bool], shown: Iterable[dict], *, share: bool, k: int) -> bool:
+def remainder_safe(
+    whole: dict[str, bool],
+    shown: Iterable[dict],
+    *,
+    share: bool,
+    k: int,
+    entry: Measure | None = None,
+    figures: dict[str, list] | None = None,
+) -> bool:
     """Whether `whole` minus everything in `shown` (tags) leaves nobody or a group of at least
-    k (k on each side, for a share): what subtraction could reveal."""
+    k (k on each side, for a share): what subtraction could reveal. Given the mean's `entry`
+    and each tag's `figures`, the remainder must also not be one whose mean would be withheld
+    as homogeneous (everyone alike), or subtraction would tell what the rule hid."""
     seen: set[str] = set()
     for tags in shown:
         seen |= set(tags)
-    rest = [yes for t, yes in whole.items() if t not in seen]
+    rest_tags = [t for t in whole if t not in seen]
+    rest = [whole[t] for t in rest_tags]
     if not rest:
         return True
     if len(rest) < k:
         return False
-    return not share or (sum(rest) >= k and len(rest) - sum(rest) >= k)
+    if share:
+        return sum(rest) >= k and len(rest) - sum(rest) >= k
+    if entry is not None and figures is not None:
+        return not mean_cell(entry, [figures[t] for t in rest_tags]).hidden
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,14 +242,16 @@ def record_week_populations(school, week, release, data, catalogue, tables, guar
 _charted = {entry.key: entry for entry in CHARTED_MEASURES}
 
 
-def _admit(cell: Cell, candidate, guard, covered, *, share: bool, k: int, tags) -> Cell:
+def _admit(
+    cell: Cell, candidate, guard, covered, *, share: bool, k: int, tags, entry=None, figures=None
+) -> Cell:
     """The cell as it may be published: rule 1 and homogeneity first, then the guard against
     every published figure, then the remainder against the finer cells it covers."""
     if reason := primary_reason(cell, k=k):
         return Cell(cell.n, cell.numerator, cell.complement, cell.value, reason)
     if not guard.admits(candidate, k=k):
         return Cell(cell.n, cell.numerator, cell.complement, cell.value, GUARD.format(k=k))
-    if not remainder_safe(tags, covered, share=share, k=k):
+    if not remainder_safe(tags, covered, share=share, k=k, entry=entry, figures=figures):
         return Cell(cell.n, cell.numerator, cell.complement, cell.value, REMAINDER.format(k=k))
     # A covered cell that is shown must not differ from this one by fewer than k either.
     if not all(differ_safely(candidate.tags, frozenset(c), k=k) for c in covered):
@@ -273,14 +293,16 @@ def _group_tables(school, week, release, data, catalogue, tables, guard, recorde
             ]
             covered = [c for c in covered if c]
             cell = _admit(
-                students.cell(entry), candidate, guard, covered, share=share, k=k, tags=tags
-            )
+                students.cell(entry), candidate, guard, covered, share=share, k=k, tags=tags,
+                entry=entry, figures=students.by_tag(),
+            )  # fmt: skip
             decided[group] = (cell, candidate, tags)
         # Complementary suppression in the week's line: the cohort minus every shown cell of
         # the week, finer and coarse, must leave nobody or at least k.
         whole = recorded.get(entry, _label(cohort_id, "week", COHORT_KEY, week))
         if whole is not None:
-            whole_tags = Group(members_of(data, cohort_id, Scope.COHORT, None, entry)).tags()
+            cohort_group = Group(members_of(data, cohort_id, Scope.COHORT, None, entry))
+            whole_tags, whole_figures = cohort_group.tags(), cohort_group.by_tag()
             finer = [
                 recorded.get(entry, _label(cohort_id, "week", key, week))
                 for key in [UNPLACED_KEY, *(slug for _pk, slug, _g in catalogue)]
@@ -289,7 +311,9 @@ def _group_tables(school, week, release, data, catalogue, tables, guard, recorde
             while True:
                 visible = [g for g, (c, _cand, _t) in decided.items() if not primary_reason(c, k=k)]
                 shown_tags = finer + [set(decided[g][2]) for g in visible]
-                if not visible or remainder_safe(whole_tags, shown_tags, share=share, k=k):
+                if not visible or remainder_safe(
+                    whole_tags, shown_tags, share=share, k=k, entry=entry, figures=whole_figures
+                ):
                     break
                 smallest = min(visible, key=lambda g: (decided[g][0].n, g))
                 c, cand, t = decided[smallest]
@@ -356,7 +380,17 @@ def _block_tables(school, week, release, catalogue, tables, guard, recorded, k, 
             covered = [recorded.get(entry, _label(cohort_id, "week", key, m)) for m in mondays]
             covered = [c for c in covered if c]
             admitted.append(
-                _admit(students.cell(entry), candidate, guard, covered, share=share, k=k, tags=tags)
+                _admit(
+                    students.cell(entry),
+                    candidate,
+                    guard,
+                    covered,
+                    share=share,
+                    k=k,
+                    tags=tags,
+                    entry=entry,
+                    figures=students.by_tag(),
+                )  # fmt: skip
             )
             candidates[key] = candidate
         row = suppress([Row(tuple(admitted[:-1]), admitted[-1])], k=k).rows[0]

@@ -5,6 +5,7 @@ coarse figure gets past the differencing guard or complementary suppression."""
 import csv
 import io
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -287,3 +288,24 @@ def test_coarsening_switched_off_publishes_no_coarse_figure(
     assert "surgical rotations" not in page.content.decode()
     assert not PublishedTable.objects.filter(table__startswith="group:").exists()
     assert not Population.objects.filter(source__startswith="week:").exists()
+
+
+@pytest.mark.django_db
+def test_a_group_is_withheld_when_its_remainder_would_tell_a_homogeneous_cell(school, cohort):
+    rng = random.Random(7)
+    week = the_last_published_week(school)
+    day = week + timedelta(days=2)
+    same = []
+    for student in enroll(cohort, 12, prefix="same"):
+        same += [
+            replace(o, value=5.0) if o.measure == "mood" else o
+            for o in checkin_observations(cohort, student, day, rotation("surgery").pk, rng)
+        ]
+    add_all(same)
+    check_in(cohort, rng, {"obstetrics-gynaecology": 12, None: 12}, [week], "h")
+    publish_due(school, today=school.today())
+
+    weekly = stored(cohort, "mood", week)
+    assert "why" in weekly["surgery"] and "n" in weekly["obstetrics-gynaecology"]
+    # Surgical (24) minus obstetrics (12) would be surgery's twelve, every one at 5.
+    assert stored(cohort, group_table("mood"), week)["surgical"]["why"] == REMAINDER.format(k=K)
