@@ -309,3 +309,28 @@ def test_a_group_is_withheld_when_its_remainder_would_tell_a_homogeneous_cell(sc
     assert "why" in weekly["surgery"] and "n" in weekly["obstetrics-gynaecology"]
     # Surgical (24) minus obstetrics (12) would be surgery's twelve, every one at 5.
     assert stored(cohort, group_table("mood"), week)["surgical"]["why"] == REMAINDER.format(k=K)
+
+
+@pytest.mark.django_db
+def test_a_deleted_students_tag_has_one_stand_in_in_every_population(school, cohort, student):
+    from cohorts.guard import forget_member, tag
+    from cohorts.services import member_key
+
+    week = date(2026, 3, 2)
+    release = Release.objects.create(
+        school=school, kind=Release.Kind.WEEK, key=week.isoformat(), starts_on=week,
+        ends_on=week + timedelta(days=6),
+    )  # fmt: skip
+    same, other = tag(member_key(student.pk), [1, 3]), tag(member_key(student.pk), [2, 7])
+    for label, tags in (("week", [same]), ("block", [same, other])):
+        Population.objects.create(
+            school=school, release=release, source="week:mood", starts_on=week, ends_on=week,
+            label=label, tags=",".join(tags),
+        )  # fmt: skip
+
+    forget_member(student.pk)
+
+    week_tags = set(Population.objects.get(label="week").tags.split(","))
+    block_tags = set(Population.objects.get(label="block").tags.split(","))
+    assert same not in week_tags | block_tags and other not in block_tags
+    assert week_tags < block_tags and len(block_tags) == 2  # still the same student in both
