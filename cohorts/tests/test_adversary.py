@@ -78,6 +78,7 @@ def test_no_student_value_can_be_recovered_from_anything_staff_can_reach(client,
 
     shown: dict[tuple, int] = {}  # every visible group and the students it reports
     lines: list[tuple[tuple, list[tuple]]] = []  # (total, its parts) as the API lays them out
+    coarse_counts: set[tuple[int, int]] = set()  # (cohort, students) of coarse figures shown
 
     def collect(cohort, measure, week, total, parts, band=False):
         key = lambda g: (cohort.pk, measure, week, f"band:{g}" if band else g)  # noqa: E731
@@ -89,6 +90,9 @@ def test_no_student_value_can_be_recovered_from_anything_staff_can_reach(client,
                 shown[key(part["group"])] = part["students"]
             else:
                 assert set(part) >= {"reason"} and part["value"] is None
+                if part.get("coarse"):  # a coarser figure in its place (#21): K or more
+                    assert part["coarse"]["students"] >= K
+                    coarse_counts.add((cohort.pk, part["coarse"]["students"]))
         if total["shown"]:
             lines.append((whole, [(key(p["group"]), p["shown"]) for p in parts]))
 
@@ -109,6 +113,7 @@ def test_no_student_value_can_be_recovered_from_anything_staff_can_reach(client,
 
         # The pages and the export show nothing the API did not.
         api_counts = {n for key, n in shown.items() if key[0] == cohort.pk}
+        api_counts |= {n for pk, n in coarse_counts if pk == cohort.pk}
         for measure in MEASURES:
             page = client.get("/school/", {"cohort": cohort.pk, "measure": measure})
             assert page.status_code == 200
