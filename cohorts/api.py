@@ -51,6 +51,23 @@ class CohortOut(Schema):
 # The tables below are built as plain dicts, hundreds of figures per answer: plain pydantic
 # models validate them several times faster than ninja's Schema, which wraps every nested
 # object to read ORM attributes (half of a 52-week answer's time went there).
+class CoarseOut(BaseModel):
+    """A coarser figure published in a hidden cell's place: the rotation's declared group that
+    week ("group"), or the rotation over its 4-week block ("block"), named in `label`."""
+
+    granularity: Literal["group", "block"]
+    label: str
+    starts_on: date  # the period the figure covers: the week, or the 4-week block
+    ends_on: date
+    students: int | None
+    # In a week whose participation is hidden: no exact count, a value rounded to `rounded_to`.
+    students_at_least: int | None = None
+    rounded_to: float | None = None
+    value: float
+    ci_low: float
+    ci_high: float
+
+
 class FigureOut(BaseModel):
     group: str
     shown: bool
@@ -68,10 +85,29 @@ class FigureOut(BaseModel):
     ci_high: float | None = None
 
 
+class RotationFigureOut(FigureOut):
+    """A rotation's (or "unplaced") cell; where hidden, the coarser figure shown instead."""
+
+    coarse: CoarseOut | None = None
+
+
 class WeekOut(BaseModel):
     week: date
     total: FigureOut
     groups: list[FigureOut]
+
+
+class RotationWeekOut(BaseModel):
+    week: date
+    total: FigureOut
+    groups: list[RotationFigureOut]
+
+
+class RotationTableOut(BaseModel):
+    cohort: int
+    measure: str
+    k: int
+    weeks: list[RotationWeekOut]
 
 
 class TableOut(BaseModel):
@@ -123,12 +159,35 @@ def _figure(group: str, cell) -> dict:
     }
 
 
+def _group_figure(table, week, group: str, cell) -> dict:
+    figure = _figure(group, cell)
+    coarse = getattr(table, "coarse", {}).get((week, group))
+    if coarse is not None:
+        estimate = coarse.cell.value
+        figure["coarse"] = {
+            "granularity": coarse.granularity,
+            "label": coarse.label,
+            "starts_on": coarse.starts_on,
+            "ends_on": coarse.ends_on,
+            "students": estimate.n,
+            "students_at_least": estimate.at_least,
+            "rounded_to": estimate.step,
+            "value": round(estimate.value, 4),
+            "ci_low": round(estimate.low, 4),
+            "ci_high": round(estimate.high, 4),
+        }
+    return figure
+
+
 def _weeks(table) -> list[dict]:
     return [
         {
             "week": row.week,
             "total": _figure("cohort", row.total),
-            "groups": [_figure(g.key, c) for g, c in zip(table.groups, row.cells, strict=True)],
+            "groups": [
+                _group_figure(table, row.week, g.key, c)
+                for g, c in zip(table.groups, row.cells, strict=True)
+            ],
         }
         for row in table.rows
     ]
@@ -173,7 +232,7 @@ def list_cohorts(request):
     ]
 
 
-@router.get("/cohorts/{cohort_id}/trend", response={200: TableOut, **ERRORS})
+@router.get("/cohorts/{cohort_id}/trend", response={200: RotationTableOut, **ERRORS})
 def cohort_trend(request, cohort_id: int, measure: str = "mood", weeks: Weeks = 8):
     """A measure for the whole cohort (`total`) and each rotation (`groups`), week by week."""
     cohort = _cohort(request, cohort_id)
@@ -183,7 +242,7 @@ def cohort_trend(request, cohort_id: int, measure: str = "mood", weeks: Weeks = 
         table = selectors.rotation_table(cohort, measure_key=key, weeks=weeks, today=today)
         return {"cohort": cohort.pk, "measure": key, "k": table.k, "weeks": _weeks(table)}
 
-    answer = stored_answer(cohort, ("trend", key, weeks), TableOut, build)
+    answer = stored_answer(cohort, ("trend", key, weeks), RotationTableOut, build)
     return _answered(request, [cohort.school_id], answer)
 
 

@@ -36,6 +36,15 @@ def _line(table: str, cohort: Cohort, measure: str, week, group: str, cell, *, s
     )  # fmt: skip
 
 
+def _coarse_line(cohort: Cohort, measure: str, week, group: str, coarse, *, share: bool):
+    """A coarser figure shown in a hidden rotation cell's place, its granularity named in the
+    table ("rotation:group", "rotation:block") and what it covers in the last column."""
+    line = _line(
+        f"rotation:{coarse.granularity}", cohort, measure, week, group, coarse.cell, share=share
+    )
+    return (*line[:-1], f"shown for {coarse.label}; this rotation's week: {coarse.why}")
+
+
 def export_rows(cohort: Cohort, *, weeks: int) -> Iterator[tuple]:
     """Exactly the cells the dashboard shows for `cohort`, one per line, hidden ones with why."""
     yield HEADER
@@ -46,6 +55,9 @@ def export_rows(cohort: Cohort, *, weeks: int) -> Iterator[tuple]:
             yield _line("trend", cohort, entry.key, row.week, "cohort", row.total, share=share)
             for group, cell in zip(table.groups, row.cells, strict=True):
                 yield _line("rotation", cohort, entry.key, row.week, group.key, cell, share=share)
+                coarse = table.coarse_for(row.week, group.key)
+                if coarse is not None:
+                    yield _coarse_line(cohort, entry.key, row.week, group.key, coarse, share=share)
     for entry in SCREENING_MEASURES:
         if not entry.bands:
             continue

@@ -102,11 +102,18 @@ def forget_member(student_id: int) -> int:
     being subtracted; but nothing links those tags to the account any more."""
     prefix = member_key(student_id)[:MEMBER_HEX]
     changed = 0
+    # One random stand-in per tag, the same in every population: two figures that held the
+    # student with the same answers still hold one same (now anonymous) tag, so the guard's
+    # comparisons (and the differences between published figures) are as they were.
+    stand_ins: dict[str, str] = {}
     for population in Population.objects.filter(tags__contains=prefix):
         tags = population.tags.split(",")
         population.tags = ",".join(
             sorted(
-                secrets.token_hex(MEMBER_HEX) if item.startswith(prefix) else item for item in tags
+                stand_ins.setdefault(item, secrets.token_hex(MEMBER_HEX))
+                if item.startswith(prefix)
+                else item
+                for item in tags
             )
         )
         population.save(update_fields=["tags"])

@@ -15,6 +15,9 @@ class Shown:
     reason: str = ""
     heat: str = ""
     bound: str = ""  # a top- or bottom-code shown instead of a hidden figure
+    # A coarser figure shown in a hidden cell's place ("surgical rotations", "4 weeks from
+    # 5 Jan"), with `reason` saying why the cell's own figure is hidden.
+    coarse: str = ""
 
     def __str__(self) -> str:
         if not self.visible:
@@ -95,4 +98,18 @@ def participation_shown(cell: Cell | Hidden, *, enrolled: int) -> Shown:
         value=number(estimate.value, share=True),
         interval=f"95% CI {number(estimate.low, share=True)}–{number(estimate.high, share=True)}",
         n=f"{estimate.n} of {enrolled} students",
+    )
+
+
+def coarse_shown(coarse, entry: Measure) -> Shown:
+    """A hidden cell showing a coarser figure (cohorts/coarsening.py) with its granularity."""
+    figure = shown(coarse.cell, entry)
+    return Shown(
+        True,
+        value=figure.value,
+        interval=figure.interval,
+        n=figure.n,
+        reason=coarse.why,
+        heat=figure.heat,
+        coarse=coarse.label,
     )

@@ -349,6 +349,17 @@ def first_week(school: School) -> date | None:
     return min(found) if found else None
 
 
+def _publish_week_and_coarsen(school: School, week: date) -> bool:
+    """A week's release, then its coarse figures (cohorts/coarsening.py), in one transaction."""
+    from .coarsening import publish_coarse
+
+    with transaction.atomic():
+        release = publish_week(school, week)
+        if release is not None:
+            publish_coarse(school, week, release)
+    return release is not None
+
+
 def publish_due(school: School, *, today: date) -> int:
     """Publish every release due by `today` that is not yet published, oldest first: each
     week, then the campaigns whose window ends in it. Returns how many were published.
@@ -376,7 +387,7 @@ def publish_due(school: School, *, today: date) -> int:
         week = start
         while week <= last:
             if week.isoformat() not in done:
-                published += publish_week(school, week) is not None
+                published += _publish_week_and_coarsen(school, week)
             for campaign in sorted(campaigns.get(week, []), key=lambda c: (c.opens_on, c.pk)):
                 published += publish_campaign(campaign) is not None
             week += timedelta(weeks=1)

@@ -6,13 +6,14 @@ Groups are pre-declared: a cohort; within it, each rotation of the shared catalo
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from lib.dates import week_of
 from schools.models import Cohort, Rotation, School
 from schools.selectors import staff_memberships_of
 
+from .coarsening import coarse_figures
 from .measures import COUNT, MEAN, PARTICIPATION, Measure, measure
 from .publishing import (
     COHORT_KEY,
@@ -61,6 +62,12 @@ class GroupTable:
     groups: tuple[Group, ...]
     rows: tuple[WeekRow, ...]
     current_week: date
+    # Coarse figures shown in hidden rotation cells' places (cohorts/coarsening.py), by
+    # (week, group key).
+    coarse: dict = field(default_factory=dict)
+
+    def coarse_for(self, week: date, key: str):
+        return self.coarse.get((week, key))
 
     @property
     def has_figures(self) -> bool:
@@ -160,7 +167,12 @@ def rotation_table(
     rows, current = _published_rows(
         cohort, entry.key, [g.key for g in groups], weeks=weeks, today=today
     )
-    return GroupTable(cohort, entry, k_for(cohort.school), groups, tuple(rows), current)
+    coarse = coarse_figures(
+        cohort,
+        entry.key,
+        [(r.week, {g.key: c for g, c in zip(groups, r.cells, strict=True)}) for r in rows[:-1]],
+    )
+    return GroupTable(cohort, entry, k_for(cohort.school), groups, tuple(rows), current, coarse)
 
 
 def band_table(

@@ -9,7 +9,9 @@ column totals and a grand total. A cell is hidden when:
    with the grand total), a hidden value could be worked out by subtraction. We hide the
    smallest visible cell of the line until (a) no line has exactly one hidden member and
    (b) the hidden cells of a line together hold at least `k` students (and `k` on each side
-   of a share) — so what subtraction reveals is itself a group of at least `k`. Rule (b) is
+   of a share), of which at least `k` are outside cells hidden because everyone in them
+   answered alike — so what subtraction reveals is itself a group of at least `k`
+   that no shared answer stands for. Rule (b) is
    stricter than the textbook "hide the next-smallest" and closes the gap that two hidden
    cells of one or two students each would otherwise leave. Students who appear in two cells
    of a line (a rotation change mid-week) are discounted: the overlap is the sum of the parts
@@ -175,6 +177,18 @@ def _remainder_is_safe(cells, parts: list[tuple], hidden_parts: list[tuple], who
     return True
 
 
+def _alike_left_too_few(cells, hidden_parts: list[tuple], preset: set[tuple], k: int) -> bool:
+    """Whether the hidden parts hold a cell hidden because everyone in it answered alike, and
+    fewer than k students beside it: subtraction reveals the hidden parts' mean, which with
+    one shared value behind most of it would tell the few others' (or, alone, everyone's).
+    Empty parts hide nobody."""
+    alike = [p for p in hidden_parts if p in preset and cells[p].n]
+    if not alike:
+        return False
+    others = [cells[p] for p in hidden_parts if p not in preset]
+    return sum(c.n for c in others if isinstance(c, Cell)) < k
+
+
 def suppress(
     rows: Sequence[Row],
     *,
@@ -190,6 +204,9 @@ def suppress(
     )
     cells = _cells(table)
     hidden = {pos: reason for pos, cell in cells.items() if (reason := primary_reason(cell, k=k))}
+    # Cells hidden for a reason decided elsewhere (everyone answered alike) hide K or more
+    # students who all share one value: a remainder made of them alone would tell it.
+    preset = {pos for pos, cell in cells.items() if isinstance(cell, Cell) and cell.hidden}
     lines = _lines(table)
     changed = True
     while changed:
@@ -203,7 +220,9 @@ def suppress(
                 if hidden_parts:
                     continue  # the total is unknown, so the hidden parts cannot be derived
             elif not hidden_parts or (
-                len(hidden_parts) >= 2 and _remainder_is_safe(cells, parts, hidden_parts, whole, k)
+                len(hidden_parts) >= 2
+                and _remainder_is_safe(cells, parts, hidden_parts, whole, k)
+                and not _alike_left_too_few(cells, hidden_parts, preset, k)
             ):
                 continue
             smallest = min(visible, key=lambda p: (cells[p].n, p))

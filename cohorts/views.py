@@ -18,7 +18,7 @@ from .exports import campaign_rows, export_rows
 from .forms import CampaignForm, RecurrenceForm
 from .measures import CHARTED_MEASURES, PROPORTION, SCREENING_MEASURES
 from .models import Campaign
-from .presentation import participation_shown, shown
+from .presentation import coarse_shown, participation_shown, shown
 from .signals import announce_read
 
 BANDED = tuple(m for m in SCREENING_MEASURES if m.bands)
@@ -61,8 +61,15 @@ def _choices(request) -> dict:
 def _heat_rows(table):
     """The rotation x week heat map: the group table turned on its side."""
     weeks = table.rows[:-1]
+
+    def cell(row, i, group):
+        coarse = table.coarse_for(row.week, group.key)
+        if coarse is not None:
+            return coarse_shown(coarse, table.measure)
+        return shown(row.cells[i], table.measure)
+
     return [
-        (group, [(row.week, shown(row.cells[i], table.measure)) for row in weeks])
+        (group, [(row.week, cell(row, i, group)) for row in weeks])
         for i, group in enumerate(table.groups)
     ]
 
@@ -92,6 +99,7 @@ def dashboard(request):
         "marked": marked,
         "heat_weeks": [row.week for row in table.rows[:-1]],
         "heat": _heat_rows(table),
+        "any_coarse": bool(table.coarse),
         "groups": table.groups,
         "bands": bands,
         "band_rows": [

@@ -53,3 +53,36 @@ def test_staff_open_the_cohort_dashboard_and_read_a_chart_and_its_table(
     # Chromium may scroll smoothly: wait for the region to have moved, not for one frame.
     page.wait_for_function("r => r.scrollLeft > 0", arg=region.element_handle(), timeout=5000)
     screenshot("cohort-dashboard")
+
+
+def test_a_hidden_rotation_week_reads_as_its_group_with_why(page, staff, cohort):
+    from schools.models import Rotation
+
+    rng = random.Random(21)
+    places = {"surgery": 6, "obstetrics-gynaecology": 6, None: 12}
+    for slug, count in places.items():
+        rotation_id = Rotation.objects.get(slug=slug, school=None).pk if slug else None
+        for student in enroll(cohort, count, prefix=f"{slug}-"):
+            for weeks in (2, 3):
+                day = weeks_ago(cohort, weeks)
+                add_all(checkin_observations(cohort, student, day, rotation_id, rng))
+    secret = with_totp(staff)
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    page.goto("/school/")
+
+    heat = page.get_by_role("table", name="Well-being (mood): rotations down, weeks across")
+    surgery = heat.get_by_role("row", name="Surgery")
+    # Six students on surgery are too few, but the twelve on surgical rotations are not: the
+    # cell shows their figure, says what it covers, and why the rotation's own is not shown.
+    expect(surgery.locator("td.coarse")).to_have_count(2)
+    expect(surgery.locator("td.coarse").first).to_contain_text("surgical rotations")
+    expect(surgery).to_contain_text(
+        "shown for surgical rotations because this rotation's week is not available"
+    )
+    expect(page.get_by_text("labelled with what it covers")).to_be_visible()

@@ -194,6 +194,9 @@ AUTH_USER_MODEL = "accounts.User"
 # Days after a week ends before its figures are published (a check-in queued offline on
 # Sunday night still counts); see docs/privacy-model.md.
 PUBLICATION_GRACE_DAYS = int(os.environ.get("PUBLICATION_GRACE_DAYS", "2"))
+# Coarsen before hiding (#21): a hidden rotation week shows its group's figure that week, or
+# its 4-week block's, where one passes every rule (cohorts/coarsening.py). Off: dashes only.
+COARSENING = os.environ.get("COARSENING", "1") != "0"
 
 CACHES = {
     "default": {

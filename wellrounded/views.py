@@ -13,7 +13,7 @@ from cohorts.campaigns import open_campaigns_for
 from cohorts.headlines import MIN_WEEKS, TERM_WEEKS, cohort_headlines, context_figures
 from cohorts.signals import announce_read
 from schools.models import Cohort
-from schools.selectors import enrollment_of, placement_on, staff_memberships_of
+from schools.selectors import StudentCount, enrollment_of, placement_on, staff_memberships_of
 from support.crisis_lines import national_directory
 
 logger = logging.getLogger(__name__)
@@ -25,17 +25,21 @@ def home(request):
         return render(request, "schools/landing.html")
     memberships = staff_memberships_of(request.user)
     if memberships:
-        cohorts = (
+        cohorts = list(
             Cohort.objects.filter(school__in=[m.school for m in memberships])
             .annotate(students=Count("enrollments"))
             .select_related("school")
         )
+        for cohort in cohorts:
+            # As the roster page counts: in steps of five, hidden below K, so watching this
+            # number cannot tell the day one known student joined or left.
+            cohort.joined = StudentCount(cohort.students, cohort.school.min_cell_size)
         context = {"memberships": memberships, "cohorts": cohorts}
         # Headline figures are aggregates: like the dashboard, only with a second factor.
         has_mfa = request.user.authenticator_set.filter(type="totp").exists()
         context["has_mfa"] = has_mfa
         if has_mfa:
-            context["headlines"] = cohort_headlines(list(cohorts))
+            context["headlines"] = cohort_headlines(cohorts)
             context["context_figures"] = context_figures()
             context["term_weeks"] = TERM_WEEKS
             context["min_weeks"] = MIN_WEEKS

@@ -81,6 +81,7 @@ def test_no_student_value_can_be_recovered_from_anything_staff_can_reach(client,
     rounded: dict[tuple, int] = {}
     lines: list[tuple[tuple, list[tuple]]] = []  # (total, its parts) as the API lays them out
     top_coded: list[tuple] = []  # (cohort, week, enrolled, truly active) with "more than p%"
+    coarse_counts: set[tuple[int, int]] = set()  # (cohort, students) of coarse figures shown
 
     def collect(cohort, measure, week, total, parts, band=False):
         key = lambda g: (cohort.pk, measure, week, f"band:{g}" if band else g)  # noqa: E731
@@ -99,6 +100,12 @@ def test_no_student_value_can_be_recovered_from_anything_staff_can_reach(client,
                 keep(key(part["group"]), part)
             else:
                 assert set(part) >= {"reason"} and part["value"] is None
+                coarse = part.get("coarse")
+                if coarse and coarse["students"] is None:  # rounded (participation hidden)
+                    assert coarse["students_at_least"] >= K and coarse["rounded_to"]
+                elif coarse:  # a coarser figure in its place (#21): K or more
+                    assert coarse["students"] >= K
+                    coarse_counts.add((cohort.pk, coarse["students"]))
         if total["shown"]:
             lines.append((whole, [(key(p["group"]), p["shown"]) for p in parts]))
 
@@ -121,6 +128,7 @@ def test_no_student_value_can_be_recovered_from_anything_staff_can_reach(client,
 
         # The pages and the export show nothing the API did not.
         api_counts = {n for key, n in shown.items() if key[0] == cohort.pk}
+        api_counts |= {n for pk, n in coarse_counts if pk == cohort.pk}
         for measure in MEASURES:
             page = client.get("/school/", {"cohort": cohort.pk, "measure": measure})
             assert page.status_code == 200

@@ -148,3 +148,28 @@ def test_hidden_cells_carry_no_number(rows, k):
             if isinstance(cell, Hidden):
                 # A top- or bottom-code is attached only when participation is published.
                 assert set(vars(cell)) == {"reason", "bound"} and cell.bound is None
+
+
+def test_a_cell_hidden_as_all_alike_is_not_left_alone_with_empty_ones():
+    """The coarsening review found it: surgery (10 students, all the same answer: withheld),
+    an empty rotation (hidden, nobody in it) and 15 unplaced shown. The cohort's mean minus
+    the unplaced would give surgery's one value; so the unplaced cell goes too."""
+    alike = Cell(10, value=4.0, hidden="withheld: every student behind it gave the same answer")
+    row = Row((alike, Cell(0), Cell(15, value=3.0)), total=Cell(25, value=3.4))
+
+    table = suppress([row], k=K)
+
+    assert all(isinstance(cell, Hidden) for cell in table.rows[0].cells)
+    assert table.rows[0].total == row.total
+
+
+def test_varied_hidden_cells_beside_an_all_alike_one_are_enough():
+    alike = Cell(10, value=4.0, hidden="withheld: every student behind it gave the same answer")
+    row = Row(
+        (alike, Cell(3, value=2.0), Cell(12, value=3.0), Cell(20, value=3.5)),
+        total=Cell(45, value=3.3),
+    )
+
+    cells = suppress([row], k=K).rows[0].cells
+
+    assert [isinstance(c, Hidden) for c in cells] == [True, True, True, False]

@@ -82,3 +82,17 @@ def test_a_new_student_is_never_told_they_asked_for_screening_reminders(client, 
 
     assert "you asked" not in html
     assert "Short screenings due:" in html and "You choose how often, or never" in html
+
+
+def test_staff_home_counts_joined_students_as_the_roster_page_does(client, staff, cohort):
+    """In steps of five and hidden below K: an exact count would tell, the day it moves,
+    that one known student joined or deleted their account."""
+    from cohorts.tests.factories import enroll
+
+    with_totp(staff)
+    client.force_login(staff)
+    enroll(cohort, 13)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "<td>10–14</td>" in html and "<td>13</td>" not in html
