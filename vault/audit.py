@@ -7,6 +7,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.db import connection, transaction
 
 from .models import AuditEvent
 
@@ -61,10 +62,34 @@ def actor_ref(user_id: int | None) -> str:
     return hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()
 
 
-def record_event(kind: str, *, actor_id: int | None = None, school_id: int | None = None):
+def known_kind(kind: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"Unknown audit event kind {kind!r}; add it to vault.audit.KINDS.")
+    return kind
+
+
+def record_event(kind: str, *, actor_id: int | None = None, school_id: int | None = None):
+    known_kind(kind)
     return AuditEvent.objects.create(kind=kind, actor=actor_ref(actor_id), school_id=school_id)
+
+
+def record_read(kind: str, *, actor_id: int | None = None, school_id: int | None = None):
+    """Record a staff read, which changes nothing else, so its row is the only thing its
+    commit would wait for. On PostgreSQL that commit does not wait for the flush to disk
+    (`synchronous_commit` off for this one transaction): about 3 ms of the 4 ms an audited read
+    used to pay. Every read still writes its row, in order, and a crash of the application
+    loses none; only a crash of the database server itself within a fraction of a second
+    (three `wal_writer_delay`s, 0.6 s by default) could lose the newest rows, never corrupt
+    them: the durability SQLite gives every commit here (`synchronous=NORMAL`). Inside a
+    transaction that also changes something, the setting would reach those changes too, so
+    there the row is written as any other."""
+    known_kind(kind)
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return record_event(kind, actor_id=actor_id, school_id=school_id)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return record_event(kind, actor_id=actor_id, school_id=school_id)
 
 
 def forget_actor(user_id: int) -> int:
