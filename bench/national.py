@@ -83,6 +83,7 @@ import os
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -425,10 +426,10 @@ def publish(school_id: int, today: date) -> tuple[float, int]:
 
     with connection.cursor() as cursor:
         # With the answers stored from them (cohorts/answers.py), which the app never drops
-        # since it never drops a release.
+        # since it never drops a release, and the figures actions cite (none in the bench).
         cursor.execute(
             "TRUNCATE cohorts_publishedtable, cohorts_population, cohorts_release,"
-            " cohorts_storedanswer"
+            " cohorts_storedanswer, cohorts_actionfigure"
         )
     school = School.objects.get(pk=school_id)
     started = time.perf_counter()
@@ -511,15 +512,24 @@ def time_published_read(cohort_id: int, repeats: int) -> list[float]:
 
 
 def time_side_by_side(
-    api_port: int, hello_port: int, token: str, cohort_id: int, requests: int
-) -> tuple[list[float], list[float]]:
-    """Milliseconds per GET of the dashboard API and of the bare view, in turns (after 5 of
-    each to warm up), so both see the same load on a shared machine."""
+    api_port: int,
+    hello_port: int,
+    token: str,
+    cohort_id: int,
+    requests: int,
+    baseline_port: int | None = None,
+) -> tuple[list[float], list[float], list[float]]:
+    """Milliseconds per GET of the dashboard API, of the bare view and (with `baseline_port`)
+    of the same API served from the baseline's source tree, in turns (after 5 of each to warm
+    up), so all of them see the same load on a shared machine."""
     api_path = f"/api/school/cohorts/{cohort_id}/trend?measure=mood&weeks=52"
+    bearer = {"Authorization": f"Bearer {token}"}
     targets = [
-        (Client(api_port), api_path, {"Authorization": f"Bearer {token}"}, []),
+        (Client(api_port), api_path, bearer, []),
         (Client(hello_port), "/", {}, []),
     ]
+    if baseline_port is not None:
+        targets.append((Client(baseline_port), api_path, bearer, []))
     for i in range(requests + 5):
         for client, path, headers, times in targets:
             started = time.perf_counter()
@@ -530,7 +540,7 @@ def time_side_by_side(
                 raise RuntimeError(f"{path} answered {response.status}: {body[:200]!r}")
             if i >= 5:  # the first requests warm the workers up
                 times.append((time.perf_counter() - started) * 1000)
-    return targets[0][3], targets[1][3]
+    return targets[0][3], targets[1][3], targets[2][3] if baseline_port is not None else []
 
 
 def shown_cells(port: int, token: str, cohort_id: int) -> tuple[int, int, float]:
@@ -552,6 +562,16 @@ def shown_cells(port: int, token: str, cohort_id: int) -> tuple[int, int, float]
     return sum(1 for c in cells if c["shown"]), len(cells), first
 
 
+@contextmanager
+def baseline_server(tree: Path | None, env: dict[str, str]):
+    """The baseline tree's app through the same gunicorn setup, or nothing."""
+    if tree is None:
+        yield None
+        return
+    with gunicorn("wellrounded.wsgi", env, cwd=tree.resolve()) as port:
+        yield port
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--students", type=int, default=100_000)
@@ -563,6 +583,13 @@ def main() -> None:
     parser.add_argument("--naive-repeats", type=int, default=5)
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="Another source tree of the app with the same migrations (e.g. `git archive "
+        "<commit> | tar -x -C DIR`): its API is served too, against the same database, and "
+        "timed in turns with this tree's, for before/after figures from one run.",
+    )
     parser.add_argument(
         "--verify", action="store_true", help="Check the SQL roll-up against rebuild_rollups."
     )
@@ -635,14 +662,21 @@ def main() -> None:
                 with (
                     gunicorn("wellrounded.wsgi", env) as api_port,
                     gunicorn("bench.hello:application", env) as hello_port,
+                    baseline_server(args.baseline, env) as baseline_port,
                 ):
                     shown = shown_cells(api_port, token, cohort_id)
-                    api, hello = time_side_by_side(
-                        api_port, hello_port, token, cohort_id, args.requests
+                    api, hello, before = time_side_by_side(
+                        api_port, hello_port, token, cohort_id, args.requests, baseline_port
                     )
                 naive = time_naive(cohort_id, year_start, last_day, args.naive_repeats)
                 read = time_published_read(cohort_id, args.requests)
-                rows.append((stored, api, hello, naive, read, per_week))
+                rows.append((stored, api, hello, naive, read, per_week, before))
+                if before:
+                    print(
+                        f"  the baseline's API ({args.baseline}), in the same turns: p50 "
+                        f"{percentile(before, 50):6.2f} ms  p95 {percentile(before, 95):6.2f} ms",
+                        flush=True,
+                    )
                 print(
                     f"  dashboard API p50 {percentile(api, 50):6.2f} ms  p95 "
                     f"{percentile(api, 95):6.2f} ms ({shown[0]} of {shown[1]} cells shown; "
@@ -663,7 +697,7 @@ def main() -> None:
         "| API/bare p50 | API/bare p95 | naive p50 | naive/API p50 | stored read p50 "
         "| publish s/school-week"
     )
-    for stored, api, hello, naive, read, per_week in rows:
+    for stored, api, hello, naive, read, per_week, before in rows:
         print(
             f"{stored:>16,} | {percentile(api, 50):5.2f} ms | {percentile(api, 95):5.2f} ms | "
             f"{percentile(hello, 50):5.2f} ms | {percentile(hello, 95):5.2f} ms | "
@@ -672,6 +706,12 @@ def main() -> None:
             f"{percentile(naive, 50):7.1f} ms | "
             f"{statistics.median(naive) / statistics.median(api):5.1f}x | "
             f"{percentile(read, 50):5.2f} ms | {per_week:.2f} s"
+            + (
+                f" | baseline API p50 {percentile(before, 50):5.2f} ms p95 "
+                f"{percentile(before, 95):5.2f} ms"
+                if before
+                else ""
+            )
         )
     print("target: API p95 <= 5 ms at 36M check-ins, flat from stage to stage")
     print(
