@@ -19,8 +19,8 @@ class WellRoundedConfig(AppConfig):
 
         from . import checks  # noqa: F401 - registers the system checks
 
-        def audit_aggregates_read(sender, *, kind, actor_id, school_id, **kwargs):
-            record_read(kind, actor_id=actor_id, school_id=school_id)
+        def audit_aggregates_read(sender, *, kind, actor_id, school_id, repeat_of=None, **kwargs):
+            record_read(kind, actor_id=actor_id, school_id=school_id, repeat_of=repeat_of)
 
         def audit_staff_change(sender, *, kind, actor_id, school_id, **kwargs):
             record_event(kind, actor_id=actor_id, school_id=school_id)

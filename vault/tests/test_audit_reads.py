@@ -1,10 +1,13 @@
 """A staff read's audit row: written every time, without waiting for the disk on PostgreSQL,
 and never loosening the durability of anything else."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from vault import audit
 from vault.audit import actor_ref, record_read
 from vault.models import AuditEvent
 
@@ -53,3 +56,44 @@ def test_a_read_rolled_back_with_its_transaction_leaves_no_row():
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError):
         record_read("staff_peeked", actor_id=7, school_id=3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_identical_api_read_is_recorded_once_a_minute_anything_else_each_time(monkeypatch):
+    minute = [datetime(2026, 12, 7, 10, 0, tzinfo=UTC)]
+    monkeypatch.setattr(audit, "this_minute", lambda: minute[0])
+    trend = "/api/school/cohorts/1/trend?measure=mood"
+
+    for _ in range(3):
+        record_read("staff_api_read", actor_id=7, school_id=3, repeat_of=trend)
+    record_read("staff_api_read", actor_id=7, school_id=3, repeat_of=trend + "&weeks=26")
+    record_read("staff_api_read", actor_id=8, school_id=3, repeat_of=trend)  # another reader
+    record_read("staff_api_read", actor_id=7, school_id=4, repeat_of=trend)  # another school
+    record_read("staff_dashboard_viewed", actor_id=7, school_id=3)  # no address: every time
+    record_read("staff_dashboard_viewed", actor_id=7, school_id=3)
+    minute[0] += timedelta(minutes=1)
+    record_read("staff_api_read", actor_id=7, school_id=3, repeat_of=trend)
+
+    rows = list(AuditEvent.objects.order_by("pk").values_list("kind", "actor", "school_id"))
+    assert rows == [
+        ("staff_api_read", actor_ref(7), 3),
+        ("staff_api_read", actor_ref(7), 3),
+        ("staff_api_read", actor_ref(8), 3),
+        ("staff_api_read", actor_ref(7), 4),
+        ("staff_dashboard_viewed", actor_ref(7), 3),
+        ("staff_dashboard_viewed", actor_ref(7), 3),
+        ("staff_api_read", actor_ref(7), 3),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_inside_a_transaction_is_written_each_time_and_a_failed_write_is_retried():
+    trend = "/api/school/cohorts/1/trend?measure=mood"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record_read("staff_api_read", actor_id=7, school_id=3, repeat_of=trend)
+        raise RuntimeError  # rolled back: nothing may count as recorded
+    record_read("staff_api_read", actor_id=7, school_id=3, repeat_of=trend)
+    with transaction.atomic():
+        record_read("staff_api_read", actor_id=7, school_id=3, repeat_of=trend)
+
+    assert AuditEvent.objects.count() == 2
