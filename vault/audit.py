@@ -114,13 +114,13 @@ def record_read(
     process, so with N processes a minute holds at most N rows for one repeated read. A read
     inside a transaction is always written (its row must roll back with it).
 
-    Each row written is a staff read, which changes nothing else, so its row is the only thing its
-    commit would wait for. On PostgreSQL that commit does not wait for the flush to disk
-    (`synchronous_commit` off for this one transaction): about 3 ms of the 4 ms an audited read
-    used to pay. Every read still writes its row, in order, and a crash of the application
-    loses none; only a crash of the database server itself within a fraction of a second
-    (three `wal_writer_delay`s, 0.6 s by default) could lose the newest rows, never corrupt
-    them: the durability SQLite gives every commit here (`synchronous=NORMAL`). Inside a
+    A read changes nothing else, so its row is the only thing its commit would wait for. On
+    PostgreSQL that commit does not wait for the flush to disk (`synchronous_commit` off for
+    this one transaction): about 3 ms of the 4 ms an audited read used to pay. The rows are
+    written in order and a crash of the application loses none; only a crash of the database
+    server itself within a fraction of a second (three `wal_writer_delay`s, 0.6 s by default)
+    could lose the newest rows, never corrupt them: the durability SQLite gives every commit
+    here (`synchronous=NORMAL`). Inside a
     transaction that also changes something, the setting would reach those changes too, so
     there the row is written as any other."""
     known_kind(kind)
