@@ -73,6 +73,15 @@ def _rotation_catalogue(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_audit_memory():
+    """A repeated identical API read is audited once a minute per process (vault.audit): each
+    test starts as a fresh process would, whatever ids an earlier test's rows had."""
+    from vault.audit import forget_recent_reads
+
+    forget_recent_reads()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     # A fast hasher: the tests exercise our code, not PBKDF2's 1M iterations.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -66,21 +66,26 @@ def revoke_token(*, user, token_id: int) -> bool:
     return bool(deleted)
 
 
+# One question: the token, its user, and what `may_hold_tokens` asks of that user. Built once:
+# building the two subqueries cost more than PostgreSQL's answer (about 0.5 ms a request); each
+# request filters a copy, and this queryset itself is never evaluated, so it caches nothing.
+LIVE_TOKENS = (
+    PersonalToken.objects.select_related("user")
+    .annotate(
+        school_staff=Exists(StaffMembership.objects.filter(user=OuterRef("user"))),
+        totp=Exists(Authenticator.objects.filter(user=OuterRef("user"), type="totp")),
+    )
+    .filter(user__is_active=True)
+)
+
+
 class PersonalTokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         if not token.startswith(PREFIX):
             return None
-        # One question: the token, its user, and what `may_hold_tokens` asks of that user.
-        record = (
-            PersonalToken.objects.select_related("user")
-            .annotate(
-                school_staff=Exists(StaffMembership.objects.filter(user=OuterRef("user"))),
-                totp=Exists(Authenticator.objects.filter(user=OuterRef("user"), type="totp")),
-            )
-            .filter(key_hash=hash_token(token), user__is_active=True)
-            .first()
-        )
-        if record is None:
+        try:
+            record = LIVE_TOKENS.get(key_hash=hash_token(token))  # unique: no ORDER BY
+        except PersonalToken.DoesNotExist:
             return None
         if (record.user.is_staff or record.school_staff) and not record.totp:
             raise PermissionDenied(STAFF_WITHOUT_MFA)  # as may_hold_tokens says

@@ -88,12 +88,13 @@ def wait_for(port: int, what: str, seconds: float = 30) -> None:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], workers: int = 2, stdout=None):
+def gunicorn(app: str, env: dict[str, str], workers: int = 2, stdout=None, cwd: Path = ROOT):
+    """`cwd`: the source tree to serve (another commit's, to compare before and after)."""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603
         [GUNICORN, app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=stdout,
+        cwd=cwd, env=env, stdout=stdout,
     )  # fmt: skip
     try:
         wait_for(port, app)

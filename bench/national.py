@@ -24,6 +24,11 @@ students), because publishing counts a member only under a verified student's ke
     .venv/bin/python bench/national.py [--students 100000] [--schools N]
         [--stages 1000000,10000000,36000000] [--requests 200] [--verify] [--keep]
         [--database-url postgres://postgres@127.0.0.1:5432/wr_bench_national]
+        [--baseline DIR]
+
+`--baseline DIR` serves a second source tree of the app (another commit's, with the same
+migrations: `git archive <commit> | tar -x -C DIR`) through the same gunicorn setup against the
+same database, and times its API in the same turns: before and after from one run.
 
 Quick run (about 1 minute): --students 2000 --stages 100000,400000 (two schools of 1,000).
 Needs about 12 GB of disk at the default size (more with the member rows); the database is
@@ -76,6 +81,50 @@ request stack every authenticated API answer pays, not the figures.
 Before that, the API read a constant amount whatever the national size, but at p95 27-39 ms (103 ms
 under load) it is far from the p95 <= 5 ms target: a whole answer of 636 cells costs 18-21x
 a bare view. The default 100,000-student / 36M run was not run here.
+
+The request stack, 8 December 2026 (branch perf), before and after side by side in one run
+(`--baseline` = the tree of commit bfbe442; quick run; the machine shared with other agents'
+test runs, load average 4-8, so the p95s carry other people's spikes):
+
+    check-ins | API after p50 / p95 | API before p50 / p95 | bare p50 / p95
+      112,000 |   7.28 / 11.4 ms    |    9.23 / 14.6 ms    | 1.19 / 1.56 ms
+      406,000 |   7.58 / 59.5 ms    |   11.75 / 65.2 ms    | 1.13 / 5.39 ms
+
+An earlier run the same evening, before the audit change's second half (one row a minute for an
+identical read), under lighter load: after 9.10 / 12.4 and 7.99 / 13.1 ms, before 10.56 / 14.9
+and 11.08 / 19.3 ms. One more under heavier load (a test run of ours alongside): after
+17.5 / 29.4 and 15.3 / 27.4 ms, before 27.8 / 43.3 and 20.0 / 36.2 ms.
+
+Where the time went (in-process on PostgreSQL, the test client, and through gunicorn with ad
+hoc probes): not the 16 middleware classes. Through gunicorn a bare view took 1.0 ms, a 401 from
+the API (every middleware, ninja, no database) 1.5 ms, a 404 under /api/ 1.6 ms: the whole stack
+is about 0.5 ms, so returning early for /api/ paths in the project's middleware would save
+a fraction of that (they already do nothing there: no session cookie, no user yet when they
+run, since the token is checked in ninja). A wrong token (the connection's health check and the
+token query) 3.2 ms, `/api/me` (three queries) 5.6 ms: each round trip to PostgreSQL costs
+1-1.5 ms on this loaded machine, of which about half is the ORM building the query. The audit
+row was the largest single cost: its commit waited for PostgreSQL's flush to disk, 3.5 ms of
+its 4 ms in-process (p95 8.5 ms). Changes, each measured:
+
+- the audit row of a staff read commits without waiting for the flush (`synchronous_commit`
+  off for that one transaction: vault/audit.py `record_read`): in-process the trend answer went
+  from p50 10.9 to 6.9 ms;
+- an identical API read (same person, school and address) writes its row once a minute per
+  server process: the repeated read asks PostgreSQL nothing for the audit;
+- the token's query (two EXISTS subqueries) is built once and filtered per request, and read
+  with get(): `/api/me` p50 4.31 -> 3.62 ms in-process, in turns in one process;
+- the cohort and the stored answer are read with get() (no ORDER BY of first()): 0.2 and
+  0.07 ms.
+
+Persistent connections were already on (DB_CONN_MAX_AGE 60 s, health checks). What remains, at
+p50 about 7.5 ms and a p95 that follows the machine's load: four round trips (the health
+check's SELECT 1, the token, the cohort with the staff check, the stored body) and the ORM's
+work for three of them. p95 <= 5 ms is **not met** on this machine. Next steps, not taken:
+the health check could be turned off (one round trip less; a connection broken by a database
+restart would then fail one request per worker); the cohort and its stored answer need two
+queries because the answer's key holds the school's date and K, which only the school row
+gives; the token could be remembered per process for a few seconds (one query less, but a
+revoked token would keep working that long).
 """
 
 import argparse
@@ -83,6 +132,7 @@ import os
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -425,10 +475,10 @@ def publish(school_id: int, today: date) -> tuple[float, int]:
 
     with connection.cursor() as cursor:
         # With the answers stored from them (cohorts/answers.py), which the app never drops
-        # since it never drops a release.
+        # since it never drops a release, and the figures actions cite (none in the bench).
         cursor.execute(
             "TRUNCATE cohorts_publishedtable, cohorts_population, cohorts_release,"
-            " cohorts_storedanswer"
+            " cohorts_storedanswer, cohorts_actionfigure"
         )
     school = School.objects.get(pk=school_id)
     started = time.perf_counter()
@@ -511,15 +561,24 @@ def time_published_read(cohort_id: int, repeats: int) -> list[float]:
 
 
 def time_side_by_side(
-    api_port: int, hello_port: int, token: str, cohort_id: int, requests: int
-) -> tuple[list[float], list[float]]:
-    """Milliseconds per GET of the dashboard API and of the bare view, in turns (after 5 of
-    each to warm up), so both see the same load on a shared machine."""
+    api_port: int,
+    hello_port: int,
+    token: str,
+    cohort_id: int,
+    requests: int,
+    baseline_port: int | None = None,
+) -> tuple[list[float], list[float], list[float]]:
+    """Milliseconds per GET of the dashboard API, of the bare view and (with `baseline_port`)
+    of the same API served from the baseline's source tree, in turns (after 5 of each to warm
+    up), so all of them see the same load on a shared machine."""
     api_path = f"/api/school/cohorts/{cohort_id}/trend?measure=mood&weeks=52"
+    bearer = {"Authorization": f"Bearer {token}"}
     targets = [
-        (Client(api_port), api_path, {"Authorization": f"Bearer {token}"}, []),
+        (Client(api_port), api_path, bearer, []),
         (Client(hello_port), "/", {}, []),
     ]
+    if baseline_port is not None:
+        targets.append((Client(baseline_port), api_path, bearer, []))
     for i in range(requests + 5):
         for client, path, headers, times in targets:
             started = time.perf_counter()
@@ -530,7 +589,7 @@ def time_side_by_side(
                 raise RuntimeError(f"{path} answered {response.status}: {body[:200]!r}")
             if i >= 5:  # the first requests warm the workers up
                 times.append((time.perf_counter() - started) * 1000)
-    return targets[0][3], targets[1][3]
+    return targets[0][3], targets[1][3], targets[2][3] if baseline_port is not None else []
 
 
 def shown_cells(port: int, token: str, cohort_id: int) -> tuple[int, int, float]:
@@ -552,6 +611,16 @@ def shown_cells(port: int, token: str, cohort_id: int) -> tuple[int, int, float]
     return sum(1 for c in cells if c["shown"]), len(cells), first
 
 
+@contextmanager
+def baseline_server(tree: Path | None, env: dict[str, str]):
+    """The baseline tree's app through the same gunicorn setup, or nothing."""
+    if tree is None:
+        yield None
+        return
+    with gunicorn("wellrounded.wsgi", env, cwd=tree.resolve()) as port:
+        yield port
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--students", type=int, default=100_000)
@@ -563,6 +632,13 @@ def main() -> None:
     parser.add_argument("--naive-repeats", type=int, default=5)
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="Another source tree of the app with the same migrations (e.g. `git archive "
+        "<commit> | tar -x -C DIR`): its API is served too, against the same database, and "
+        "timed in turns with this tree's, for before/after figures from one run.",
+    )
     parser.add_argument(
         "--verify", action="store_true", help="Check the SQL roll-up against rebuild_rollups."
     )
@@ -635,14 +711,21 @@ def main() -> None:
                 with (
                     gunicorn("wellrounded.wsgi", env) as api_port,
                     gunicorn("bench.hello:application", env) as hello_port,
+                    baseline_server(args.baseline, env) as baseline_port,
                 ):
                     shown = shown_cells(api_port, token, cohort_id)
-                    api, hello = time_side_by_side(
-                        api_port, hello_port, token, cohort_id, args.requests
+                    api, hello, before = time_side_by_side(
+                        api_port, hello_port, token, cohort_id, args.requests, baseline_port
                     )
                 naive = time_naive(cohort_id, year_start, last_day, args.naive_repeats)
                 read = time_published_read(cohort_id, args.requests)
-                rows.append((stored, api, hello, naive, read, per_week))
+                rows.append((stored, api, hello, naive, read, per_week, before))
+                if before:
+                    print(
+                        f"  the baseline's API ({args.baseline}), in the same turns: p50 "
+                        f"{percentile(before, 50):6.2f} ms  p95 {percentile(before, 95):6.2f} ms",
+                        flush=True,
+                    )
                 print(
                     f"  dashboard API p50 {percentile(api, 50):6.2f} ms  p95 "
                     f"{percentile(api, 95):6.2f} ms ({shown[0]} of {shown[1]} cells shown; "
@@ -663,7 +746,7 @@ def main() -> None:
         "| API/bare p50 | API/bare p95 | naive p50 | naive/API p50 | stored read p50 "
         "| publish s/school-week"
     )
-    for stored, api, hello, naive, read, per_week in rows:
+    for stored, api, hello, naive, read, per_week, before in rows:
         print(
             f"{stored:>16,} | {percentile(api, 50):5.2f} ms | {percentile(api, 95):5.2f} ms | "
             f"{percentile(hello, 50):5.2f} ms | {percentile(hello, 95):5.2f} ms | "
@@ -672,6 +755,12 @@ def main() -> None:
             f"{percentile(naive, 50):7.1f} ms | "
             f"{statistics.median(naive) / statistics.median(api):5.1f}x | "
             f"{percentile(read, 50):5.2f} ms | {per_week:.2f} s"
+            + (
+                f" | baseline API p50 {percentile(before, 50):5.2f} ms p95 "
+                f"{percentile(before, 95):5.2f} ms"
+                if before
+                else ""
+            )
         )
     print("target: API p95 <= 5 ms at 36M check-ins, flat from stage to stage")
     print(

@@ -46,8 +46,9 @@ def stored_answer(
     stored. `today` is passed in so the answer is built for the very date of its key."""
     today = cohort.school.today()
     key = answer_key(cohort, today, *parts)
-    body = StoredAnswer.objects.filter(key=key).values_list("body", flat=True).first()
-    if body is None:
+    try:
+        body = StoredAnswer.objects.values_list("body", flat=True).get(key=key)  # key is unique
+    except StoredAnswer.DoesNotExist:
         body = schema.model_validate(build(today)).model_dump_json()
         # Two first readers at once build the same answer: the second insert is skipped.
         StoredAnswer.objects.bulk_create(

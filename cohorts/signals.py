@@ -7,12 +7,16 @@ so it only announces; `wellrounded.apps` connects the announcement to the audit 
 from django.dispatch import Signal
 
 # Sent with kind ("staff_dashboard_viewed", "staff_export_downloaded" or "staff_api_read"),
-# actor_id and school_id.
+# actor_id, school_id and, for an API read, repeat_of: its address (path and query), so the
+# audit trail can tell a repeated identical read from a new one. Never stored.
 aggregates_read = Signal()
 
 
 def announce_read(request, *, kind: str, school_id: int) -> None:
-    aggregates_read.send(sender=None, kind=kind, actor_id=request.user.pk, school_id=school_id)
+    repeat_of = request.get_full_path() if kind == "staff_api_read" else None
+    aggregates_read.send(
+        sender=None, kind=kind, actor_id=request.user.pk, school_id=school_id, repeat_of=repeat_of
+    )
 
 
 # Sent with kind ("school_action_changed"), actor_id and school_id when staff record, edit,
