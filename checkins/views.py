@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 import instruments
 from accounts.decorators import student_required
+from cohorts.campaigns import open_campaigns_for
+from cohorts.publishing import k_for
 from habits.selectors import checkin_habit_context
 from lib.forms import add_service_errors
 from support.selectors import crisis_resources_for, next_steps_for
@@ -200,10 +202,22 @@ def screening_take(request, instrument_id: str):
             # The result, and crisis resources when an answer calls for them, come in the
             # same response that saved the answers: no redirect a student could miss.
             return _render_result(request, outcome.response, status=201 if outcome.created else 200)
+    # A survey from the school for this screening: say so, with the school's own words
+    # (the walkthrough found the survey page gave no context).
+    survey = next(
+        (c for c, _answered in open_campaigns_for(request.user) if c.instrument == instrument.id),
+        None,
+    )
     return render(
         request,
         "checkins/screening_form.html",
-        {"form": form, "instrument": instrument, "crisis": crisis},
+        {
+            "form": form,
+            "instrument": instrument,
+            "crisis": crisis,
+            "survey": survey,
+            "k": k_for(survey.school) if survey else None,
+        },  # fmt: skip
     )
 
 

@@ -182,3 +182,21 @@ def test_screenings_page_lists_due_defaults_and_changes_a_reminder(client, stude
         reverse("screening_schedule"), {"instrument": "pss10", "every_days": "2"}, follow=True
     )
     assert "Reminder not changed" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_school_survey_says_so_on_its_screening_page(client, student, cohort):
+    """The walkthrough: the survey page gave no context. With a survey of this screening open
+    for the student, the page shows the school's message and what the school will see."""
+    from cohorts.tests.campaign_factories import open_campaign
+
+    open_campaign(cohort, instrument="who5")
+    client.force_login(student)
+
+    survey = client.get("/screenings/who5/").content.decode()
+    other = client.get("/screenings/phq9/").content.decode()
+
+    assert "A survey from your school" in survey
+    assert "Two minutes, anonymous to the school." in survey
+    assert "at least 10 students" in survey
+    assert "A survey from your school" not in other
