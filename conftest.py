@@ -70,6 +70,10 @@ def _rotation_catalogue(request):
     if not Rotation.objects.exists():
         migration = importlib.import_module("schools.migrations.0002_rotation_catalogue")
         migration.add_catalogue(django_apps, None)
+        # And its declared groups (a later migration), which coarsening publishes by: without
+        # them a test after a flush saw no "surgical rotations" (seen in CI, by test order).
+        groups = importlib.import_module("schools.migrations.0004_rotation_schedules")
+        groups.group_shared_catalogue(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
