@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -47,6 +47,9 @@ class HabitOut(Schema):
     this_week: int
     done_last_7: int
     last_days: list[DayOut]
+    remind_at: str | None = Field(
+        None, description="A daily reminder at this time (HH:MM, the student's time zone)."
+    )
 
 
 class EnableIn(Schema):
@@ -64,6 +67,8 @@ class HabitPatch(Schema):
     per_week: StrictInt | None = Field(None, ge=1, le=7)
     target_hours: Decimal | None = Field(None, ge=3, le=12, max_digits=3, decimal_places=1)
     state: Literal["active", "paused", "archived"] | None = None
+    # HH:MM, or null for no reminder. A plain pattern: OpenAPI's "time" format wants an offset.
+    remind_at: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class LogIn(Schema):
@@ -101,6 +106,7 @@ def habit_out(summary: selectors.HabitSummary) -> dict:
         "last_days": [
             {"day": s.day, "done": s.done, "hours": _float(s.hours)} for s in summary.last_days
         ],
+        "remind_at": habit.remind_at.strftime("%H:%M") if habit.remind_at else None,
     }
 
 
@@ -161,6 +167,8 @@ def patch_habit(request, habit_id: int, payload: HabitPatch):
     user = student(request)
     changes = payload.model_dump(exclude_unset=True)
     state = changes.pop("state", None)
+    if changes.get("remind_at"):
+        changes["remind_at"] = time.fromisoformat(changes["remind_at"])
     with transaction.atomic():
         habit = services.own_habit(user, habit_id)
         if state == "active":

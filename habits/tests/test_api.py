@@ -208,3 +208,18 @@ def test_anonymous_gets_401_and_staff_403(client, staff, exercise):
     for operation in operations:
         assert call(*operation).status_code == 403, operation
     assert Habit.objects.count() == 1 and not HabitLog.objects.exists()
+
+
+def test_a_reminder_time_is_set_read_and_cleared_through_the_api(api, exercise):
+    url = f"/api/habits/{exercise.pk}"
+
+    set_ = api.patch(url, {"remind_at": "07:30"}, content_type=JSON)
+    listed = api.get("/api/habits").json()
+    bad = api.patch(url, {"remind_at": "25:00"}, content_type=JSON)
+    cleared = api.patch(url, {"remind_at": None}, content_type=JSON)
+
+    assert set_.status_code == 200 and set_.json()["remind_at"] == "07:30"
+    assert listed[0]["remind_at"] == "07:30"
+    assert bad.status_code == 422 and "detail" in bad.json()
+    exercise.refresh_from_db()
+    assert cleared.json()["remind_at"] is None and exercise.remind_at is None
