@@ -169,9 +169,11 @@ def _queue_emails(campaign: Campaign) -> None:
     from .tasks import send_campaign_emails  # the task module imports this one
 
     today = campaign.school.today()
-    invite_at = (
-        None if campaign.opens_on <= today else _start_of(campaign.opens_on, campaign.school)
-    )
+    if campaign.opens_on <= today:  # opening today: now, or at 08:00 if it is night there
+        now = timezone.now().astimezone(ZoneInfo(campaign.school.timezone))
+        invite_at = None if school_hours_allow(now) else next_school_hours(now)
+    else:
+        invite_at = _start_of(campaign.opens_on, campaign.school)
     send_campaign_emails.using(run_after=invite_at).enqueue(campaign.pk, INVITATION)
     tz = ZoneInfo(campaign.school.timezone)
     for day in campaign.reminder_dates:
@@ -180,7 +182,7 @@ def _queue_emails(campaign: Campaign) -> None:
 
 
 def school_hours_allow(moment: datetime) -> bool:
-    """Whether a reminder may go out at `moment` (in the school's time zone)."""
+    """Whether a campaign email may go out at `moment` (in the school's time zone)."""
     return FIRST_HOUR <= moment.time() <= LAST_HOUR
 
 
@@ -521,9 +523,9 @@ def send_campaign_emails(*, campaign_id: int, kind: str, now: datetime | None = 
     """Email every invited student who has not answered yet: the invitation once, and each
     reminder day once (reminders that fell due together go out as one email).
 
-    A reminder that comes due outside school hours (a worker that was down, a retry) waits
-    for 08:00. One message per student (no student sees another's address). Returns how many
-    were sent.
+    An email that comes due outside school hours (08:00-20:00: a campaign created at night
+    to open today, a worker that was down, a retry) waits for 08:00. One message per student
+    (no student sees another's address). Returns how many were sent.
     """
     from .tasks import send_campaign_emails as task  # the task module imports this one
 
@@ -540,16 +542,18 @@ def send_campaign_emails(*, campaign_id: int, kind: str, now: datetime | None = 
         local = now.astimezone(ZoneInfo(campaign.school.timezone))
         if campaign.is_closed(local.date()):
             return 0
+        if kind == INVITATION and campaign.invitations_sent_at is not None:
+            return 0
+        if not school_hours_allow(local):
+            # Never at night, the invitation included (a campaign created at 23:00 to open
+            # today, a worker that was down, a retry): it waits for 08:00.
+            task.using(run_after=next_school_hours(local)).enqueue(campaign.pk, kind)
+            return 0
         if kind == INVITATION:
-            if campaign.invitations_sent_at is not None:
-                return 0
             campaign.invitations_sent_at = now
             campaign.save(update_fields=["invitations_sent_at"])
             claimed: list[int] = []
         else:
-            if not school_hours_allow(local):
-                task.using(run_after=next_school_hours(local)).enqueue(campaign.pk, kind)
-                return 0
             claimed = [
                 offset
                 for offset, day in zip(

@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -206,8 +206,12 @@ def test_invitations_go_to_each_student_who_has_not_answered_once(student, class
     campaign = open_campaign(cohort)
     answer(campaign, classmate.pk, 20)
 
-    sent = campaigns.send_campaign_emails(campaign_id=campaign.pk, kind="invitation")
-    again = campaigns.send_campaign_emails(campaign_id=campaign.pk, kind="invitation")
+    sent = campaigns.send_campaign_emails(
+        campaign_id=campaign.pk, kind="invitation", now=midday(cohort)
+    )
+    again = campaigns.send_campaign_emails(
+        campaign_id=campaign.pk, kind="invitation", now=midday(cohort)
+    )
 
     assert (sent, again) == (1, 0)
     [email] = mail.outbox
@@ -234,21 +238,61 @@ def test_a_failing_mail_server_loses_no_invitation(student, cohort, monkeypatch)
     with monkeypatch.context() as patch:
         patch.setattr(EmailBackend, "send_messages", refuse)
         with pytest.raises(ConnectionRefusedError):
-            campaigns.send_campaign_emails(campaign_id=campaign.pk, kind="invitation")
+            campaigns.send_campaign_emails(
+                campaign_id=campaign.pk, kind="invitation", now=midday(cohort)
+            )
     campaign.refresh_from_db()
     assert campaign.invitations_sent_at is None  # not marked sent, and a retry is queued
     [retry] = DBTaskResult.objects.filter(status="READY")
     assert retry.args_kwargs["args"] == [campaign.pk, "invitation"]
     assert retry.run_after > timezone.now()
 
-    assert campaigns.send_campaign_emails(campaign_id=campaign.pk, kind="invitation") == 1
+    sent = campaigns.send_campaign_emails(
+        campaign_id=campaign.pk, kind="invitation", now=midday(cohort)
+    )
+    assert sent == 1
     assert [email.to for email in mail.outbox] == [[student.email]]
     campaign.refresh_from_db()
     assert campaign.invitations_sent_at is not None
 
 
+def midday(cohort) -> datetime:
+    """Noon today at the school: inside school hours whenever the test runs."""
+    zone = ZoneInfo(cohort.school.timezone)
+    return datetime.combine(cohort.school.today(), time(12), tzinfo=zone)
+
+
+def in_school_hours_now(school) -> None:
+    """Give the school a time zone where it is day now, so a test that runs the real worker
+    (which reads the clock) sends what school hours allow, whatever the hour of the run."""
+    for offset in range(-12, 15):
+        zone = f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
+        if 10 <= datetime.now(ZoneInfo(zone)).hour < 18:
+            school.timezone = zone
+            school.save(update_fields=["timezone"])
+            return
+    raise AssertionError("no zone where it is day")  # pragma: no cover
+
+
+def test_an_invitation_due_at_night_waits_for_eight_in_the_morning(student, cohort):
+    campaign = open_campaign(cohort)
+    zone = ZoneInfo(cohort.school.timezone)
+    night = datetime.combine(cohort.school.today(), time(23, 10), tzinfo=zone)
+
+    sent = campaigns.send_campaign_emails(campaign_id=campaign.pk, kind="invitation", now=night)
+
+    assert sent == 0 and mail.outbox == []
+    campaign.refresh_from_db()
+    assert campaign.invitations_sent_at is None
+    [later] = DBTaskResult.objects.filter(status="READY")
+    assert later.run_after == datetime.combine(
+        cohort.school.today() + timedelta(days=1), time(8), tzinfo=zone
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_the_invitation_queued_in_the_database(staff, student, cohort):
+    in_school_hours_now(cohort.school)
     today = cohort.school.today()
     campaign = campaigns.create_campaign(
         by=staff,
