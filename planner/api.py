@@ -250,13 +250,24 @@ def put_prefs(request, payload: PrefsIn):
 @router.get(
     "/proposal",
     response={200: ProposalOut, 422: ErrorOut},
-    summary="The proposed blocks of a week (default: this week), with my answers",
+    summary="The proposed blocks of seven days, with my answers",
+    description=(
+        "Seven days from `start` (default: today, as the planner page opens), or the "
+        "calendar week holding `week`. `week_start` is the first day shown."
+    ),
 )
-def proposal(request, week: IsoDate | None = None):
+def proposal(request, week: IsoDate | None = None, start: IsoDate | None = None):
     user = student(request)
-    if week is not None and not selectors.plannable(week):
-        raise ValidationError({"week": "Choose a week within three years of today."})
-    week_start = week_of(week or timezone.localdate(timezone=services.zone_of(user)))
+    if week is not None and start is not None:
+        raise ValidationError({"start": "Give either a week or a first day, not both."})
+    day = week if week is not None else start
+    if day is not None and not selectors.plannable(day):
+        name = "week" if week is not None else "start"
+        raise ValidationError({name: "Choose a day within three years of today."})
+    if week is not None:
+        week_start = week_of(week)
+    else:
+        week_start = start or timezone.localdate(timezone=services.zone_of(user))
     view = selectors.week_view(user, week_start)
     return {
         "week_start": week_start,

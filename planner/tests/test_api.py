@@ -157,3 +157,28 @@ def test_a_large_calendar_is_imported_by_the_worker_and_its_outcome_follows(
     imports.run_calendar_import(import_id=CalendarImport.objects.get(student=student).pk)
     latest = api.get("/api/planner/import/latest").json()
     assert latest["state"] == "done" and latest["result"]["added"] > 0
+
+
+def test_the_proposal_reads_seven_days_from_today_as_the_page_opens(api, student):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from planner.services import zone_of
+
+    today = timezone.localdate(timezone=zone_of(student))
+    wednesday = next_monday(student) + timedelta(days=2)
+
+    rolling = api.get("/api/planner/proposal").json()
+    from_wednesday = api.get("/api/planner/proposal", {"start": wednesday.isoformat()}).json()
+    both = api.get(
+        "/api/planner/proposal", {"start": wednesday.isoformat(), "week": wednesday.isoformat()}
+    )
+
+    assert date.fromisoformat(rolling["week_start"]) == today
+    assert from_wednesday["week_start"] == wednesday.isoformat()
+    days = {b["starts_at"][:10] for b in from_wednesday["blocks"]}
+    assert days and all(
+        wednesday.isoformat() <= d <= (wednesday + timedelta(days=6)).isoformat() for d in days
+    )
+    assert both.status_code == 422 and "start" in both.json()["errors"]
