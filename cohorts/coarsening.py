@@ -45,6 +45,7 @@ from .publishing import (
     counted_enrollments,
     k_for,
     mean_cell,
+    row_json,
     share_cell,
 )
 from .services import member_key
@@ -427,16 +428,12 @@ def _block_tables(school, week, release, catalogue, tables, guard, recorded, k, 
         row = suppress([Row(tuple(admitted[:-1]), admitted[-1])], k=k).rows[0]
         shown = dict(zip([key for key, _g in parts], row.cells, strict=True))
         shown[COHORT_KEY] = row.total
-        floor = rounded_weeks.get(cohort_id)
-        if floor is not None:
-            # A week of the block had its participation hidden: the block's counts (its
-            # cohort's bounds that week's from above) are rounded like that week's.
-            stored = {
-                key: coarse_json(cell, at_least=floor if key == COHORT_KEY else k, share=share)
-                for key, cell in shown.items()
-            }
-        else:
-            stored = {key: cell_json(cell) for key, cell in shown.items()}
+        # A week of the block had its participation hidden: the block's counts (its cohort's
+        # bounds that week's from above) are rounded like that week's.
+        stored = row_json(
+            row.total, zip([key for key, _g in parts], row.cells, strict=True),
+            floor=rounded_weeks.get(cohort_id), k=k, share=share,
+        )  # fmt: skip
         stored["period"] = {"from": first.isoformat(), "to": (last + timedelta(days=6)).isoformat()}
         out.append(
             PublishedTable(

@@ -128,6 +128,27 @@ def count_floor(*, enrolled: int, k: int) -> int:
     return max(enrolled - k + 1, k)
 
 
+def row_json(
+    total: Cell | Hidden,
+    parts: Iterable[tuple[str, Cell | Hidden]],
+    *,
+    floor: int | None,
+    k: int,
+    share: bool,
+    total_share: bool | None = None,
+) -> dict:
+    """A published row as stored: the cohort's cell, then each part's by key. With `floor`
+    (the week's participation is hidden and this row's count reaches it), every cell is
+    rounded (`coarse_json`): the cohort "at least `floor`", each part "at least k"."""
+    if floor is None:
+        return {COHORT_KEY: cell_json(total), **{key: cell_json(c) for key, c in parts}}
+    whole_share = share if total_share is None else total_share
+    return {
+        COHORT_KEY: coarse_json(total, at_least=floor, share=whole_share),
+        **{key: coarse_json(c, at_least=k, share=share) for key, c in parts},
+    }
+
+
 def coarse_json(cell: Cell | Hidden, *, at_least: int, share: bool) -> dict:
     """A visible cell without any count that could be added up to the hidden number of
     students who checked in: the count becomes "at least `at_least`", a mean is rounded to
@@ -242,18 +263,9 @@ def _week_row(
     cells = tuple(make(entry, found) for _key, found in groups)
     row = suppress([Row(cells, make(entry, whole))], k=k).rows[0]
     coarse = floor is not None and len(whole) >= floor
-    if coarse:
-        share = entry.kind != MEAN
-        stored = {COHORT_KEY: coarse_json(row.total, at_least=floor, share=share)}
-        stored.update(
-            {
-                key: coarse_json(c, at_least=k, share=share)
-                for (key, _f), c in zip(groups, row.cells, strict=True)
-            }
-        )
-    else:
-        stored = {COHORT_KEY: cell_json(row.total)}
-        stored.update({key: cell_json(c) for (key, _f), c in zip(groups, row.cells, strict=True)})
+    share = entry.kind != MEAN
+    parts = zip((key for key, _found in groups), row.cells, strict=True)
+    stored = row_json(row.total, parts, floor=floor if coarse else None, k=k, share=share)
     return whole, row, stored, coarse
 
 
@@ -306,24 +318,11 @@ def publish_week(school: School, week: date) -> Release | None:
                     found = whole
                     cells = suppress([Row(tuple(band_cells(entry, found)), row.total)], k=k)
                     band_row = cells.rows[0]
-                    if coarse:
-                        stored = {
-                            COHORT_KEY: coarse_json(band_row.total, at_least=floor, share=False)
-                        }
-                        stored.update(
-                            {
-                                b: coarse_json(c, at_least=k, share=True)
-                                for b, c in zip(entry.bands, band_row.cells, strict=True)
-                            }
-                        )
-                    else:
-                        stored = {COHORT_KEY: cell_json(band_row.total)}
-                        stored.update(
-                            {
-                                b: cell_json(c)
-                                for b, c in zip(entry.bands, band_row.cells, strict=True)
-                            }
-                        )
+                    # A band's total is the screening's mean; its parts are shares.
+                    stored = row_json(
+                        band_row.total, zip(entry.bands, band_row.cells, strict=True),
+                        floor=floor if coarse else None, k=k, share=True, total_share=False,
+                    )  # fmt: skip
                     tables.append(table(cohort_id, f"bands:{entry.key}", stored))
             tables.append(
                 table(
