@@ -223,3 +223,17 @@ def test_a_reminder_time_is_set_read_and_cleared_through_the_api(api, exercise):
     assert bad.status_code == 422 and "detail" in bad.json()
     exercise.refresh_from_db()
     assert cleared.json()["remind_at"] is None and exercise.remind_at is None
+
+
+def test_a_phone_sets_a_reminder_time_with_its_token_and_no_csrf_cookie(student, exercise):
+    """Through a client that enforces CSRF, as a real phone app is: the token is enough."""
+    from django.test import Client
+
+    _, secret = create_token(user=student, name="phone")
+    phone = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    response = phone.patch(f"/api/habits/{exercise.pk}", {"remind_at": "21:15"}, content_type=JSON)
+
+    assert response.status_code == 200 and response.json()["remind_at"] == "21:15"
+    exercise.refresh_from_db()
+    assert exercise.remind_at.strftime("%H:%M") == "21:15"
